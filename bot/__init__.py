@@ -1,0 +1,1 @@
+"""The servicebot application: settings, CLI, wiring, channels, scheduler, i18n."""

@@ -1,0 +1,1 @@
+"""Channels turn what arrives (Telegram update, console line) into core events and render replies."""

@@ -1,0 +1,1 @@
+"""Domain rules as plain functions: working days, deadlines, slots, masking. No Telegram, no SQL."""

@@ -1,0 +1,1 @@
+"""Conversation handlers: one module per capability, thin over domain and storage functions."""
