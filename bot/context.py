@@ -1,0 +1,107 @@
+"""What a handler gets for one event: the event, the person, their role and dialog state,
+an open transaction, and helpers to render templates and queue notices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Button, Event, Reply
+from bot.services import Services
+from storage import outbox
+from storage.models import Conversation, Resident
+from storage.people import Role, audit
+
+
+@dataclass
+class Context:
+    event: Event
+    session: AsyncSession
+    services: Services
+    person: Resident
+    conv: Conversation
+    role: Role = field(default_factory=Role)
+    privileged_action: str | None = None  # set by the dispatcher; audited after success
+    audit_matter_id: int | None = None  # which matter a privileged action touched
+
+    # -- who and when ---------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.person.language
+
+    @property
+    def key(self) -> str:
+        return self.event.person_key
+
+    @property
+    def now(self) -> datetime:
+        return self.services.now()
+
+    @property
+    def today(self) -> date:
+        return self.services.today()
+
+    # -- text ----------------------------------------------------------------------------
+    def t(self, name: str, *, lang: str | None = None, **kw: Any) -> str:
+        """Render a message template in the person's language (or `lang`)."""
+        kw.setdefault("center", self.services.kb.center)
+        return self.services.renderer.render(lang or self.lang, name, **kw)
+
+    def label(self, key: str, *, lang: str | None = None, **kw: Any) -> str:
+        return self.services.renderer.label(lang or self.lang, key, **kw)
+
+    def button(self, key: str, data: str, **kw: Any) -> Button:
+        return Button(self.label(key, **kw), data)
+
+    def reply(self, name: str, *, buttons: Sequence[Sequence[Button]] = (), edit: bool = False,
+              **kw: Any) -> Reply:
+        return Reply(self.t(name, **kw), tuple(tuple(r) for r in buttons), edit=edit)
+
+    def say(self, key: str, **kw: Any) -> Reply:
+        """A one-line answer from the labels catalogue (errors, confirmations)."""
+        return Reply(self.label(key, **kw))
+
+    # -- dialog state ----------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self.conv.state
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self.conv.data or {})
+
+    def set_state(self, state: str, **data: Any) -> None:
+        self.conv.state = state
+        self.conv.data = data
+        self.conv.updated_at = self.now
+
+    def update_data(self, **data: Any) -> None:
+        merged = dict(self.conv.data or {})
+        merged.update(data)
+        self.conv.data = merged
+        self.conv.updated_at = self.now
+
+    def clear_state(self) -> None:
+        self.set_state("idle")
+
+    # -- effects ---------------------------------------------------------------------------
+    async def notify(self, recipient: str, replies: Iterable[Reply], *, kind: str,
+                     dedupe_key: str | None = None, not_before: datetime | None = None,
+                     matter_id: int | None = None, booking_id: int | None = None) -> bool:
+        """Queue a push to `channel:user_id` in this transaction (delivered by the outbox)."""
+        channel, _, user_id = recipient.partition(":")
+        return await outbox.enqueue(
+            self.session, channel=channel, user_id=user_id, replies=list(replies), kind=kind,
+            now=self.now, not_before=not_before, dedupe_key=dedupe_key,
+            matter_id=matter_id, booking_id=booking_id,
+        )
+
+    async def audit(self, action: str, *, matter_id: int | None = None,
+                    target: str | None = None, detail: str = "", allowed: bool = True) -> None:
+        await audit(self.session, actor=self.key, role=self.role.name, action=action,
+                    now=self.now, matter_id=matter_id, target=target, detail=detail,
+                    allowed=allowed)

@@ -1,0 +1,136 @@
+"""Handles one event end to end: one transaction per update, routing, roles, error answers.
+
+Updates of one person are handled one at a time (in arrival order) even when the channel
+handles many people concurrently. Everything a handler changes — dialog state, matters,
+outbox notices — commits together or not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from bot.context import Context
+from bot.core import Event, Reply
+from bot.i18n import locale_for
+from bot.router import Router
+from bot.services import Services
+from domain.privacy import mask_text
+from storage.errors import DomainError
+from storage.people import get_or_create_resident, role_of
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+RETRY_DELAYS = (0.05, 0.3)
+
+
+class Dispatcher:
+    def __init__(self, services: Services, router: Router) -> None:
+        self.services = services
+        self.router = router
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._waiting: dict[str, int] = defaultdict(int)
+
+    @asynccontextmanager
+    async def _serial(self, key: str) -> AsyncIterator[None]:
+        """One update at a time per person; the lock is dropped when nobody waits for it."""
+        self._waiting[key] += 1
+        try:
+            async with self._locks[key]:
+                yield
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                self._locks.pop(key, None)
+
+    async def handle(self, event: Event) -> list[Reply]:
+        async with self._serial(event.person_key):
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Reply]:
+        lang = locale_for(event.language_code)
+        renderer = self.services.renderer
+        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+            try:
+                async with self.services.db.transaction() as session:
+                    ctx = await self._context(session, event)
+                    lang = ctx.lang
+                    replies = await self._route(ctx)
+                    await self._audit_privileged(ctx)
+                return replies
+            except DomainError as err:
+                # rolled back: a refused action changes nothing
+                return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))]
+            except TRANSIENT as exc:
+                if delay is None or not _is_transient(exc):
+                    log.warning("database unavailable for an update (attempt %s): %s",
+                                attempt + 1, type(exc).__name__)
+                    return [Reply(renderer.label(lang, "err.db_unavailable"))]
+                await asyncio.sleep(delay)
+            except DBAPIError as exc:
+                log.exception("database error: %s", mask_text(str(exc))[:300])
+                return [Reply(renderer.label(lang, "err.internal"))]
+            except Exception:
+                log.exception("handler failed for %s event", event.kind)
+                return [Reply(renderer.label(lang, "err.internal"))]
+        return [Reply(renderer.label(lang, "err.db_unavailable"))]  # pragma: no cover
+
+    async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
+        services = self.services
+        person, conv = await get_or_create_resident(
+            session, channel=event.channel, user_id=event.user_id,
+            display_name=event.display_name, language=locale_for(event.language_code),
+            now=services.now(),
+        )
+        if not person.language_chosen and event.language_code:
+            person.language = locale_for(event.language_code)
+        role = await role_of(session, services.settings, event.channel, event.user_id)
+        return Context(event=event, session=session, services=services, person=person,
+                       conv=conv, role=role)
+
+    async def _route(self, ctx: Context) -> list[Reply]:
+        ev, router = ctx.event, self.router
+        if ev.edited:
+            return [ctx.say("err.edited_message")]
+        if ev.kind == "command":
+            cmd = router.commands.get(ev.command)
+            if cmd is None:
+                return [ctx.say("err.unknown_command", command=ev.command[:32])]
+            if not ctx.role.at_least(cmd.role):
+                await ctx.audit(cmd.name, detail=mask_text(ev.args)[:200], allowed=False)
+                return [ctx.say("err.not_allowed", command=cmd.name)]
+            ctx.privileged_action = cmd.name if cmd.role != "resident" else None
+            return await cmd.handler(ctx)
+        if ev.kind == "choice":
+            handler = router.for_choice(ev.choice)
+            if handler is None or len(ev.choice.encode()) > 64:
+                return [ctx.say("err.stale_button")]
+            return await handler(ctx)
+        if ev.kind in ("text", "contact", "photo"):
+            handler = router.for_state(ctx.state) if ctx.state != "idle" else None
+            if handler is not None:
+                return await handler(ctx)
+            if ev.kind == "text" and router.fallback_text is not None:
+                return await router.fallback_text(ctx)
+            if ev.kind == "contact":
+                return [ctx.say("err.contact_unexpected")]
+        return [ctx.say("err.text_only")]
+
+    @staticmethod
+    async def _audit_privileged(ctx: Context) -> None:
+        if ctx.privileged_action:
+            await ctx.audit(ctx.privileged_action, matter_id=ctx.audit_matter_id,
+                            detail=mask_text(ctx.event.args)[:500])
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, ConnectionError | OSError | TimeoutError)

@@ -1,0 +1,94 @@
+"""Every text a person reads comes from here: jinja2 templates per locale, plus short labels.
+
+Templates live in `bot/templates/<locale>/<name>.j2` and are autoescaped for Telegram HTML
+(only <b>, <i>, <code>, <a> are used). Short strings (button labels, names of kinds and
+statuses) live in `bot/templates/<locale>/labels.yaml` and are rendered as jinja too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from domain.privacy import mask_phone
+
+TEMPLATES = Path(__file__).parent / "templates"
+LOCALES = ("zh", "en")
+DEFAULT_LOCALE = "zh"
+
+
+def locale_for(language_code: str | None) -> str:
+    """Telegram's `language_code` to one of our locales (zh unless clearly English)."""
+    if language_code and language_code.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LOCALE
+
+
+class Renderer:
+    """Renders named templates and labels in a locale; one instance per application."""
+
+    def __init__(self, timezone: str = "Asia/Shanghai", templates: Path = TEMPLATES) -> None:
+        self.tz = ZoneInfo(timezone)
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)),
+            autoescape=select_autoescape(enabled_extensions=("j2", "html"), default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["mask_phone"] = mask_phone
+        self.env.filters["local"] = self.local_time
+        self.env.filters["day"] = self.local_day
+        self.env.globals["label"] = self.label
+        self._labels = {loc: self._load_labels(templates / loc / "labels.yaml") for loc in LOCALES}
+        self._label_env = Environment(autoescape=True, undefined=StrictUndefined)
+
+    @staticmethod
+    def _load_labels(path: Path) -> dict[str, str]:
+        if not path.exists():
+            return {}
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+    def render(self, locale: str, name: str, **context: Any) -> str:
+        """Render `<locale>/<name>.j2` (or `.html.j2` for documents), stripped."""
+        loc = locale if locale in LOCALES else DEFAULT_LOCALE
+        template = self.env.get_template(f"{loc}/{name}.j2")
+        return template.render(locale=loc, **context).strip()
+
+    def label(self, locale: str, key: str, **context: Any) -> str:
+        """A short string by key; falls back to zh, then to the key itself (never crashes)."""
+        loc = locale if locale in LOCALES else DEFAULT_LOCALE
+        raw = self._labels[loc].get(key) or self._labels[DEFAULT_LOCALE].get(key) or key
+        if "{" not in raw:
+            return raw
+        return str(_compiled(self._label_env, raw).render(**context))
+
+    def labels(self, locale: str) -> dict[str, str]:
+        return dict(self._labels[locale if locale in LOCALES else DEFAULT_LOCALE])
+
+    def local_time(self, value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        if value is None:
+            return ""
+        return value.astimezone(self.tz).strftime(fmt)
+
+    def local_day(self, value: date | datetime | None, locale: str = "zh") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.tz).date()
+        if locale == "en":
+            return value.strftime("%a %d %b %Y")
+        weekday = "一二三四五六日"[value.weekday()]
+        return f"{value.year}年{value.month}月{value.day}日(周{weekday})"
+
+
+@cache
+def _compiled(env: Environment, source: str):  # type: ignore[no-untyped-def]
+    return env.from_string(source)

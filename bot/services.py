@@ -1,0 +1,57 @@
+"""The long-lived things every handler needs, built once by the app factory and passed around."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Renderer
+from bot.settings import Settings
+from domain.workdays import WorkCalendar, load_calendar
+from knowledge.loader import load_kb
+from knowledge.matcher import Matcher
+from knowledge.model import KnowledgeBase
+from storage.db import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    kb: KnowledgeBase
+    matcher: Matcher
+    calendar: WorkCalendar
+    renderer: Renderer
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+
+def build_services(settings: Settings, *, db: Database | None = None,
+                   kb: KnowledgeBase | None = None,
+                   clock: Callable[[], datetime] | None = None) -> Services:
+    """Load the knowledge base, build the matcher index, open the database (no I/O yet)."""
+    kb = kb if kb is not None else load_kb(settings.kb_path)
+    return Services(
+        settings=settings,
+        db=db or Database(settings.db_url, pool_size=max(5, settings.concurrent_updates // 4)),
+        kb=kb,
+        matcher=Matcher(kb),
+        calendar=load_calendar(settings.calendar_overrides),
+        renderer=Renderer(settings.timezone),
+        clock=clock or utc_now,
+    )

@@ -1,0 +1,172 @@
+"""Typed settings, loaded once from environment variables and an optional YAML config file.
+
+Precedence: defaults < config file (`SERVICEBOT_CONFIG` or `--config`) < environment.
+Person ids are written `channel:user_id` (e.g. `telegram:12345`); a bare number means Telegram.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_HOURS = {
+    # weekday (0 = Monday) -> sessions; the seeds' 8:30-12:00 and 14:30-18:00, Monday-Friday
+    d: (("08:30", "12:00"), ("14:30", "18:00"))
+    for d in range(5)
+}
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used; the message says which and why."""
+
+
+def person_key(raw: str | int) -> str:
+    """Normalise a configured person id to `channel:user_id`."""
+    text = str(raw).strip()
+    if ":" in text:
+        channel, _, uid = text.partition(":")
+        return f"{channel.strip().lower()}:{uid.strip()}"
+    return f"telegram:{text}"
+
+
+def _parse_time(value: str) -> time:
+    hh, _, mm = value.strip().partition(":")
+    return time(int(hh), int(mm or 0))
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: str | None = None
+    telegram_base_url: str | None = None  # a local fake Bot API in tests
+    telegram_base_file_url: str | None = None
+    database_url: str | None = None
+    data_dir: Path = Path("data")
+    kb_path: Path | None = None
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh"
+    office_hours: dict[int, tuple[tuple[str, str], ...]] = field(
+        default_factory=lambda: dict(DEFAULT_HOURS)
+    )
+    calendar_overrides: Path | None = None
+    staff: tuple[str, ...] = ()
+    supervisors: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    staff_departments: dict[str, str] = field(default_factory=dict)
+    slot_minutes: int = 30
+    slot_capacity: int = 3
+    booking_horizon_days: int = 10
+    same_day_cutoff_minutes: int = 60
+    max_active_bookings: int = 3
+    noshow_limit: int = 3
+    noshow_window_days: int = 30
+    noshow_block_days: int = 30
+    reminder_hour: int = 18
+    digest_time: str = "08:00"
+    consult_deadline_workdays: int = 7
+    complaint_deadline_workdays: int = 5
+    default_deadline_workdays: int = 10
+    followup_deadline_workdays: int = 5
+    outbox_rate_per_second: float = 25.0
+    outbox_per_chat_interval: float = 1.0
+    concurrent_updates: int = 64
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'servicebot.sqlite3').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite")
+
+    def session_times(self, weekday: int) -> tuple[tuple[time, time], ...]:
+        """Office-hour sessions of a weekday as `time` pairs."""
+        return tuple(
+            (_parse_time(a), _parse_time(b)) for a, b in self.office_hours.get(weekday, ())
+        )
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+_ENV_PREFIX = "SERVICEBOT_"
+_LIST_FIELDS = {"staff", "supervisors", "admins"}
+_ALIASES = {"TELEGRAM_BOT_TOKEN": "telegram_bot_token", "DATABASE_URL": "database_url"}
+
+
+def _coerce(name: str, raw: Any, current: Any) -> Any:
+    try:
+        if name in _LIST_FIELDS:
+            items = raw if isinstance(raw, list | tuple) else str(raw).replace(";", ",").split(",")
+            return tuple(person_key(x) for x in items if str(x).strip())
+        if name == "staff_departments":
+            if isinstance(raw, dict):
+                return {person_key(k): str(v) for k, v in raw.items()}
+            pairs = [p.split("=", 1) for p in str(raw).split(",") if "=" in p]
+            return {person_key(k): v.strip() for k, v in pairs}
+        if name == "office_hours":
+            return _parse_office_hours(raw)
+        if isinstance(current, bool):
+            return str(raw).strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw)
+        if isinstance(current, Path) or name in ("kb_path", "calendar_overrides", "data_dir"):
+            return Path(str(raw)).expanduser()
+        return None if raw in ("", None) else str(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name}: cannot use {raw!r} ({exc})") from exc
+
+
+def _parse_office_hours(raw: Any) -> dict[int, tuple[tuple[str, str], ...]]:
+    """`{0: ["08:30-12:00", "14:30-18:00"], ...}` or `"mon-fri 08:30-12:00,14:30-18:00"`."""
+    if isinstance(raw, dict):
+        out = {}
+        for day, spans in raw.items():
+            spans = spans if isinstance(spans, list) else str(spans).split(",")
+            out[int(day)] = tuple(tuple(s.strip().split("-", 1)) for s in spans if s.strip())
+        for spans in out.values():
+            for a, b in spans:
+                if _parse_time(a) >= _parse_time(b):
+                    raise SettingsError(f"office hours: {a}-{b} ends before it starts")
+        return out
+    raise SettingsError("office_hours must be a mapping weekday -> ['HH:MM-HH:MM', ...]")
+
+
+def load_settings(config_file: str | Path | None = None, env: dict[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Build settings from defaults, an optional YAML file, the environment and overrides."""
+    env = dict(os.environ if env is None else env)
+    base = Settings()
+    values: dict[str, Any] = {}
+    names = {f.name for f in fields(Settings)}
+    config_file = config_file or env.get(_ENV_PREFIX + "CONFIG")
+    if config_file:
+        path = Path(config_file)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise SettingsError(f"config file {path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise SettingsError(f"config file {path}: expected a mapping at the top")
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise SettingsError(f"config file {path}: unknown settings {', '.join(unknown)}")
+        values.update(data)
+    for key, raw in env.items():
+        if key in _ALIASES:
+            values[_ALIASES[key]] = raw
+        elif key.startswith(_ENV_PREFIX) and key != _ENV_PREFIX + "CONFIG":
+            name = key[len(_ENV_PREFIX):].lower()
+            if name in names:
+                values[name] = raw
+    values.update(overrides)
+    coerced = {k: _coerce(k, v, getattr(base, k)) for k, v in values.items()}
+    return replace(base, **coerced)

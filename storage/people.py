@@ -1,0 +1,119 @@
+"""Residents (everyone who talks to the bot), their roles, and the audit log of privileged acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from storage.models import AuditEntry, Conversation, Resident, StaffRole
+
+ROLE_ORDER = ("resident", "staff", "supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str = "resident"
+    department: str | None = None
+    from_config: bool = False
+
+    def at_least(self, name: str) -> bool:
+        return ROLE_ORDER.index(self.name) >= ROLE_ORDER.index(name)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.at_least("staff")
+
+
+def configured_role(settings: Settings, key: str) -> Role | None:
+    """Roles bootstrapped from configuration (admins first: the highest wins)."""
+    dept = settings.staff_departments.get(key)
+    if key in settings.admins:
+        return Role("admin", dept, True)
+    if key in settings.supervisors:
+        return Role("supervisor", dept, True)
+    if key in settings.staff:
+        return Role("staff", dept, True)
+    return None
+
+
+async def role_of(session: AsyncSession, settings: Settings, channel: str, user_id: str) -> Role:
+    """The effective role: the higher of the configured and the granted one."""
+    configured = configured_role(settings, f"{channel}:{user_id}")
+    row = await session.scalar(
+        select(StaffRole).where(StaffRole.channel == channel, StaffRole.user_id == user_id)
+    )
+    granted = Role(row.role, row.department) if row else None
+    candidates = [r for r in (configured, granted) if r is not None]
+    if not candidates:
+        return Role()
+    best = max(candidates, key=lambda r: ROLE_ORDER.index(r.name))
+    dept = best.department or next((r.department for r in candidates if r.department), None)
+    return Role(best.name, dept, best.from_config)
+
+
+async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id: str,
+                                 display_name: str = "", language: str = "zh",
+                                 now: datetime) -> tuple[Resident, Conversation]:
+    """The person and their conversation row, created on first contact."""
+    person = await session.scalar(
+        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id)
+    )
+    if person is None:
+        person = Resident(channel=channel, user_id=user_id, display_name=display_name[:128],
+                          language=language, created_at=now, last_seen_at=now)
+        session.add(person)
+        await session.flush()
+        conv = Conversation(resident_id=person.id, state="idle", data={}, updated_at=now)
+        session.add(conv)
+        await session.flush()
+        return person, conv
+    person.last_seen_at = now
+    if display_name and person.display_name != display_name[:128]:
+        person.display_name = display_name[:128]
+    if person.unreachable:  # they wrote to us again, so they unblocked the bot
+        person.unreachable = False
+        person.unreachable_since = None
+    conv = await session.get(Conversation, person.id)
+    if conv is None:
+        conv = Conversation(resident_id=person.id, state="idle", data={}, updated_at=now)
+        session.add(conv)
+        await session.flush()
+    return person, conv
+
+
+async def find_resident(session: AsyncSession, key: str) -> Resident | None:
+    channel, _, user_id = key.partition(":")
+    return await session.scalar(
+        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id)
+    )
+
+
+async def staff_members(session: AsyncSession, settings: Settings, *,
+                        department: str | None = None, min_role: str = "staff") -> list[str]:
+    """Person keys of everyone with at least `min_role`, optionally of one department first."""
+    keys: dict[str, str | None] = {}
+    for key in (*settings.staff, *settings.supervisors, *settings.admins):
+        role = configured_role(settings, key)
+        if role and role.at_least(min_role):
+            keys[key] = role.department
+    rows = await session.scalars(select(StaffRole))
+    for row in rows:
+        if Role(row.role).at_least(min_role):
+            keys[f"{row.channel}:{row.user_id}"] = row.department
+    if department:
+        same = [k for k, d in keys.items() if d == department]
+        if same:
+            return same
+    return list(keys)
+
+
+async def audit(session: AsyncSession, *, actor: str, role: str, action: str, now: datetime,
+                matter_id: int | None = None, target: str | None = None, detail: str = "",
+                allowed: bool = True) -> None:
+    """Write one audit line (登记备案); refused attempts are recorded too."""
+    session.add(AuditEntry(at=now, actor=actor, role=role, action=action, matter_id=matter_id,
+                           target=target, detail=detail[:2000], allowed=allowed))
