@@ -1,0 +1,198 @@
+"""Match a resident's question to the service items of a knowledge base.
+
+    matcher = Matcher(load_kb())
+    result = matcher.match("孩子刚出生要上户口带什么")
+    result.confident, result.matches[0].item.id, result.matches[0].score
+
+How it scores (everything item-specific comes from the knowledge base itself):
+
+1. The question becomes weighted concepts (query.py): words of the KB's vocabulary,
+   colloquial words with their official synonyms, English words translated,
+   pinyin turned back into words, unknown spans kept with their sound.
+2. Each item explains each concept as well as its best rendering appears in it,
+   times the weight of the field it appears in (index.py). The item's *coverage* is
+   the weighted share of the question it explains.
+3. Items whose name or alias is (nearly) spelled out in the question get a bonus,
+   measured with rapidfuzz on characters and on sound.
+4. The answer is confident when the best score clears an absolute threshold and
+   stands out from the runner-up; a question whose content is mostly unexplained —
+   small talk, other services, gibberish — is not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from knowledge.index import ItemIndex, pinyin_bigrams, text_features
+from knowledge.model import Faq, Item, KnowledgeBase
+from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, split_runs
+from knowledge.pinyin import han_syllables, latin_syllables
+from knowledge.query import Concept, QueryAnalyzer
+
+COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
+NAME_SHARE = 1.0 - COVERAGE_SHARE
+RERANK = 12  # candidates whose name bonus is computed
+CONFIDENT_SCORE = 0.5
+CONFIDENT_MARGIN = 0.04  # top must beat runner-up by this much unless clearly above threshold
+CLEAR_SCORE = 0.65
+FAQ_THRESHOLD = 0.4
+
+
+@dataclass(frozen=True)
+class Match:
+    item: Item
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    query: str
+    confident: bool
+    matches: tuple[Match, ...]
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+class Matcher:
+    """Ranks items for questions; build once per knowledge base, then call match()."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.index = ItemIndex(kb)
+        self.analyzer = QueryAnalyzer(self.index)
+        self._name_sounds = [[_sound_string(n) for n in names] for names in self.index.names]
+
+    def match(self, question: str, top: int = 3) -> MatchResult:
+        """Rank the items for a question; `confident` is False when none is really meant."""
+        question = question if isinstance(question, str) else str(question)
+        concepts = self.analyzer.analyse(question)
+        coverage = self._coverage(concepts)
+        if not coverage:
+            return MatchResult(question, False, ())
+        shortlist = sorted(coverage, key=coverage.get, reverse=True)[: max(RERANK, top)]
+        query_text, query_sound = _query_strings(question)
+        scored = []
+        for index in shortlist:
+            bonus = self._name_bonus(index, query_text, query_sound)
+            scored.append((COVERAGE_SHARE * coverage[index] + NAME_SHARE * bonus, index))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        matches = tuple(Match(self.index.items[i], round(min(1.0, s), 4))
+                        for s, i in scored[: max(top, 0)])
+        return MatchResult(question, _confident(scored), matches)
+
+    def answer_faq(self, item: Item, question: str) -> Faq | None:
+        """The FAQ entry of `item` that answers a follow-up question, or None."""
+        if not item.faq:
+            return None
+        concepts = self.analyzer.analyse(question)
+        total = sum(c.weight for c in concepts)
+        if total <= 0:
+            return None
+        query_text, _ = _query_strings(question)
+        best, best_score = None, 0.0
+        for faq in item.faq:
+            q_features = _feature_set(clean_text(faq.q))
+            a_features = _feature_set(clean_text(faq.a))
+            explained = sum(
+                c.weight * max(_presence(c, q_features), 0.5 * _presence(c, a_features))
+                for c in concepts
+            )
+            fuzzy = fuzz.partial_ratio(clean_text(faq.q).replace(" ", ""), query_text) / 100
+            score = 0.8 * explained / total + 0.2 * fuzzy
+            if score > best_score:
+                best, best_score = faq, score
+        return best if best_score >= FAQ_THRESHOLD else None
+
+    # -- scoring -----------------------------------------------------------
+    def _coverage(self, concepts: list[Concept]) -> dict[int, float]:
+        """Weighted share of the question's concepts each item explains."""
+        total = sum(c.weight for c in concepts)
+        if total <= 0:
+            return {}
+        postings = self.index.postings
+        explained: dict[int, float] = defaultdict(float)
+        for concept in concepts:
+            best: dict[int, float] = {}
+            for rendering in concept.renderings:
+                share = rendering.factor / len(rendering.features)
+                found: dict[int, float] = defaultdict(float)
+                for feature in rendering.features:
+                    for item, weight in postings.get(feature, {}).items():
+                        found[item] += weight * share
+                for item, value in found.items():
+                    if value > best.get(item, 0.0):
+                        best[item] = value
+            for item, value in best.items():
+                explained[item] += concept.weight * value
+        return {item: value / total for item, value in explained.items()}
+
+    def _name_bonus(self, index: int, query_text: str, query_sound: str) -> float:
+        """How completely the item's name or an alias is spelled out in the question."""
+        best = 0.0
+        for name, sound in zip(self.index.names[index], self._name_sounds[index], strict=True):
+            name = name.replace(" ", "")
+            if len(name) < 2:
+                continue
+            if name in query_text:
+                return 1.0
+            best = max(best, fuzz.partial_ratio(name, query_text) / 100 * _length_trust(name))
+            if sound and query_sound:
+                best = max(best, 0.9 * fuzz.partial_ratio(sound, query_sound) / 100
+                           * _length_trust(name))
+        # Only near-complete spellings count: partial_ratio gives 50 to any shared half.
+        return max(0.0, (best - 0.6) / 0.4)
+
+
+def _confident(scored: list[tuple[float, int]]) -> bool:
+    if not scored:
+        return False
+    top = scored[0][0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if top >= CLEAR_SCORE:
+        return True
+    return top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_MARGIN
+
+
+def _length_trust(name: str) -> float:
+    """Fuzzy matches of two-character names are mostly coincidence."""
+    return 0.8 if len(name) <= 2 else 1.0
+
+
+def _query_strings(question: str) -> tuple[str, str]:
+    """The question as one cleaned Han/Latin string, and as one pinyin string."""
+    runs = split_runs(clean_text(question, MAX_QUERY_CHARS))
+    text = "".join(runs)
+    sound = "".join(s for r in runs for s in _run_sound(r))
+    return text, sound
+
+
+def _run_sound(run: str) -> list[str]:
+    if is_han(run):
+        return han_syllables(run)
+    return latin_syllables(run) or [run]
+
+
+def _sound_string(name: str) -> str:
+    return "".join(s for r in split_runs(name) for s in (han_syllables(r) if is_han(r) else [r]))
+
+
+def _feature_set(text: str) -> set[str]:
+    features = set(text_features(text))
+    features.update("#" + ch for r in split_runs(text) if is_han(r) for ch in r)
+    for run in split_runs(text):
+        if is_han(run):
+            features.update(pinyin_bigrams(han_syllables(run)))
+    return features
+
+
+def _presence(concept: Concept, features: set[str]) -> float:
+    best = 0.0
+    for rendering in concept.renderings:
+        hit = sum(1 for f in rendering.features if f in features) / len(rendering.features)
+        best = max(best, hit * rendering.factor)
+    return best
