@@ -1,20 +1,48 @@
 """The `servicebot` command line: one entry point, one subcommand per concern.
 
-Only `servicebot kb ...` (validate and query the knowledge base) lives here for now;
-other subcommands (run, console, db) are added beside it.
+    servicebot run                 Telegram polling when TELEGRAM_BOT_TOKEN is set, else the console
+    servicebot console [--as ROLE] talk to the bot in this terminal (resident, staff, supervisor, admin)
+    servicebot db upgrade          apply the database migrations
+    servicebot kb check|ask|eval   validate and query the knowledge base
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
+
+log = logging.getLogger("servicebot")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="servicebot", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", help="YAML settings file (else SERVICEBOT_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser("kb", help="knowledge base: check | ask | eval", add_help=False)
+    commands.add_parser("run", help="run the bot (Telegram if a token is set, else console)")
+    console = commands.add_parser("console", help="talk to the bot in this terminal")
+    console.add_argument("--as", dest="role", default="resident",
+                         choices=("resident", "staff", "supervisor", "admin"))
+    console.add_argument("--user", help="console user id (default: the role name)")
+    console.add_argument("--lang", choices=("zh", "en"), help="language to start in")
+    db = commands.add_parser("db", help="database: upgrade")
+    db.add_argument("action", choices=("upgrade",))
     return parser
+
+
+def setup_logging(verbose: bool = False) -> None:
+    from domain.privacy import MaskingFilter
+
+    handler = logging.StreamHandler()
+    handler.addFilter(MaskingFilter())  # phone and ID numbers never reach the log in full
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    # httpx logs request URLs, which contain the bot token, at INFO
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +53,67 @@ def main(argv: list[str] | None = None) -> int:
         from knowledge.cli import main as kb_main  # imported late: keeps other commands light
 
         return kb_main(rest)
-    return 2
+    if rest:
+        build_parser().error(f"unrecognized arguments: {' '.join(rest)}")
+    from bot.settings import SettingsError, load_settings
+    from knowledge.loader import KBError
+
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"servicebot: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "console" or args.command == "run":
+        setup_logging(args.verbose)
+        logging.getLogger().setLevel(logging.WARNING if args.command == "console" else
+                                     logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(settings))
+        if args.command == "console":
+            return asyncio.run(_console(settings, args.role, args.user or args.role, args.lang))
+        if settings.telegram_bot_token:
+            from bot.channels.telegram import run_polling
+
+            return run_polling(settings)
+        print("TELEGRAM_BOT_TOKEN is not set: starting the console channel instead. "
+              "Type your question, a number to pick an option, /help, or /quit.")
+        return asyncio.run(_console(settings, "resident", "resident", None))
+    except KBError as exc:
+        print(f"servicebot: the knowledge base is invalid:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _db_upgrade(settings) -> int:  # type: ignore[no-untyped-def]
+    from storage.db import Database
+
+    db = Database(settings.db_url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()
+    print(f"database is up to date: {db.engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+async def _console(settings, role: str, user: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+    from bot.app import create_app
+    from bot.channels.console import ConsoleChannel
+
+    key = f"console:{user}"
+    if role != "resident":  # the console is a local tool: whoever runs it may try any role
+        field = {"staff": "staff", "supervisor": "supervisors", "admin": "admins"}[role]
+        settings = settings.with_overrides(**{field: (*getattr(settings, field), key)})
+    app = create_app(settings)
+    await app.start()
+    channel = ConsoleChannel(app, user_id=user, name=user, lang=lang)
+    try:
+        await channel.run()
+    finally:
+        await app.close()
+    return 0
 
 
 if __name__ == "__main__":

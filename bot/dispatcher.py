@@ -22,7 +22,7 @@ from bot.router import Router
 from bot.services import Services
 from domain.privacy import mask_text
 from storage.errors import DomainError
-from storage.people import get_or_create_resident, role_of
+from storage.people import audit, get_or_create_resident, role_of
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class Dispatcher:
         lang = locale_for(event.language_code)
         renderer = self.services.renderer
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+            ctx: Context | None = None
             try:
                 async with self.services.db.transaction() as session:
                     ctx = await self._context(session, event)
@@ -66,7 +67,9 @@ class Dispatcher:
                     await self._audit_privileged(ctx)
                 return replies
             except DomainError as err:
-                # rolled back: a refused action changes nothing
+                # rolled back: a refused action changes nothing, but the attempt is recorded
+                if ctx is not None and ctx.privileged_action:
+                    await self._audit_refusal(ctx, err)
                 return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))]
             except TRANSIENT as exc:
                 if delay is None or not _is_transient(exc):
@@ -122,6 +125,16 @@ class Dispatcher:
             if ev.kind == "contact":
                 return [ctx.say("err.contact_unexpected")]
         return [ctx.say("err.text_only")]
+
+    async def _audit_refusal(self, ctx: Context, err: DomainError) -> None:
+        try:
+            async with self.services.db.transaction() as session:
+                await audit(session, actor=ctx.key, role=ctx.role.name,
+                            action=ctx.privileged_action or "", now=self.services.now(),
+                            matter_id=ctx.audit_matter_id, allowed=False,
+                            detail=f"refused: {err.code} {mask_text(ctx.event.args)[:200]}")
+        except TRANSIENT:
+            log.warning("could not audit a refused %s", ctx.privileged_action)
 
     @staticmethod
     async def _audit_privileged(ctx: Context) -> None:

@@ -49,7 +49,7 @@ class UTCDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, date: Date}
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, date: Date}  # noqa: RUF012
 
 
 class Resident(Base):

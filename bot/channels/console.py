@@ -1,0 +1,106 @@
+"""The console channel: talk to the bot in a terminal, as a resident or as staff.
+
+Options are numbered ("回复 1、2、3"): type the number to press the button. Documents are
+saved under the data directory and their path is printed. Notices the bot pushes on its own
+(staff replies, alerts) are printed as they are delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.app import App
+from bot.core import Event, Reply
+
+_TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML to terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def parse_line(line: str, user_id: str, options: dict[str, str], *, name: str = "",
+               lang: str | None = None) -> Event:
+    """A typed line to an event: /command, a number choosing an option, or free text."""
+    text = line.strip()
+    common = dict(channel="console", user_id=user_id, display_name=name, language_code=lang)
+    if text.startswith("/") and len(text) > 1:
+        cmd, _, args = text[1:].partition(" ")
+        return Event(kind="command", command=cmd.lower().split("@")[0], args=args.strip(),
+                     **common)
+    if text in options:
+        return Event(kind="choice", choice=options[text], **common)
+    return Event(kind="text", text=text, **common)
+
+
+class ConsoleChannel:
+    def __init__(self, app: App, *, user_id: str = "resident", name: str = "",
+                 lang: str | None = None, out: Callable[[str], None] = print,
+                 files_dir: Path | None = None) -> None:
+        self.app = app
+        self.user_id = user_id
+        self.name = name
+        self.lang = lang
+        self.out = out
+        self.options: dict[str, str] = {}
+        self.files_dir = files_dir or app.services.settings.data_dir / "console"
+
+    def render(self, reply: Reply, *, header: str = "") -> str:
+        """A reply as terminal text; numbered options replace buttons."""
+        lines = [header] if header else []
+        if reply.text:
+            lines.append(plain(reply.text))
+        for att in (reply.document, reply.photo):
+            if att is not None:
+                self.files_dir.mkdir(parents=True, exist_ok=True)
+                path = self.files_dir / Path(att.filename).name
+                path.write_bytes(att.data)
+                lines.append(f"📎 {plain(att.caption)} → {path}")
+        buttons = [b for row in reply.buttons for b in row]
+        if buttons:
+            numbered = []
+            for b in buttons:
+                n = str(len(self.options) + 1)
+                self.options[n] = b.data
+                numbered.append(f"  [{n}] {plain(b.label)}")
+            lines.extend(numbered)
+        return "\n".join(lines)
+
+    async def say(self, line: str) -> list[Reply]:
+        """Handle one typed line and print the answers; returns them for tests."""
+        event = parse_line(line, self.user_id, self.options, name=self.name, lang=self.lang)
+        replies = await self.app.handle(event)
+        self.options = {}
+        for reply in replies:
+            self.out(self.render(reply))
+        return replies
+
+    async def send(self, user_id: str, replies: list[Reply]) -> None:
+        """Outbox sender for the console: pushed notices are printed with their recipient."""
+        for reply in replies:
+            mine = user_id == self.user_id
+            self.out(self.render(reply, header="" if mine else f"📨 → console:{user_id}"))
+
+    async def run(self, prompt: str = "> ") -> None:
+        """Read lines until EOF or /quit, delivering pushed notices in the background."""
+        worker = self.app.attach_sender("console", self)
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run(stop, poll=0.5))
+        try:
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, prompt)
+                except EOFError:
+                    break
+                if line.strip() in ("/quit", "/exit"):
+                    break
+                if line.strip():
+                    await self.say(line)
+        finally:
+            stop.set()
+            await task

@@ -1,0 +1,16 @@
+"""Who may act on a matter: its owner; staff of its department (or of none); supervisors and
+admins always. Staff of another department only after a transfer to them."""
+
+from __future__ import annotations
+
+
+def may_act(*, role: str, department: str | None, actor: str, matter_department: str | None,
+            matter_owner: str | None) -> bool:
+    if role in ("supervisor", "admin"):
+        return True
+    if role != "staff":
+        return False
+    if matter_owner is not None:
+        return matter_owner == actor or (department is not None and department == matter_department
+                                         and matter_owner is None)
+    return department is None or matter_department is None or department == matter_department

@@ -1,0 +1,134 @@
+"""The one-time checklist: which situations apply, tick the materials already at hand, then the
+written 一次性告知单 of everything still missing — as a message and as a printable document.
+
+Callback data: chk:o:<item> open · chk:s:<item>:<n> situation · chk:l:<item> to the list ·
+chk:b:<item> back to situations · chk:t:<item>:<n> tick a material · chk:d:<item> notice.
+The ticks live in the dialog state, so a restart continues where the resident was.
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.core import Attachment, Button, Reply
+from bot.router import Router
+from domain import checklist as rules
+from knowledge.model import Item
+
+LABEL_WIDTH = 28  # characters of a material's name shown on its button
+
+
+def _situations_reply(ctx: Context, item: Item, chosen: list[int], *, edit: bool) -> Reply:
+    sits = item.situations
+    rows = [
+        (Button(("☑ " if i in chosen else "☐ ") + s[:LABEL_WIDTH], f"chk:s:{item.id}:{i}"),)
+        for i, s in enumerate(sits)
+    ]
+    rows.append((ctx.button("btn.next_materials", f"chk:l:{item.id}"),))
+    return Reply(ctx.t("checklist/situations", item=item, situations=sits, chosen=chosen),
+                 tuple(rows), edit=edit)
+
+
+def _chosen_situations(item: Item, chosen: list[int]) -> list[str]:
+    sits = item.situations
+    return [sits[i] for i in chosen if 0 <= i < len(sits)]
+
+
+def _list_reply(ctx: Context, item: Item, data: dict, *, edit: bool) -> Reply:
+    lines = rules.checklist(item, _chosen_situations(item, data["sit"]), data["have"])
+    rows = [
+        (Button(("✅ " if ln.have else "⬜ ") + f"{n}. " + ln.material.name[:LABEL_WIDTH],
+                f"chk:t:{item.id}:{ln.index}"),)
+        for n, ln in enumerate(lines, 1)
+    ]
+    last = [ctx.button("btn.make_notice", f"chk:d:{item.id}")]
+    if item.situations:
+        last.insert(0, ctx.button("btn.back_situations", f"chk:b:{item.id}"))
+    rows.append(tuple(last))
+    return Reply(ctx.t("checklist/list", item=item, lines=lines,
+                       situations=_chosen_situations(item, data["sit"])),
+                 tuple(rows), edit=edit)
+
+
+def _current(ctx: Context, item_id: str) -> dict | None:
+    """This item's checklist state, or None when the button belongs to an older dialog."""
+    data = ctx.data
+    if ctx.state != "checklist" or data.get("item") != item_id:
+        return None
+    data.setdefault("sit", [])
+    data.setdefault("have", [])
+    return data
+
+
+def _stale(ctx: Context, item: Item) -> list[Reply]:
+    return [Reply(ctx.label("err.stale_checklist", item=item.name),
+                  ((ctx.button("btn.checklist", f"chk:o:{item.id}"),),))]
+
+
+async def on_choice(ctx: Context) -> list[Reply]:
+    parts = ctx.event.choice.split(":")
+    if len(parts) not in (3, 4):
+        return [ctx.say("err.stale_button")]
+    item = ctx.services.kb.get(parts[2])
+    if item is None:
+        return [ctx.say("err.stale_button")]
+    action = parts[1]
+    if action == "o":
+        ctx.set_state("checklist", item=item.id, sit=[], have=[])
+        if item.situations:
+            return [_situations_reply(ctx, item, [], edit=False)]
+        return [_list_reply(ctx, item, ctx.data, edit=False)]
+    data = _current(ctx, item.id)
+    if data is None:
+        return _stale(ctx, item)
+    index = _index(parts)
+    if action == "s" and index is not None and index < len(item.situations):
+        data["sit"] = rules.toggle(data["sit"], index)
+        ctx.update_data(sit=data["sit"])
+        return [_situations_reply(ctx, item, data["sit"], edit=True)]
+    if action == "b" and item.situations:
+        return [_situations_reply(ctx, item, data["sit"], edit=True)]
+    if action == "l":
+        return [_list_reply(ctx, item, data, edit=True)]
+    if action == "t" and index is not None and index < len(item.materials):
+        applicable = {i for i, _ in rules.applicable(item, _chosen_situations(item, data["sit"]))}
+        if index not in applicable:
+            return _stale(ctx, item)
+        data["have"] = rules.toggle(data["have"], index)
+        ctx.update_data(have=data["have"])
+        return [_list_reply(ctx, item, data, edit=True)]
+    if action == "d":
+        return notice(ctx, item, data)
+    return [ctx.say("err.stale_button")]
+
+
+def _index(parts: list[str]) -> int | None:
+    if len(parts) != 4 or not parts[3].isdigit() or len(parts[3]) > 3:
+        return None
+    return int(parts[3])
+
+
+def notice(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    """The written one-time notice: everything still missing, conditions, steps, where to go."""
+    situations = _chosen_situations(item, data["sit"])
+    lines = rules.checklist(item, situations, data["have"])
+    missing = [ln for ln in lines if not ln.have]
+    have = [ln for ln in lines if ln.have]
+    context = dict(item=item, missing=missing, have=have, situations=situations,
+                   issued=ctx.now, person=ctx.person)
+    document = Attachment(
+        filename=ctx.label("doc.checklist_filename", item=item.id),
+        data=ctx.t("checklist/document.html", **context).encode("utf-8"),
+        caption=ctx.label("doc.checklist_caption", item=item.name),
+    )
+    buttons = []
+    if item.appointment:
+        buttons.append(ctx.button("btn.book", f"book:i:{item.id}"))
+    buttons.append(ctx.button("btn.ask_staff", f"ho:i:{item.id}"))
+    return [
+        Reply(ctx.t("checklist/notice", **context), (tuple(buttons),)),
+        Reply(document=document),
+    ]
+
+
+def register(router: Router) -> None:
+    router.choice("chk", on_choice)

@@ -1,0 +1,101 @@
+"""Free-text questions: the matcher's best item as a card, close alternatives as choices,
+follow-up questions answered from the item's FAQ, and otherwise an offer to ask staff.
+Never a dead end (首问负责制)."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.core import Button, Reply
+from bot.router import Router
+from handlers.common import menu_buttons
+from knowledge.model import Item
+from storage.queries import log_query
+
+MAX_QUESTION = 4000  # stored and shown to staff; longer messages are cut
+GREETINGS = {"你好", "您好", "hi", "hello", "在吗", "在不在", "哈喽", "嗨", "早上好", "下午好",
+             "晚上好", "hey", "有人吗", "你好呀", "您好啊"}
+THANKS = {"谢谢", "多谢", "谢谢你", "谢谢您", "好的谢谢", "thanks", "thank you", "thx", "感谢",
+          "ok", "好的", "好", "知道了", "明白了", "收到"}
+
+
+def item_buttons(ctx: Context, item: Item) -> tuple[tuple[Button, ...], ...]:
+    first = [ctx.button("btn.checklist", f"chk:o:{item.id}")]
+    if item.appointment:
+        first.append(ctx.button("btn.book", f"book:i:{item.id}"))
+    second = []
+    if item.faq:
+        second.append(ctx.button("btn.faq", f"item:faq:{item.id}"))
+    second.append(ctx.button("btn.ask_staff", f"ho:i:{item.id}"))
+    return (tuple(first), tuple(second))
+
+
+def card(ctx: Context, item: Item) -> Reply:
+    """The item card; the person's next question is taken as a follow-up on this item."""
+    ctx.set_state("item", item=item.id)
+    return Reply(ctx.t("consult/card", item=item), item_buttons(ctx, item))
+
+
+async def on_text(ctx: Context) -> list[Reply]:
+    """Answer a free-text question from the knowledge base, or offer to ask staff."""
+    text = ctx.event.text.strip()
+    if not text:
+        return [ctx.say("err.empty_text")]
+    plain = text.lower().strip(" !！。.?？~～")
+    if plain in GREETINGS:
+        return [Reply(ctx.t("common/greeting"), menu_buttons(ctx))]
+    if plain in THANKS:
+        return [ctx.say("msg.you_are_welcome")]
+    question = text[:MAX_QUESTION]
+    services = ctx.services
+    result = services.matcher.match(question, top=3)
+    current = ctx.services.kb.get(ctx.data.get("item", "")) if ctx.state == "item" else None
+    top = result.matches[0] if result.matches else None
+    await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
+                    item_id=top.item.id if top else None, confident=result.confident,
+                    score=top.score if top else 0.0)
+    if current is not None and not (result.confident and top and top.item.id != current.id):
+        faq = services.matcher.answer_faq(current, question)
+        if faq is not None:
+            return [Reply(ctx.t("consult/faq_answer", item=current, faq=faq),
+                          item_buttons(ctx, current))]
+    if result.confident and top is not None:
+        close = [m for m in result.matches[1:] if m.score >= top.score * 0.9]
+        if close:
+            return [choices(ctx, [top.item, *(m.item for m in close)], question)]
+        return [card(ctx, top.item)]
+    return [not_found(ctx, question, [m.item for m in result.matches[:3] if m.score >= 0.35])]
+
+
+def choices(ctx: Context, items: list[Item], question: str) -> Reply:
+    """Several items are about equally likely: let the person pick (up to three)."""
+    ctx.set_state("choose", question=question[:500])
+    rows = tuple((Button(it.name, f"item:show:{it.id}"),) for it in items[:3])
+    rows += ((ctx.button("btn.none_of_these", "ho:ask"),),)
+    return Reply(ctx.t("consult/choices", items=items[:3]), rows)
+
+
+def not_found(ctx: Context, question: str, near: list[Item]) -> Reply:
+    """Not confident: keep the question, offer staff (one tap) and any near items."""
+    ctx.set_state("offer", question=question)
+    rows = [(Button(it.name, f"item:show:{it.id}"),) for it in near]
+    rows.insert(0, (ctx.button("btn.send_to_staff", "ho:ask"),))
+    return Reply(ctx.t("consult/not_found", near=near), tuple(rows))
+
+
+async def on_item_choice(ctx: Context) -> list[Reply]:
+    """`item:show:<id>` shows a card; `item:faq:<id>` lists the item's FAQ."""
+    parts = ctx.event.choice.split(":")
+    item = ctx.services.kb.get(parts[2]) if len(parts) == 3 else None
+    if item is None:
+        return [ctx.say("err.stale_button")]
+    if parts[1] == "show":
+        return [card(ctx, item)]
+    if parts[1] == "faq":
+        ctx.set_state("item", item=item.id)
+        return [Reply(ctx.t("consult/faq_list", item=item), item_buttons(ctx, item))]
+    return [ctx.say("err.stale_button")]
+
+
+def register(router: Router) -> None:
+    router.choice("item", on_item_choice)
+    router.fallback_text = on_text

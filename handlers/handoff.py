@@ -1,0 +1,105 @@
+"""Hand-off to staff (首问负责制): a question the knowledge base cannot answer, or 转人工,
+becomes a consultation matter with a number and a 7-working-day answer deadline; on-duty
+staff are notified through the outbox; the resident can add to their open question.
+
+Callback data: ho:ask (send the question just asked) · ho:new (type a question) ·
+ho:i:<item> (a question about an item) · ho:add:<matter id> (add to an open question).
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.core import Reply
+from bot.router import Router
+from knowledge.model import Item
+from storage import matters
+from storage.errors import DomainError
+from storage.people import staff_members
+
+MAX_TEXT = 4000
+
+
+async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Reply]:
+    """Register the consultation, notify staff, tell the resident the number and the date."""
+    settings = ctx.services.settings
+    deadline = ctx.services.calendar.add_workdays(ctx.today, settings.consult_deadline_workdays)
+    matter = await matters.create_matter(
+        ctx.session, kind="consult", resident=ctx.person, now=ctx.now, actor=ctx.key,
+        subject=(item.name if item else question)[:200], content=question[:MAX_TEXT],
+        item_id=item.id if item else None, department=item.department if item else None,
+        deadline=deadline,
+    )
+    staff = await staff_members(ctx.session, settings, department=matter.department)
+    await ctx.notify_template(
+        staff, "handoff/staff_new", kind="staff_new_matter", matter=matter, item=item,
+        resident=ctx.person, buttons=[[("btn.take", f"stf:take:{matter.id}")]],
+        dedupe_prefix=f"new:{matter.id}", matter_id=matter.id,
+    )
+    ctx.clear_state()
+    return [Reply(ctx.t("handoff/created", matter=matter, item=item, staff_count=len(staff)),
+                  ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),
+                    ctx.button("btn.status", "menu:status")),))]
+
+
+async def on_choice(ctx: Context) -> list[Reply]:
+    parts = ctx.event.choice.split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    if action == "ask" and len(parts) == 2:
+        question = ctx.data.get("question") if ctx.state in ("offer", "choose") else None
+        if question:
+            return await hand_over(ctx, question, None)
+        ctx.set_state("handoff")
+        return [ctx.say("msg.type_question")]
+    if action == "new" and len(parts) == 2:
+        ctx.set_state("handoff")
+        return [ctx.say("msg.type_question")]
+    if action == "i" and len(parts) == 3 and (item := ctx.services.kb.get(parts[2])):
+        ctx.set_state("handoff", item=item.id)
+        return [ctx.say("msg.type_question_item", item=item.name)]
+    if action == "add" and len(parts) == 3:
+        matter = await _own_open_matter(ctx, parts[2])
+        ctx.set_state("handoff:add", matter=matter.id)
+        return [ctx.say("msg.type_addition", number=matter.number)]
+    return [ctx.say("err.stale_button")]
+
+
+async def _own_open_matter(ctx: Context, ref: str):  # type: ignore[no-untyped-def]
+    """The resident's own, still open matter — never someone else's."""
+    matter = await matters.get_matter(ctx.session, ref)
+    if matter.resident_id != ctx.person.id:
+        raise DomainError("no_such_matter", ref=ref[:20])
+    if matter.status in ("done", "closed"):
+        raise DomainError("matter_closed", number=matter.number)
+    return matter
+
+
+async def on_text(ctx: Context) -> list[Reply]:
+    """Text typed after 转人工 (a new question) or after 补充说明 (an addition)."""
+    if ctx.event.kind != "text":
+        return [ctx.say("err.text_only_here")]
+    text = ctx.event.text.strip()
+    if not text:
+        return [ctx.say("err.empty_text")]
+    if ctx.state == "handoff:add":
+        return await _add(ctx, text)
+    item = ctx.services.kb.get(ctx.data.get("item") or "")
+    return await hand_over(ctx, text, item)
+
+
+async def _add(ctx: Context, text: str) -> list[Reply]:
+    matter = await _own_open_matter(ctx, str(ctx.data.get("matter", "")))
+    await matters.resident_addition(ctx.session, matter, actor=ctx.key, text=text[:MAX_TEXT],
+                                    now=ctx.now)
+    recipients = [matter.owner] if matter.owner else await staff_members(
+        ctx.session, ctx.services.settings, department=matter.department)
+    await ctx.notify_template(recipients, "handoff/staff_addition", kind="staff_addition",
+                              matter=matter, text=text[:MAX_TEXT], resident=ctx.person,
+                              matter_id=matter.id)
+    ctx.clear_state()
+    return [Reply(ctx.t("handoff/added", matter=matter),
+                  ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),),))]
+
+
+def register(router: Router) -> None:
+    router.choice("ho", on_choice)
+    router.state("handoff", on_text)
