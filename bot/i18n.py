@@ -2,7 +2,8 @@
 
 Templates live in `bot/templates/<locale>/<name>.j2` and are autoescaped for Telegram HTML
 (only <b>, <i>, <code>, <a> are used). Short strings (button labels, names of kinds and
-statuses) live in `bot/templates/<locale>/labels.yaml` and are rendered as jinja too.
+statuses, one-line answers) live in `bot/templates/<locale>/labels*.yaml` (one file per
+capability, merged; a key defined twice is an error) and are rendered as jinja too.
 """
 
 from __future__ import annotations
@@ -47,14 +48,18 @@ class Renderer:
         self.env.filters["local"] = self.local_time
         self.env.filters["day"] = self.local_day
         self.env.globals["label"] = self.label
-        self._labels = {loc: self._load_labels(templates / loc / "labels.yaml") for loc in LOCALES}
+        self._labels = {loc: self._load_labels(templates / loc) for loc in LOCALES}
         self._label_env = Environment(autoescape=True, undefined=StrictUndefined)
 
     @staticmethod
-    def _load_labels(path: Path) -> dict[str, str]:
-        if not path.exists():
-            return {}
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    def _load_labels(folder: Path) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for path in sorted(folder.glob("labels*.yaml")):
+            for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+                if key in merged:
+                    raise ValueError(f"{path}: label {key!r} is defined twice")
+                merged[key] = str(value)
+        return merged
 
     def render(self, locale: str, name: str, **context: Any) -> str:
         """Render `<locale>/<name>.j2` (or `.html.j2` for documents), stripped."""

@@ -26,9 +26,12 @@ def _args(ctx: Context, n: int) -> list[str]:
     return ctx.event.args.strip().split(None, n - 1) if ctx.event.args.strip() else []
 
 
-async def _matter_for_action(ctx: Context, ref: str) -> Matter:
+async def _matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> Matter:
     matter = await matters.get_matter(ctx.session, ref, for_update=True)
     ctx.audit_matter_id = matter.id
+    if taking and matter.owner and matter.owner != ctx.key:
+        owner = (await _names(ctx, [matter.owner]))[matter.owner]
+        raise DomainError("already_taken", number=matter.number, owner=owner)
     if not may_act(role=ctx.role.name, department=ctx.role.department, actor=ctx.key,
                    matter_department=matter.department, matter_owner=matter.owner):
         raise DomainError("not_your_matter", number=matter.number)  # audited by the dispatcher
@@ -80,10 +83,7 @@ async def take_cmd(ctx: Context) -> list[Reply]:
 
 
 async def _take(ctx: Context, ref: str) -> list[Reply]:
-    matter = await _matter_for_action(ctx, ref)
-    if matter.owner and matter.owner != ctx.key:
-        owner = (await _names(ctx, [matter.owner]))[matter.owner]
-        raise DomainError("already_taken", number=matter.number, owner=owner)
+    matter = await _matter_for_action(ctx, ref, taking=True)
     await matters.take(ctx.session, matter, staff=ctx.key, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     await ctx.notify_template([resident.key], "handoff/resident_taken", kind="matter_taken",
