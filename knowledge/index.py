@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 from knowledge.model import Item, KnowledgeBase
 from knowledge.normalize import char_bigrams, clean_text, is_han, is_latin, split_runs
@@ -49,8 +50,7 @@ LATIN = "@"  # feature prefix: a Latin word
 
 
 def pinyin_bigrams(syllables: Iterable[str]) -> list[str]:
-    s = [x for x in syllables]
-    return [f"{PINYIN}{a} {b}" for a, b in zip(s, s[1:], strict=False) if a != "?" and b != "?"]
+    return [f"{PINYIN}{a} {b}" for a, b in pairwise(syllables) if a != "?" and b != "?"]
 
 
 @lru_cache(maxsize=65536)

@@ -38,6 +38,9 @@ RERANK = 12  # candidates whose name bonus is computed
 CONFIDENT_SCORE = 0.5
 CONFIDENT_MARGIN = 0.04  # top must beat runner-up by this much unless clearly above threshold
 CLEAR_SCORE = 0.65
+LONG_MIN_SCORE = 0.15  # long messages: weakest share of the message still trusted
+LONG_MIN_EVIDENCE = 1.5  # long messages: explained weight, in specific-word units
+LONG_DOMINANCE = 1.2  # long messages: top item explains this much more than the next
 FAQ_THRESHOLD = 0.4
 
 
@@ -76,6 +79,7 @@ class Matcher:
             return MatchResult(question, False, ())
         shortlist = sorted(coverage, key=coverage.get, reverse=True)[: max(RERANK, top)]
         query_text, query_sound = _query_strings(question)
+        query_text += "|" + "|".join(c.spelled for c in concepts if c.spelled)
         scored = []
         for index in shortlist:
             bonus = self._name_bonus(index, query_text, query_sound)
@@ -83,7 +87,10 @@ class Matcher:
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         matches = tuple(Match(self.index.items[i], round(min(1.0, s), 4))
                         for s, i in scored[: max(top, 0)])
-        return MatchResult(question, _confident(scored), matches)
+        # Explained weight in units of "one word found in a single item".
+        total = sum(c.weight for c in concepts) / self.index.idf_unknown
+        evidence = [coverage[i] * total for _, i in scored[:2]]
+        return MatchResult(question, _confident(scored, evidence), matches)
 
     def answer_faq(self, item: Item, question: str) -> Faq | None:
         """The FAQ entry of `item` that answers a follow-up question, or None."""
@@ -148,14 +155,23 @@ class Matcher:
         return max(0.0, (best - 0.6) / 0.4)
 
 
-def _confident(scored: list[tuple[float, int]]) -> bool:
+def _confident(scored: list[tuple[float, int]], evidence: list[float]) -> bool:
+    """Short questions must be mostly explained; long ones must point clearly at one item.
+
+    `evidence` is the absolute explained weight of the top two items: a long message
+    is mostly narrative nobody can explain, so its share stays low even when several
+    specific words single out one item.
+    """
     if not scored:
         return False
     top = scored[0][0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    if top >= CLEAR_SCORE:
+    if top >= CLEAR_SCORE or (top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_MARGIN):
         return True
-    return top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_MARGIN
+    first = evidence[0]
+    second = evidence[1] if len(evidence) > 1 else 0.0
+    return (top >= LONG_MIN_SCORE and first >= LONG_MIN_EVIDENCE
+            and first >= LONG_DOMINANCE * second)
 
 
 def _length_trust(name: str) -> float:

@@ -33,6 +33,7 @@ UNKNOWN_LATIN_WEIGHT = 0.5  # an English word we have no translation for
 OFF_TOPIC_WEIGHT = 1.5  # a subject known to be outside the center, absent from the KB
 MAX_ENGLISH_PHRASE = 4  # words
 MAX_PINYIN_WORD = 8  # syllables
+UNKNOWN_CHAR_COST = 2.5  # segmentation prefers dictionary words to unknown characters
 
 STOP, WORD, UNKNOWN, OFF = "stop", "word", "unknown", "off-topic"
 
@@ -51,6 +52,7 @@ class Concept:
     kind: str
     renderings: tuple[Rendering, ...]
     weight: float
+    spelled: str = ""  # Chinese it stands for, when the question said it in English or pinyin
 
 
 @dataclass(frozen=True)
@@ -100,31 +102,62 @@ class QueryAnalyzer:
         return None
 
     def _segment(self, run: str, factor: float = 1.0) -> list[Token]:
-        """Forward longest-match segmentation; adjacent unknown characters form one span."""
+        """Segment Han text by dictionary with the fewest tokens and unknown characters.
+
+        A dynamic programme rather than greedy longest match, so that 怎么办理 is
+        怎么 + 办理, not 怎么办 + 理. Adjacent unknown characters form one span.
+        """
+        run = self._collapse_repeats(run)
+        n = len(run)
+        cost = [0.0] + [float("inf")] * n
+        back: list[tuple[int, str | None]] = [(0, None)] * (n + 1)
+        for end in range(1, n + 1):
+            for start in range(max(0, end - self.max_word), end):
+                if cost[start] == float("inf"):
+                    continue
+                piece = run[start:end]
+                kind = self._kind(piece) if end - start > 1 else _single_kind(piece)
+                step = 1.0 if kind is not None else (UNKNOWN_CHAR_COST if end - start == 1 else None)
+                if step is not None and cost[start] + step < cost[end]:
+                    cost[end] = cost[start] + step
+                    back[end] = (start, kind)
+        pieces: list[tuple[str, str | None]] = []
+        end = n
+        while end > 0:
+            start, kind = back[end]
+            pieces.append((run[start:end], kind))
+            end = start
         tokens: list[Token] = []
         unknown = ""
-        i = 0
-        while i < len(run):
-            for size in range(min(self.max_word, len(run) - i), 0, -1):
-                piece = run[i : i + size]
-                kind = self._kind(piece) if size > 1 else _single_kind(piece)
-                if kind is not None:
-                    break
+        for piece, kind in reversed(pieces):
             if kind is None:
-                unknown += run[i]
-                i += 1
+                unknown += piece
                 continue
             if unknown:
                 tokens.append(Token(unknown, UNKNOWN, factor))
                 unknown = ""
             tokens.append(Token(piece, kind, factor))
-            i += size
         if unknown:
             tokens.append(Token(unknown, UNKNOWN, factor))
         return tokens
 
+    def _collapse_repeats(self, run: str) -> str:
+        """评评理 → 评理, 问问 → 问: colloquial doubling adds nothing, unless it is a word."""
+        out: list[str] = []
+        for i, char in enumerate(run):
+            if out and out[-1] == char and self._kind(run[i - 1 : i + 1]) is None:
+                continue
+            out.append(char)
+        return "".join(out)
+
     # -- Latin: English phrases, else pinyin -------------------------------
     def _latin(self, words: list[str]) -> list[Token]:
+        """English phrases first; other words are pinyin when they split into syllables.
+
+        In an English sentence, a word is only taken as pinyin when its sound is a
+        known word (hukou, dibao): "buying" or "change" also split into syllables.
+        """
+        english = any(w in ENGLISH_STOPWORDS or w in ENGLISH for w in words)
         tokens: list[Token] = []
         syllables: list[str] = []
         i = 0
@@ -137,6 +170,8 @@ class QueryAnalyzer:
                 phrase, size = "", 1
             word = words[i]
             sounds = latin_syllables(word) if not phrase and word not in ENGLISH_STOPWORDS else None
+            if sounds and english and not self._is_word_sound(sounds):
+                sounds = None
             if sounds:
                 syllables += sounds
                 i += 1
@@ -152,6 +187,11 @@ class QueryAnalyzer:
         if syllables:
             tokens += self._from_sound(syllables)
         return tokens
+
+    def _is_word_sound(self, syllables: list[str]) -> bool:
+        """Does this sound spell out dictionary words from start to end?"""
+        tokens = self._from_sound(syllables)
+        return bool(tokens) and all(t.kind != "sound" for t in tokens)
 
     def _from_sound(self, syllables: list[str]) -> list[Token]:
         """Pinyin → words of the dictionary with that sound (longest first); leftovers stay sound."""
@@ -229,13 +269,16 @@ class QueryAnalyzer:
         if not renderings:
             return None
         known = [r for r in renderings if self._known(r)]
-        if known:
-            weight = sum(self._idf(r) for r in known) / len(known)
-        else:
-            weight = self.index.idf_unknown
+        unknown = self.index.idf_unknown
+        weight = sum(self._idf(r) for r in known) / len(known) if known else unknown
         if all(len(r.features) == 1 and r.features[0].startswith("#") for r in renderings):
             scale *= SINGLE_CHAR_WEIGHT
-        return Concept(text, kind, tuple(renderings), weight * scale)
+        spelled = ""
+        if kind == "english":
+            spelled = "|".join(ENGLISH[text])
+        elif token.factor < 1.0:  # recovered from pinyin
+            spelled = text
+        return Concept(text, kind, tuple(renderings), weight * scale, spelled)
 
     def _known(self, rendering: Rendering) -> bool:
         return all(self.index.df(f) > 0 for f in rendering.features)

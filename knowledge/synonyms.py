@@ -16,6 +16,12 @@ These tables bridge the two for *any* service center's knowledge base:
 from __future__ import annotations
 
 
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words of a word-list literal."""
+    return text.split()
+
+
+
 def _expand(groups: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """'a|b|c' keys share one space-separated target list."""
     table: dict[str, tuple[str, ...]] = {}
@@ -28,7 +34,8 @@ def _expand(groups: dict[str, str]) -> dict[str, tuple[str, ...]]:
 COLLOQUIAL = _expand({
     # people
     "孩子|小孩|娃|娃娃|小孩子|宝宝|宝贝|小宝宝|儿女|闺女|儿子|女儿|小娃": "子女 新生儿 儿童 未成年人",
-    "刚出生|刚生|新生|生娃|生孩子|生小孩|生了|生完|添丁|二胎|三胎|怀孕|坐月子": "出生 新生儿 生育",
+    "刚出生|刚生|新生|生娃|生孩子|生小孩|生了|生完|添丁|坐月子|出生了": "出生 新生儿",
+    "二胎|三胎|怀孕|怀上|要孩子|备孕|头胎|一胎|生二胎|生三胎|生育": "生育 生育登记 怀孕",
     "老人|老人家|老年|老头|老太太|老太|老爷子|上了年纪|岁数大|年纪大|老两口|老伴": "老年人 高龄 老年",
     "八十|九十|八十多|九十多|八九十|一百岁|百岁": "高龄 80周岁",
     "爸|爸爸|妈|妈妈|我爸|我妈|父亲|母亲|爹|娘|老爸|老妈|爹妈|爸妈": "父母",
@@ -45,12 +52,15 @@ COLLOQUIAL = _expand({
     "钱|补助|补钱|补贴钱|发钱|给钱|领钱|拿钱|钱款|费用": "补贴 补助 津贴 资金 费用",
     "工资|工钱|薪水|血汗钱|辛苦钱": "工资 劳动报酬 薪",
     "欠钱|不给钱|不发工资|拖欠|讨薪|要工资|讨工钱|要不到钱|拿不到钱|老板跑了": "欠薪 拖欠 工资",
+    # places: a named city or province usually means "elsewhere" (异地) to a township center
+    "外地|外省|省外|市外|县外|外面|北京|上海|广州|深圳|杭州|南京|武汉|长沙|成都|重庆|天津|苏州|东莞|厦门|西安|郑州|"
+    "省城|大城市": "异地 外地",
     # 户籍 / 证件
     "上户口|报户口|落户口|入户|登户口|上户|户口上|办户口": "落户 户口 户口登记 出生登记",
     "迁户口|户口迁|转户口|户口转|挪户口|迁回|迁出|迁入|迁走|迁过来|迁过去|户口搬|搬户口":
         "户口迁移 迁移 迁入 迁出",
     "户口本|户口簿|户口薄": "户口簿 户口",
-    "消户口|销户|注销户口|销户口|户口注销": "户口注销 注销",
+    "消户口|销户|注销户口|销户口|户口注销|销掉|销了|注销掉|消掉": "户口注销 注销",
     "身份证|二代证|身份证件": "居民身份证 身份证",
     "暂住证|外地人|外来|外地户口|非本地": "居住证 流动人口 非本地户籍",
     "丢了|掉了|弄丢|遗失|丢失|找不到了|不见了": "遗失 补领 补办",
@@ -66,13 +76,15 @@ COLLOQUIAL = _expand({
     "外地看病|去外地看病|在外地住院|去大城市看病|转院|省外看病|外省看病": "异地就医 转诊 备案",
     "慢性病|慢病|老毛病|长期吃药|常年吃药|高血压|糖尿病|尿毒症|透析|癌症": "慢特病 慢性病 门诊慢特病",
     "大病|重病|看不起病|医不起": "医疗救助 大病 重特大疾病",
-    "交钱|缴钱|交费|缴费|交多少|缴多少|续费|断交|断缴|没交|补交": "缴费 缴纳",
+    "交|缴|交钱|缴钱|交费|缴费|交多少|缴多少|续费|断交|断缴|没交|补交": "缴费 缴纳",
+    "单据|票据|发票|收据|单子|清单|病历": "票据 发票 单据 病历",
     "社保卡|医保卡|卡丢了|卡坏了": "社会保障卡 社保卡",
     # 住房 / 土地 / 农业
     "房子|房屋|住房|住的地方|没房|没地方住|租房|房租": "住房 房屋",
     "盖房|盖房子|建房|起房子|修房|修房子|翻盖|翻建|新房|宅基": "建房 宅基地 农村建房",
     "危房|房子要倒|房子漏|漏雨|裂缝|土坯房|快塌了|要塌": "危房 危房改造 安全",
-    "砍树|伐树|砍伐|锯树|砍几棵树|卖木头|木材": "采伐 林木采伐 采伐许可",
+    "砍树|伐树|砍伐|锯树|砍几棵树|卖木头|木材|砍": "采伐 林木采伐 采伐许可",
+    "山|山上|山林|林地|林子|树林|自留山": "林地 山林 林木",
     "种地|种田|农田|庄稼|地里|责任田": "耕地 农业 种植",
     "买农机|农机|拖拉机|收割机|插秧机|旋耕机|无人机": "农机 农机购置 农业机械",
     "租地|转租|包地|承包地|地租给|流转": "土地流转 经营权 流转",
@@ -83,7 +95,8 @@ COLLOQUIAL = _expand({
     "借钱|贷款|借款|无息|贴息": "贷款 创业担保贷款 贴息",
     "学技术|学手艺|培训|考证|技能": "职业技能培训 技能 培训",
     "打官司|请律师|找律师|律师费|起诉|被告": "法律援助 诉讼 律师",
-    "吵架|闹矛盾|纠纷|扯皮|邻居|打架|矛盾": "纠纷 调解 人民调解",
+    "吵架|闹矛盾|纠纷|扯皮|邻居|隔壁|邻里|打架|矛盾|闹|闹翻|不讲理|评理|说理|讲理|出面|调和":
+        "纠纷 调解 人民调解 邻里纠纷",
     "法律问题|懂法|问法律": "法律咨询 法律",
     "政策|文件": "政策 政策咨询",
     # 党员
@@ -96,7 +109,7 @@ COLLOQUIAL = _expand({
     "修|维修|坏了修|报修": "报修 维修",
     # 计生 / 婚育
     "独生子女|独生|一个孩子|只有一个孩子|就一个娃": "独生子女",
-    "生育|准生证|生育证|准生": "生育登记 生育服务",
+    "准生证|生育证|准生": "生育登记 生育服务",
     "婚育|婚育证明|流动人口证明": "婚育证明 流动人口",
     # 时间 / 办理方式 — official words for the same asks
     "多久|几天|多长时间|啥时候|什么时候|多少天|要等多久|多快": "办理时限 时限",
@@ -200,52 +213,59 @@ ENGLISH = _expand({
     "where|office|window|address": "地点 窗口",
     "online|internet|website|app": "网上办理",
     "elderly card|senior card": "老年人优待证",
+    "preferential|priority|discount|concession|privilege": "优待 优惠",
+    "buy|buying|bought|purchase|purchasing": "购置 购买",
+    "boss|employer|company|contractor|factory": "用人单位 老板",
+    "not paid|unpaid|paid": "拖欠 工资",
+    "bill|bills|receipt|receipts|invoice": "票据 费用",
     "weather|rain|temperature": "天气",
     "train|train ticket|ticket|flight|plane": "车票 火车票",
 })
 
 # English words that carry no topic; left out when reading an English question.
-ENGLISH_STOPWORDS = frozenset("""
+ENGLISH_STOPWORDS = frozenset(_words("""
 a an the i me my mine we our us you your he she his her it its they them their this that these
 those what which who whom whose how why when where is are was were be been being am do does did
-done doing have has had having can could should would will shall may might must need needs needed
-to of in on at by for with from about into over under up down out off as if or and but not no so
-than too very just also any some all each every more most much many few there here please thanks
-thank hi hello hey ok okay yes get got getting go going apply applying application applications
-want wants wanted like know tell help find make made give given take taken bring document
-documents paper papers material materials required require requires requirement requirements
-procedure procedures process steps step register registration registered form forms
-new one two three first way ways thing things someone somebody anyone person people
-i'm im don't dont can't cannot what's whats
-""".split())
+done doing have has had having can could should would will shall may might must need needs
+needed to of in on at by for with from about into over under up down out off as if or and but
+not no so than too very just also any some all each every more most much many few there here
+please thanks thank hi hello hey ok okay yes get got getting go going apply applying application
+applications want wants wanted like know tell help find make made give given take taken bring
+document documents paper papers material materials required require requires requirement
+requirements procedure procedures process steps step register registration registered form forms
+new one two three first way ways thing things someone somebody anyone person people i'm im don't
+dont can't cannot what's whats s t day days week weeks month months year years today tomorrow
+yesterday now ago last next since already still again always never sometimes often time times
+here there
+"""))
 
 # Chinese function words and generic service words: they do not say which service is meant.
 # Longest match wins, so multi-character entries protect the words inside them.
-STOPWORDS = frozenset("""
-我 你 您 他 她 它 我们 你们 他们 她们 咱 咱们 俺 俺们 人家 大家 自己 本人 我家 我们家 家里 家里人
-的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 噢 嗯 哈 啦 嘛 么 哇 呗 咯 喔 诶 唉 哎
-是 在 有 没 没有 不 也 都 就 还 又 再 才 很 太 挺 最 更 真 好 就是 还是 还有 还要 或者 或 和 跟 与 及 以及
+STOPWORDS = frozenset(_words("""
+我 你 您 他 她 它 我们 你们 他们 她们 咱 咱们 俺 俺们 人家 大家 自己 本人 我家 我们家 家里
+家里人 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 噢 嗯 哈 啦 嘛 么 哇 呗 咯 喔 诶 唉 哎 是 在 有 没
+没有 不 也 都 就 还 又 再 才 很 太 挺 最 更 真 好 就是 还是 还有 还要 或者 或 和 跟 与 及 以及
 这 那 这个 那个 这些 那些 这样 那样 这边 那边 这里 那里 哪 哪个 哪些 哪儿 哪里 什么 啥 咋 咋办
-怎么 怎么办 怎样 怎么样 如何 为什么 为啥 多少 几 几个 是否 能否 能不能 可不可以 是不是 有没有 要不要
-能 可以 可 会 要 想 想要 需要 需 得要 应该 必须 打算 准备 希望 麻烦 请 请问 问 问下 问一下 咨询一下 想问 想问下
-一下 一个 一些 一点 一张 一份 个 些 点 下 上 里 中 内 外 去 来 到 给 让 被 把 对 向 从 为 为了 用 拿 带
-办 办理 办个 办下 申请 申报 弄 搞 做 处理 手续 流程 材料 资料 证件 东西 需要带 要带 带什么 准备什么
-什么材料 哪些材料 条件 要求 规定 政策上 情况 事情 事 问题 相关 有关 关于 方面 一般 具体 现在 目前
-今天 明天 昨天 今年 去年 明年 最近 之前 以前 以后 之后 后来 已经 刚 刚刚 刚才 马上 一直 然后 所以 因为
-但是 可是 不过 如果 要是 的话 听说 知道 不知道 告诉 看看 看 说 讲 觉得 认为 感觉 好像 应该是 可能 大概
-谢谢 谢了 多谢 感谢 你好 您好 老师 同志 工作人员 领导 师傅 大姐 大哥 阿姨 叔叔 喂 在吗 在不在 哈喽
-每个月 每月 每年 每天 月 年 天 号 次 回 多 少 些许 能办 可以办 好办 在哪办 去哪办
-""".split())
+怎么 怎么办 怎样 怎么样 如何 为什么 为啥 多少 几 几个 是否 能否 能不能 可不可以 是不是 有没有
+要不要 能 可以 可 会 要 想 想要 需要 需 得要 应该 必须 打算 准备 希望 麻烦 请 请问 问 问下
+问一下 咨询一下 想问 想问下 一下 一个 一些 一点 一张 一份 个 些 点 下 上 里 中 内 外 去 来 到 给
+让 被 把 对 向 从 为 为了 用 拿 带 办 办理 办个 办下 申请 申报 弄 搞 做 处理 手续 流程 材料 资料
+证件 东西 需要带 要带 带什么 准备什么 什么材料 哪些材料 条件 要求 规定 政策上 情况 事情 事 问题
+相关 有关 关于 方面 一般 具体 现在 目前 今天 明天 昨天 今年 去年 明年 最近 之前 以前 以后 之后
+后来 已经 刚 刚刚 刚才 马上 一直 然后 所以 因为 但是 可是 不过 如果 要是 的话 听说 知道 不知道
+告诉 看看 看 说 讲 觉得 认为 感觉 好像 应该是 可能 大概 谢谢 谢了 多谢 感谢 你好 您好 老师 同志
+工作人员 领导 师傅 大姐 大哥 阿姨 叔叔 喂 在吗 在不在 哈喽 每个月 每月 每年 每天 月 年 天 号 次
+回 多 少 些许 能办 可以办 好办 在哪办 去哪办 第一次 第一 一次 头一回 头一次 第二次 一直 一般
+总是 经常 有时 其实 反正 到底 究竟 突然 终于
+"""))
 
 # Subjects outside a typical township center; they weigh against a match only when the
 # loaded knowledge base never mentions them.
-OFF_TOPIC = frozenset("""
-天气 下雨 气温 温度 刮风 下雪 台风 预报 火车 火车票 高铁 车票 机票 飞机 航班 订票 买票 抢票 12306
-护照 签证 港澳 通行证 出入境 出国 驾照 驾驶证 驾考 考驾照 车牌 违章 罚单 年检 行驶证
-结婚 结婚证 离婚 离婚证 领证 婚姻登记 彩礼 相亲
-公积金 个税 退税 发票 股票 基金 理财 彩票 信用卡 银行卡 网贷
-快递 外卖 电影 电视剧 游戏 音乐 唱歌 笑话 段子 故事 新闻 星座 算命 运势
-饭 吃饭 好吃 餐厅 菜谱 做饭 奶茶 咖啡 酒店 旅游 景点 门票 宾馆
-手机 话费 流量 宽带 wifi 密码 电脑 充电
-学校 上学 考试 高考 中考 成绩 作业 补习
-""".split())
+OFF_TOPIC = frozenset(_words("""
+天气 下雨 气温 温度 刮风 下雪 台风 预报 火车 火车票 高铁 车票 机票 飞机 航班 订票 买票 抢票
+12306 护照 签证 港澳 通行证 出入境 出国 驾照 驾驶证 驾考 考驾照 车牌 违章 罚单 年检 行驶证 结婚
+结婚证 离婚 离婚证 领证 婚姻登记 结婚登记 离婚登记 领结婚证 彩礼 相亲 公积金 个税 退税 股票 基金
+理财 彩票 信用卡 银行卡 网贷 快递 外卖 电影 电视剧 游戏 音乐 唱歌 笑话 段子 故事 新闻 星座 算命
+运势 饭 吃饭 好吃 餐厅 菜谱 做饭 奶茶 咖啡 酒店 旅游 景点 门票 宾馆 手机 话费 流量 宽带 wifi
+密码 电脑 充电 学校 上学 考试 高考 中考 成绩 作业 补习
+"""))
