@@ -46,7 +46,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _prepare_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # `?search_path=schema` selects a PostgreSQL schema (asyncpg takes it as a server setting)
+    connect_args = {}
+    search_path = parsed.query.get("search_path")
+    if search_path:
+        parsed = parsed.difference_update_query(["search_path"])
+        connect_args["server_settings"] = {"search_path": str(search_path)}
+    return create_async_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
+                               pool_pre_ping=True, connect_args=connect_args)
 
 
 class Database:

@@ -67,3 +67,11 @@ def inboxes(app) -> Inboxes:  # type: ignore[no-untyped-def]
     box = Inboxes()
     app.attach_sender("console", box)
     return box
+
+
+@pytest.fixture
+async def app_on(db_url, tmp_path, clock):  # type: ignore[no-untyped-def]
+    """The app on each database in turn (SQLite, then PostgreSQL when reachable)."""
+    application = await make_app(make_settings(tmp_path, db_url), clock)
+    yield application
+    await application.close()

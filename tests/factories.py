@@ -71,7 +71,7 @@ async def fresh_pg_url() -> tuple[str, str]:
         await conn.execute(f'CREATE SCHEMA "{schema}"')
     finally:
         await conn.close()
-    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+    return f"{PG_URL}?search_path={schema}", schema
 
 
 async def drop_pg_schema(schema: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Matter, MatterEvent, Outbox
-from tests.factories import Console, make_app
+from tests.factories import Console, Inboxes, make_app
 
 
 def option(replies, text_part: str) -> str:  # type: ignore[no-untyped-def]
@@ -45,7 +45,8 @@ async def test_lang_command_switches_language_and_persists(app):
     assert "/queue" not in text  # residents are not shown staff commands
 
 
-async def test_checklist_ticks_and_written_notice(app):
+async def test_checklist_ticks_and_written_notice(app_on):
+    app = app_on
     res = Console(app, "r4")
     replies = await res.say("低保怎么申请")
     replies = await res.channel.app.handle(_choice(res, option(replies, "材料清单")))
@@ -79,8 +80,10 @@ async def test_stale_and_forged_buttons_change_nothing(app):
         assert await s.scalar(select(func.count()).select_from(Matter)) == 0
 
 
-async def test_unmatched_question_becomes_consultation_and_staff_reply_reaches_resident(
-        app, inboxes):
+async def test_unmatched_question_becomes_consultation_and_staff_reply_reaches_resident(app_on):
+    app = app_on
+    inboxes = Inboxes()
+    app.attach_sender("console", inboxes)
     res = Console(app, "r6", "李大爷")
     staff = Console(app, "staff", "小陈")
     replies = await res.say("村口那条路的路灯坏了好几天了谁管")
