@@ -20,6 +20,12 @@ from knowledge.model import KnowledgeBase
 log = logging.getLogger(__name__)
 
 
+class SchemaOutOfDate(RuntimeError):
+    def __init__(self, current: str | None, head: str) -> None:
+        super().__init__(f"the database schema is at {current or 'nothing'}, the code needs {head}: "
+                         "run `servicebot db upgrade` first")
+
+
 @dataclass
 class App:
     services: Services
@@ -28,10 +34,18 @@ class App:
     senders: dict[str, Sender] = field(default_factory=dict)
     delivery: DeliveryWorker | None = None
 
-    async def start(self, *, migrate: bool = True) -> None:
-        """Bring the database schema up to date (SQLite: always; PostgreSQL: when asked)."""
-        if migrate:
-            await self.services.db.upgrade()
+    async def start(self, *, migrate: bool | None = None) -> None:
+        """Make sure the schema is current: SQLite is migrated on start (embedded, no setup);
+        PostgreSQL must be migrated with `servicebot db upgrade` and is only checked here."""
+        db = self.services.db
+        if migrate if migrate is not None else db.is_sqlite:
+            await db.upgrade()
+            return
+        from storage.migrate import current_revision, head_revision
+
+        current, head = await current_revision(db.engine), head_revision()
+        if current != head:
+            raise SchemaOutOfDate(current, head)
 
     async def handle(self, event: Event) -> list[Reply]:
         replies = await self.dispatcher.handle(event)

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return kb_main(rest)
     if rest:
         build_parser().error(f"unrecognized arguments: {' '.join(rest)}")
+    from bot.app import SchemaOutOfDate
     from bot.settings import SettingsError, load_settings
     from knowledge.loader import KBError
 
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_console(settings, "resident", "resident", None))
     except KBError as exc:
         print(f"servicebot: the knowledge base is invalid:\n{exc}", file=sys.stderr)
+        return 2
+    except SchemaOutOfDate as exc:
+        print(f"servicebot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 0
