@@ -35,11 +35,11 @@ from knowledge.query import Concept, QueryAnalyzer
 COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
 NAME_SHARE = 1.0 - COVERAGE_SHARE
 RERANK = 12  # candidates whose name bonus is computed
-CONFIDENT_SCORE = 0.5
+CONFIDENT_SCORE = 0.35
 CONFIDENT_MARGIN = 0.04  # top must beat runner-up by this much unless clearly above threshold
-CLEAR_SCORE = 0.65
+CLEAR_SCORE = 0.6
 LONG_MIN_SCORE = 0.15  # long messages: weakest share of the message still trusted
-LONG_MIN_EVIDENCE = 1.5  # long messages: explained weight, in specific-word units
+LONG_MIN_EVIDENCE = 0.7  # long messages: explained weight, in specific-word units
 LONG_DOMINANCE = 1.2  # long messages: top item explains this much more than the next
 FAQ_THRESHOLD = 0.4
 

@@ -17,9 +17,11 @@ does not offer is mostly unexplained by every item — which is how it gets refu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from knowledge.general_words import word_ranks
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, is_latin, split_runs
 from knowledge.pinyin import han_syllables, latin_syllables
@@ -35,7 +37,10 @@ MAX_ENGLISH_PHRASE = 4  # words
 MAX_PINYIN_WORD = 8  # syllables
 UNKNOWN_CHAR_COST = 2.5  # segmentation prefers dictionary words to unknown characters
 
-STOP, WORD, UNKNOWN, OFF = "stop", "word", "unknown", "off-topic"
+STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
+# Segmentation cost of one token by kind: on equal token counts, prefer the KB's words.
+TOKEN_COST = {WORD: 0.9, STOP: 1.0, OFF: 1.0, GENERAL: 1.05}
+UNKNOWN_SPAN_WEIGHT = 0.8  # leftover characters: sometimes a topic, often debris
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,8 @@ class QueryAnalyzer:
             return WORD
         if word in OFF_TOPIC:
             return OFF
+        if word in word_ranks():
+            return GENERAL
         return None
 
     def _segment(self, run: str, factor: float = 1.0) -> list[Token]:
@@ -117,7 +124,12 @@ class QueryAnalyzer:
                     continue
                 piece = run[start:end]
                 kind = self._kind(piece) if end - start > 1 else _single_kind(piece)
-                step = 1.0 if kind is not None else (UNKNOWN_CHAR_COST if end - start == 1 else None)
+                if kind is not None:
+                    step = TOKEN_COST[kind]
+                elif end - start == 1:
+                    step = UNKNOWN_CHAR_COST
+                else:
+                    continue
                 if step is not None and cost[start] + step < cost[end]:
                     cost[end] = cost[start] + step
                     back[end] = (start, kind)
@@ -237,7 +249,7 @@ class QueryAnalyzer:
     def _concept(self, token: Token) -> Concept | None:
         text, kind = token.text, token.kind
         renderings: list[Rendering] = []
-        scale = 1.0
+        scale = background = 1.0
         if kind == STOP:
             return None
         if kind in (WORD, OFF):
@@ -246,11 +258,15 @@ class QueryAnalyzer:
                            for t in COLLOQUIAL.get(text, ())]
             if kind == OFF and not self._known(renderings[0]):
                 scale = OFF_TOPIC_WEIGHT
-        elif kind == UNKNOWN:
+        elif kind in (UNKNOWN, GENERAL):
             renderings.append(Rendering(text_features(text), token.factor))
             if len(text) > 1:
                 renderings.append(Rendering(tuple(pinyin_bigrams(_sound_of(text))),
                                             SOUND_FACTOR * token.factor))
+            # How telling an everyday word is, when the KB does not know it: 时候 says
+            # little, 护照 a lot (background frequency rank).
+            rank = word_ranks().get(text)
+            background = UNKNOWN_SPAN_WEIGHT if rank is None else _background_weight(rank)
         elif kind == "english":
             renderings += [Rendering(text_features(t), SYNONYM_FACTOR) for t in ENGLISH[text]]
             if any(t in OFF_TOPIC for t in ENGLISH[text]) and not any(
@@ -270,7 +286,7 @@ class QueryAnalyzer:
             return None
         known = [r for r in renderings if self._known(r)]
         unknown = self.index.idf_unknown
-        weight = sum(self._idf(r) for r in known) / len(known) if known else unknown
+        weight = sum(self._idf(r) for r in known) / len(known) if known else unknown * background
         if all(len(r.features) == 1 and r.features[0].startswith("#") for r in renderings):
             scale *= SINGLE_CHAR_WEIGHT
         spelled = ""
@@ -285,6 +301,10 @@ class QueryAnalyzer:
 
     def _idf(self, rendering: Rendering) -> float:
         return sum(self.index.feature_idf(f) for f in rendering.features) / len(rendering.features)
+
+
+def _background_weight(rank: int) -> float:
+    return 0.35 + 0.65 * math.log1p(rank) / math.log1p(len(word_ranks()))
 
 
 def _single_kind(char: str) -> str | None:
