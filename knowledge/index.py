@@ -100,6 +100,7 @@ class ItemIndex:
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         # Whole names/aliases/keywords (2) and their pieces (1): the analyser's dictionary.
         self.vocabulary: dict[str, int] = {}
+        self.vocabulary_sounds: dict[str, tuple[str, ...]] = {}  # word -> its syllables
         self.names: list[list[str]] = []  # cleaned name + aliases, per item
         for index, item in enumerate(self.items):
             self._add_item(index, item)
@@ -134,11 +135,16 @@ class ItemIndex:
                         self._add_vocabulary(run)
 
     def _add_vocabulary(self, run: str) -> None:
+        # One pinyin conversion per phrase (in context, so 银行 is yin hang); pieces slice it.
+        syllables = tuple(han_syllables(run))
         if 2 <= len(run) <= MAX_PHRASE:
             self.vocabulary[run] = 2
+            self.vocabulary_sounds[run] = syllables
         for size in range(2, min(MAX_PIECE, len(run) - 1) + 1):
             for start in range(len(run) - size + 1):
-                self.vocabulary.setdefault(run[start : start + size], 1)
+                piece = run[start : start + size]
+                self.vocabulary.setdefault(piece, 1)
+                self.vocabulary_sounds.setdefault(piece, syllables[start : start + size])
 
     def df(self, feature: str) -> int:
         return len(self.postings.get(feature, ()))

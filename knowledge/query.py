@@ -74,6 +74,7 @@ class QueryAnalyzer:
         self.index = index
         self.max_word = max(index.max_word, max(len(w) for w in _general_words()))
         self._sound_dictionary: dict[tuple[str, ...], str] | None = None
+        self._sounds()  # built now, so no question pays for it
 
     # -- public ------------------------------------------------------------
     def analyse(self, question: str) -> list[Concept]:
@@ -230,19 +231,18 @@ class QueryAnalyzer:
         return tokens
 
     def _sounds(self) -> dict[tuple[str, ...], str]:
-        """Sound → word for the whole dictionary, built on the first pinyin question."""
+        """Sound → word for the whole dictionary (the KB's words win over general ones)."""
         if self._sound_dictionary is None:
-            ranked: dict[tuple[str, ...], tuple[int, str]] = {}
-            words = [(w, 0 if v == 2 else 2) for w, v in self.index.vocabulary.items()]
-            words += [(w, 1) for w in STOPWORDS] + [(w, 3) for w in COLLOQUIAL]
-            words += [(w, 4) for w in OFF_TOPIC]
-            for word, rank in words:
-                if len(word) < 2 or not is_han(word):
-                    continue
-                key = tuple(_sound_of(word))
-                if key not in ranked or rank < ranked[key][0]:
-                    ranked[key] = (rank, word)
-            self._sound_dictionary = {k: w for k, (_, w) in ranked.items()}
+            dictionary = dict(_general_sounds())
+            pieces = {}
+            for word, sound in self.index.vocabulary_sounds.items():
+                if self.index.vocabulary[word] == 2:
+                    dictionary[sound] = word  # whole names/aliases/keywords first
+                elif sound not in dictionary:
+                    pieces[sound] = word
+            for sound, word in pieces.items():
+                dictionary.setdefault(sound, word)
+            self._sound_dictionary = dictionary
         return self._sound_dictionary
 
     # -- tokens → concepts --------------------------------------------------
@@ -318,6 +318,17 @@ def _single_kind(char: str) -> str | None:
 @lru_cache(maxsize=65536)
 def _sound_of(word: str) -> tuple[str, ...]:
     return tuple(han_syllables(word))
+
+
+@lru_cache(maxsize=1)
+def _general_sounds() -> dict[tuple[str, ...], str]:
+    """Sound → word for the general tables; stopwords win, then colloquial, then off-topic."""
+    dictionary: dict[tuple[str, ...], str] = {}
+    for table in (STOPWORDS, COLLOQUIAL, OFF_TOPIC):
+        for word in sorted(table):
+            if len(word) >= 2 and is_han(word):
+                dictionary.setdefault(_sound_of(word), word)
+    return dictionary
 
 
 @lru_cache(maxsize=1)
