@@ -208,4 +208,5 @@ def test_valid_directory_loads_in_file_order(tmp_path: Path) -> None:
 
 def test_error_line_format(tmp_path: Path) -> None:
     path = write(tmp_path, "kb.yaml", "items:\n  - id: x\n    name: 某\n    kind: 急件\n")
-    assert str(only_issue(path)) == f"{path}:4: x: kind '急件' must be one of 即办件 | 承诺件 | 上报件 | 联办件 | 咨询"
+    expected = f"{path}:4: x: kind '急件' must be one of 即办件 | 承诺件 | 上报件 | 联办件 | 咨询"
+    assert str(only_issue(path)) == expected
