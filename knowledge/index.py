@@ -106,7 +106,9 @@ class ItemIndex:
             self._add_item(index, item)
         self.postings = dict(self.postings)
         n = max(len(self.items), 1)
-        self.idf = {f: _idf(n, len(p)) for f, p in self.postings.items()}
+        # Document frequency weighted by field: a word that *names* one item and is only
+        # mentioned in passing by others (低保 in many conditions) stays specific.
+        self.idf = {f: _idf(n, sum(p.values())) for f, p in self.postings.items()}
         self.idf_unknown = _idf(n, 0)
         self.max_word = max((len(w) for w in self.vocabulary), default=2)
 
@@ -153,6 +155,6 @@ class ItemIndex:
         return self.idf.get(feature, self.idf_unknown)
 
 
-def _idf(n: int, df: int) -> float:
+def _idf(n: int, df: float) -> float:
     """BM25's IDF, kept positive."""
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))

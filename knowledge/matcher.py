@@ -40,7 +40,7 @@ CONFIDENT_MARGIN = 0.04  # top must beat runner-up by this much unless clearly a
 CLEAR_SCORE = 0.6
 LONG_MIN_SCORE = 0.15  # long messages: weakest share of the message still trusted
 LONG_MIN_EVIDENCE = 0.7  # long messages: explained weight, in specific-word units
-LONG_DOMINANCE = 1.2  # long messages: top item explains this much more than the next
+LONG_DOMINANCE = 1.3  # long messages: top item explains this much more than the next
 FAQ_THRESHOLD = 0.4
 
 
@@ -132,6 +132,8 @@ class Matcher:
                     for item, weight in postings.get(feature, {}).items():
                         found[item] += weight * share
                 for item, value in found.items():
+                    if rendering.strict:
+                        value = value * value / rendering.factor
                     if value > best.get(item, 0.0):
                         best[item] = value
             for item, value in best.items():

@@ -49,6 +49,8 @@ class Rendering:
 
     features: tuple[str, ...]
     factor: float
+    # Sound alone is weak evidence: a partial sound match counts quadratically less.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,9 +262,9 @@ class QueryAnalyzer:
                 scale = OFF_TOPIC_WEIGHT
         elif kind in (UNKNOWN, GENERAL):
             renderings.append(Rendering(text_features(text), token.factor))
-            if len(text) > 1:
+            if kind == UNKNOWN and len(text) > 1:  # real words are rarely typos
                 renderings.append(Rendering(tuple(pinyin_bigrams(_sound_of(text))),
-                                            SOUND_FACTOR * token.factor))
+                                            SOUND_FACTOR * token.factor, strict=True))
             # How telling an everyday word is, when the KB does not know it: 时候 says
             # little, 护照 a lot (background frequency rank).
             rank = word_ranks().get(text)
@@ -277,7 +279,8 @@ class QueryAnalyzer:
             syllables = text.split()
             if len(syllables) < 2:
                 return None  # one stray syllable says nothing reliable
-            renderings.append(Rendering(tuple(pinyin_bigrams(syllables)), SOUND_FACTOR))
+            renderings.append(Rendering(tuple(pinyin_bigrams(syllables)), SOUND_FACTOR,
+                                        strict=True))
         else:  # an unknown Latin word: maybe the KB uses it (app, ems), maybe not
             renderings.append(Rendering(text_features(text), 1.0))
             scale = UNKNOWN_LATIN_WEIGHT
