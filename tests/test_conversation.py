@@ -106,7 +106,7 @@ async def test_unmatched_question_becomes_consultation_and_staff_reply_reaches_r
 async def test_resident_adds_to_open_question_and_owner_is_told(app, inboxes):
     res = Console(app, "r7")
     staff = Console(app, "staff")
-    replies = await res.say("我想问问我们村的自来水什么时候通")
+    replies = await res.say("我想问问我们村口那棵老槐树能不能挂个牌子")
     replies = await app.handle(_choice(res, option(replies, "提交给工作人员")))
     await staff.say("/take 1")
     replies = await app.handle(_choice(res, option(replies, "补充说明")))
