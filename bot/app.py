@@ -47,8 +47,9 @@ class App:
         if current != head:
             raise SchemaOutOfDate(current, head)
 
-    async def handle(self, event: Event) -> list[Reply]:
-        replies = await self.dispatcher.handle(event)
+    async def handle(self, event: Event, *, update_key: str | None = None) -> list[Reply]:
+        """Handle one event; `update_key` names its stored inbox update (see Dispatcher)."""
+        replies = await self.dispatcher.handle(event, update_key=update_key)
         if self.delivery is not None:
             self.delivery.wake()
         return replies

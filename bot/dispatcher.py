@@ -21,6 +21,7 @@ from bot.i18n import locale_for
 from bot.router import Router
 from bot.services import Services
 from domain.privacy import mask_text
+from storage import inbox
 from storage.errors import DomainError
 from storage.people import audit, get_or_create_resident, role_of
 
@@ -50,11 +51,18 @@ class Dispatcher:
                 del self._waiting[key]
                 self._locks.pop(key, None)
 
-    async def handle(self, event: Event) -> list[Reply]:
+    async def handle(self, event: Event, *, update_key: str | None = None) -> list[Reply]:
+        """Handle one event. `update_key` names the stored incoming update (storage.inbox) it
+        came from: it is marked processed in the same transaction as the changes, so an
+        update is never half-handled nor handled twice across a crash."""
         async with self._serial(event.person_key):
-            return await self._handle(event)
+            replies, settled = await self._handle(event, update_key)
+            if update_key is not None and not settled:
+                await self._mark_processed(event.channel, update_key)
+            return replies
 
-    async def _handle(self, event: Event) -> list[Reply]:
+    async def _handle(self, event: Event, update_key: str | None) -> tuple[list[Reply], bool]:
+        """The replies, and whether the inbox row was marked with the committed changes."""
         lang = locale_for(event.language_code)
         renderer = self.services.renderer
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
@@ -65,25 +73,38 @@ class Dispatcher:
                     lang = ctx.lang
                     replies = await self._route(ctx)
                     await self._audit_privileged(ctx)
-                return replies
+                    if update_key is not None:
+                        await inbox.mark_processed(session, channel=event.channel,
+                                                   update_key=update_key, now=self.services.now())
+                return replies, True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
-                return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))]
+                return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))], False
             except TRANSIENT as exc:
                 if delay is None or not _is_transient(exc):
                     log.warning("database unavailable for an update (attempt %s): %s",
                                 attempt + 1, type(exc).__name__)
-                    return [Reply(renderer.label(lang, "err.db_unavailable"))]
+                    return [Reply(renderer.label(lang, "err.db_unavailable"))], False
                 await asyncio.sleep(delay)
             except DBAPIError as exc:
                 log.exception("database error: %s", mask_text(str(exc))[:300])
-                return [Reply(renderer.label(lang, "err.internal"))]
+                return [Reply(renderer.label(lang, "err.internal"))], False
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
-                return [Reply(renderer.label(lang, "err.internal"))]
-        return [Reply(renderer.label(lang, "err.db_unavailable"))]  # pragma: no cover
+                return [Reply(renderer.label(lang, "err.internal"))], False
+        return [Reply(renderer.label(lang, "err.db_unavailable"))], False  # pragma: no cover
+
+    async def _mark_processed(self, channel: str, update_key: str) -> None:
+        """A refused or failed update is answered too: do not handle it again after a restart
+        (best effort — with the database down it stays unprocessed and is retried)."""
+        try:
+            async with self.services.db.transaction() as session:
+                await inbox.mark_processed(session, channel=channel, update_key=update_key,
+                                           now=self.services.now())
+        except (*TRANSIENT, DBAPIError):
+            log.warning("could not mark update %s:%s processed", channel, update_key)
 
     async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
         services = self.services

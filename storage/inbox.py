@@ -1,0 +1,82 @@
+"""The inbox: incoming updates stored before they are handled, so a crash loses nothing.
+
+Telegram (and WeChat) consider an update delivered once the bot has fetched it; what sits in
+memory when the process dies would be lost. A channel stores each update here first
+(`store_many`), the dispatcher marks it processed in the same transaction as the changes it
+caused (`mark_processed`), and on start the channel handles again what was stored but never
+processed (`unprocessed`). The `(channel, update_key)` constraint also catches repeats.
+A processed row keeps only its key: the payload (messages, phone numbers) is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboxUpdate
+
+
+async def store_many(session: AsyncSession, *, channel: str,
+                     updates: Sequence[tuple[str, dict[str, Any]]], now: datetime) -> set[str]:
+    """Store `(update_key, payload)` pairs not stored yet; returns the keys already processed
+    (repeats of updates handled before, which must not be handled again)."""
+    if not updates:
+        return set()
+    rows = [dict(channel=channel, update_key=key, payload=payload, received_at=now)
+            for key, payload in updates]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        ins(InboxUpdate).values(rows).on_conflict_do_nothing(
+            index_elements=["channel", "update_key"])
+    )
+    keys = [key for key, _ in updates]
+    done = await session.scalars(
+        select(InboxUpdate.update_key).where(
+            InboxUpdate.channel == channel,
+            InboxUpdate.update_key.in_(keys),
+            InboxUpdate.processed_at.is_not(None),
+        )
+    )
+    return set(done)
+
+
+async def mark_processed(session: AsyncSession, *, channel: str, update_key: str,
+                         now: datetime) -> bool:
+    """Record that an update was handled (and forget its content); False if it was not stored
+    or was already marked."""
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.channel == channel, InboxUpdate.update_key == update_key,
+               InboxUpdate.processed_at.is_(None))
+        .values(processed_at=now, payload={})
+    )
+    return bool(result.rowcount)
+
+
+async def unprocessed(session: AsyncSession, *, channel: str,
+                      limit: int = 1000) -> list[InboxUpdate]:
+    """Updates stored but never processed (the process died while they were in memory),
+    oldest first."""
+    rows = await session.scalars(
+        select(InboxUpdate)
+        .where(InboxUpdate.channel == channel, InboxUpdate.processed_at.is_(None))
+        .order_by(InboxUpdate.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def prune(session: AsyncSession, *, processed_before: datetime) -> int:
+    """Delete rows processed before a time (repeats come within a day at most)."""
+    result = await session.execute(
+        delete(InboxUpdate).where(InboxUpdate.processed_at.is_not(None),
+                                  InboxUpdate.processed_at < processed_before)
+    )
+    return result.rowcount or 0
