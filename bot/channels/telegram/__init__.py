@@ -1,0 +1,28 @@
+"""The Telegram channel: python-telegram-bot's Application in front of the conversation core.
+
+    app.py     the application factory, handlers (registered in one place), lifecycle, polling
+    events.py  updates → core events (pure)
+    render.py  replies → Bot API calls; the outbox sender
+    inbox.py   updates stored before they are confirmed; ordered, concurrent handling
+"""
+
+from bot.channels.telegram.app import (
+    ALLOWED_UPDATES,
+    TelegramChannel,
+    build_telegram_application,
+    run_polling,
+    running,
+)
+from bot.channels.telegram.events import event_from_update
+from bot.channels.telegram.render import ReplyRenderer, TelegramSender
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "ReplyRenderer",
+    "TelegramChannel",
+    "TelegramSender",
+    "build_telegram_application",
+    "event_from_update",
+    "run_polling",
+    "running",
+]

@@ -1,0 +1,328 @@
+"""The Telegram channel on python-telegram-bot's `Application`.
+
+`build_telegram_application(app)` is the factory the CLI (`run_polling`) and the tests call.
+Each update is converted into a core `Event` (events.py), handled by the dispatcher (one
+transaction), and the replies are rendered back (render.py). Updates are stored before PTB
+confirms them and handled concurrently across chats, in order within a chat (inbox.py).
+Pushed notices (staff replies, receipts, reminders) go through the outbox worker, which runs
+alongside polling and delivers through `TelegramSender`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from telegram import BotCommand, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType, UpdateType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.app import App, create_app
+from bot.channels.telegram.events import CHANNEL, event_from_update
+from bot.channels.telegram.inbox import InboxBot, OrderedUpdateProcessor, UpdateLedger
+from bot.channels.telegram.render import ReplyRenderer, TelegramSender
+from bot.core import Event, Reply
+from bot.i18n import locale_for
+from bot.settings import Settings
+from bot.textsplit import plain_text
+from domain.privacy import MaskingFilter
+from storage import outbox
+from storage.people import find_resident
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [UpdateType.MESSAGE, UpdateType.EDITED_MESSAGE, UpdateType.CALLBACK_QUERY,
+                   UpdateType.MY_CHAT_MEMBER]
+MENU_COMMANDS = ("start", "help", "menu", "lang")  # shown in Telegram's command menu
+OUTBOX_POLL = 1.0  # seconds between outbox passes when nothing wakes the worker
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class TelegramChannel:
+    """The Telegram side of one App: updates in, replies out, the outbox worker alongside."""
+
+    def __init__(self, app: App, *, migrate: bool = True) -> None:
+        self.app = app
+        self.migrate = migrate
+        self.ledger = UpdateLedger(app)
+        self.renderer: ReplyRenderer | None = None
+        self._stop_worker = asyncio.Event()
+        self._worker: asyncio.Task[None] | None = None
+
+    # -- handlers ------------------------------------------------------------------------------
+    async def on_message(self, update: Update, context: Context) -> None:
+        """A private message: text, command, contact, photo, anything else, or an edit."""
+        event = event_from_update(update)
+        if event is None or update.effective_chat is None:
+            return
+        replies = await self.app.handle(event, update_key=self.ledger.dispatching(
+            update.update_id))
+        await self.reply(update.effective_chat.id, replies, event=event)
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A pressed inline button. The query is always answered, so the spinner stops."""
+        query = update.callback_query
+        assert query is not None
+        answered = asyncio.ensure_future(self._answer(query.answer()))
+        try:
+            event = event_from_update(update)
+            if event is None:
+                return
+            replies = await self.app.handle(event, update_key=self.ledger.dispatching(
+                update.update_id))
+            target = query.message if isinstance(query.message, Message) else None
+            await self.reply(query.from_user.id, replies, event=event, edit=target)
+        finally:
+            await answered
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """We talk to people one to one: a command in a group gets a pointer to a private
+        chat; other group talk is none of our business."""
+        message = update.effective_message
+        if message is None or not (message.text or "").startswith("/"):
+            return
+        user = update.effective_user
+        text = self._label(user.language_code if user else None, "tg.private_only",
+                           bot=context.bot.username or "")
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(message.chat_id, text)
+
+    async def on_membership(self, update: Update, context: Context) -> None:
+        """Added to a group: say we only work in private chats, and leave."""
+        change = update.my_chat_member
+        if change is None or change.chat.type == ChatType.PRIVATE:
+            return
+        if change.new_chat_member.status not in (ChatMemberStatus.MEMBER,
+                                                 ChatMemberStatus.ADMINISTRATOR):
+            return
+        text = self._label(change.from_user.language_code, "tg.private_only",
+                           bot=context.bot.username or "")
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(change.chat.id, text)
+            await context.bot.leave_chat(change.chat.id)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        uid = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %s", uid, type(context.error).__name__,
+                  exc_info=context.error)
+
+    # -- replies -------------------------------------------------------------------------------
+    async def reply(self, chat_id: int, replies: list[Reply], *, event: Event,
+                    edit: Message | None = None) -> None:
+        """Render the replies in order. If Telegram cannot be reached (after one 429 wait),
+        what is left goes to the outbox, which keeps trying."""
+        assert self.renderer is not None, "post_init has not run"
+        for n, reply in enumerate(replies):
+            try:
+                edited = await self.renderer.render(
+                    chat_id, reply, edit=edit if reply.edit else None,
+                    remove_keyboard=event.kind == "contact" and n == 0)
+                if edited:
+                    edit = None  # one message is replaced; later edit replies are new messages
+            except Forbidden:
+                log.info("chat %s blocked the bot; reply dropped", str(chat_id)[:3] + "***")
+                return
+            except BadRequest as exc:
+                log.warning("Telegram refused a reply: %s", exc)
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("reply to %s not sent (%s); queued in the outbox",
+                            str(chat_id)[:3] + "***", type(exc).__name__)
+                await self._queue(chat_id, replies[n:])
+                return
+
+    async def _queue(self, chat_id: int, replies: list[Reply]) -> None:
+        services = self.app.services
+        try:
+            async with services.db.transaction() as session:
+                await outbox.enqueue(session, channel=CHANNEL, user_id=str(chat_id),
+                                     replies=replies, kind="reply", now=services.now())
+        except Exception as exc:
+            log.warning("could not queue an undelivered reply: %s", type(exc).__name__)
+            return
+        if self.app.delivery is not None:
+            self.app.delivery.wake()
+
+    @staticmethod
+    async def _answer(call: Any) -> None:
+        try:
+            await call
+        except TelegramError as exc:  # too old (e.g. handled again after a restart)
+            log.debug("callback query not answered: %s", exc)
+
+    def _label(self, language_code: str | None, key: str, **kw: Any) -> str:
+        return self.app.services.renderer.label(locale_for(language_code), key, **kw)
+
+    async def person_label(self, user_id: str, key: str) -> str:
+        """A label in the language the person chose (or Telegram reports)."""
+        lang = self.app.services.settings.default_language
+        with contextlib.suppress(Exception):
+            async with self.app.services.db.transaction() as session:
+                person = await find_resident(session, f"{CHANNEL}:{user_id}")
+                if person is not None:
+                    lang = person.language
+        return plain_text(self.app.services.renderer.label(lang, key))
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Database up to date, outbox worker running, command menu set, and updates left
+        over from a crash queued first."""
+        if self.migrate:
+            await self.app.start()
+        self.renderer = ReplyRenderer(application.bot, self.person_label)
+        worker = self.app.attach_sender(CHANNEL, TelegramSender(self.renderer))
+        self._stop_worker.clear()
+        self._worker = asyncio.create_task(worker.run(self._stop_worker, poll=OUTBOX_POLL),
+                                           name="telegram-outbox")
+        await self._set_commands(application)
+        for update in await self.ledger.unhandled(application.bot):
+            await application.update_queue.put(update)
+        await self.ledger.prune()
+
+    async def post_stop(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Stop the outbox worker while the bot can still send (before bot shutdown)."""
+        await self.stop_worker()
+
+    async def post_shutdown(self, application: Application[Any, Any, Any, Any, Any, Any],
+                            ) -> None:
+        await self.stop_worker()
+        await self.app.close()
+
+    async def stop_worker(self) -> None:
+        if self._worker is None:
+            return
+        self._stop_worker.set()
+        if self.app.delivery is not None:
+            self.app.delivery.wake()
+        try:
+            await asyncio.wait_for(self._worker, timeout=10)
+        except (TimeoutError, asyncio.CancelledError):
+            log.warning("outbox worker did not stop in time")
+        self._worker = None
+
+    async def _set_commands(self, application: Application[Any, Any, Any, Any, Any, Any],
+                            ) -> None:
+        renderer = self.app.services.renderer
+        try:
+            for lang, code in (("zh", None), ("en", "en")):
+                commands = [BotCommand(c, plain_text(renderer.label(lang, f"tg.cmd.{c}")))
+                            for c in MENU_COMMANDS]
+                await application.bot.set_my_commands(commands, language_code=code)
+        except TelegramError as exc:
+            log.warning("could not set the command menu: %s", exc)
+
+
+def register_handlers(application: Application[Any, Any, Any, Any, Any, Any],
+                      channel: TelegramChannel) -> None:
+    """Every handler, in order: the first matching one in the group handles an update."""
+    # groups and channels first: nothing below is meant for them
+    application.add_handler(ChatMemberHandler(channel.on_membership,
+                                              ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES,
+                                           channel.on_group))
+    # button presses (private chats; the channel checks the chat)
+    application.add_handler(CallbackQueryHandler(channel.on_button))
+    # everything a person sends one to one, edits included; commands too — the core router
+    # knows them, unknown ones get a polite answer there
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES,
+                                           channel.on_message))
+    application.add_error_handler(channel.on_error)
+
+
+def build_telegram_application(app: App, *, migrate: bool = True,
+                               ) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB Application for `app`, configured from its settings (token, base URLs,
+    concurrency); not started. `migrate=False` skips the schema upgrade in post_init."""
+    settings = app.services.settings
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_library_logs()
+    channel = TelegramChannel(app, migrate=migrate)
+    workers = max(1, settings.concurrent_updates)
+    urls: dict[str, str] = {}
+    if settings.telegram_base_url:
+        urls["base_url"] = settings.telegram_base_url
+    if settings.telegram_base_file_url:
+        urls["base_file_url"] = settings.telegram_base_file_url
+    bot = InboxBot(
+        channel.ledger,
+        token=settings.telegram_bot_token,
+        # each update in flight may answer a button and send at once; the outbox sends too
+        request=HTTPXRequest(connection_pool_size=2 * workers + 16, pool_timeout=10.0),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=10.0),
+        **urls,
+    )
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .concurrent_updates(OrderedUpdateProcessor(channel.ledger, workers))
+        .job_queue(None)  # reminders and deadlines are database rows, not in-memory jobs
+        .post_init(channel.post_init)
+        .post_stop(channel.post_stop)
+        .post_shutdown(channel.post_shutdown)
+        .build()
+    )
+    application.bot_data["channel"] = channel
+    register_handlers(application, channel)
+    return application
+
+
+@contextlib.asynccontextmanager
+async def running(application: Application[Any, Any, Any, Any, Any, Any], *,
+                  poll_timeout: int = 10) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """Run polling inside an existing event loop (tests, benchmarks), with the same steps in
+    the same order as `Application.run_polling`, and stop it gracefully on exit."""
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
+                                                allowed_updates=ALLOWED_UPDATES)
+        await application.start()
+        yield application
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+def run_polling(settings: Settings) -> int:
+    """`servicebot run` with a token: poll Telegram until interrupted."""
+    app = create_app(settings)
+    application = build_telegram_application(app)
+    log.info("polling Telegram (%d concurrent updates)", settings.concurrent_updates)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30,
+                            drop_pending_updates=False)
+    return 0
+
+
+def quiet_library_logs() -> None:
+    """httpx logs URLs with the bot token at INFO; PTB logs whole updates (phone numbers
+    included) at DEBUG: mask them at the source, whatever handler is installed."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    names = [n for n in logging.root.manager.loggerDict
+             if n.split(".")[0] in ("telegram", "httpx") or n.startswith("bot.")]
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskingFilter) for f in logger.filters):
+            logger.addFilter(MaskingFilter())

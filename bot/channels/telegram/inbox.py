@@ -1,0 +1,228 @@
+"""Durable, ordered, concurrent intake of Telegram updates.
+
+PTB confirms fetched updates to Telegram with the next `getUpdates` call, before handling
+them: whatever sits in memory when the process dies is gone. So:
+
+- `InboxBot.get_updates` stores each fetched batch in the `inbox` table (one transaction)
+  before PTB sees it, hence before it is confirmed;
+- the dispatcher marks an update processed in the transaction of its changes;
+- on start, updates stored but never processed are handled again (`UpdateLedger.unhandled`);
+- an update Telegram sends again (already processed, or being handled) is dropped.
+
+`OrderedUpdateProcessor` handles the updates of different chats concurrently (up to
+`settings.concurrent_updates` at a time) and those of one chat one after the other, in
+arrival order, replies included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict, defaultdict
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor, ExtBot
+
+from bot.app import App
+from storage import inbox
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+REPLAY_WINDOW = timedelta(hours=24)  # Telegram itself keeps updates no longer
+KEEP_PROCESSED = timedelta(days=2)
+REMEMBER = 10_000  # update ids handled recently, to drop repeats without asking the database
+
+
+class UpdateLedger:
+    """What this process took in, is handling and has handled, backed by `storage.inbox`."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.stored: set[int] = set()  # in the inbox, not yet handled here
+        self.repeats: set[int] = set()  # stored and processed before: drop when they come
+        self.in_flight: set[int] = set()
+        self.dispatched: set[int] = set()  # handed to the dispatcher, which marks them
+        self.recent: OrderedDict[int, None] = OrderedDict()
+
+    async def admit(self, updates: Sequence[Update]) -> None:
+        """Store a fetched batch. If the database is down the updates are still handled
+        (the dispatcher then apologises) — an answer now beats silence."""
+        if not updates:
+            return
+        pairs = [(str(u.update_id), u.to_dict()) for u in updates]
+        try:
+            async with self.app.services.db.transaction() as session:
+                done = await inbox.store_many(session, channel=CHANNEL, updates=pairs,
+                                              now=self.app.services.now())
+        except Exception as exc:
+            log.warning("could not store %d update(s) in the inbox: %s", len(updates),
+                        type(exc).__name__)
+            return
+        self.stored.update(u.update_id for u in updates)
+        self.repeats.update(int(k) for k in done)
+
+    async def ensure_stored(self, update: Update) -> bool:
+        """Store an update that did not come through `admit` (e.g. handed in directly);
+        False if it turns out to have been processed before."""
+        if update.update_id in self.stored:
+            return True
+        await self.admit([update])
+        if update.update_id in self.repeats:
+            self.repeats.discard(update.update_id)
+            self.dispatched.add(update.update_id)  # nothing left to mark
+            return False
+        return True
+
+    def claim(self, update_id: int) -> bool:
+        """Start handling an update; False for a repeat (processed or being handled)."""
+        if update_id in self.repeats:
+            self.repeats.discard(update_id)
+            self.stored.discard(update_id)
+            return False
+        if update_id in self.in_flight or update_id in self.recent:
+            return False
+        self.in_flight.add(update_id)
+        return True
+
+    def dispatching(self, update_id: int) -> str:
+        """The update goes to the dispatcher, which marks it processed; returns its key."""
+        self.dispatched.add(update_id)
+        return str(update_id)
+
+    async def finish(self, update_id: int) -> None:
+        """Handled: remember it; mark it processed unless the dispatcher did (an update
+        nobody answers, e.g. from a group)."""
+        self.in_flight.discard(update_id)
+        self.recent[update_id] = None
+        if len(self.recent) > REMEMBER:
+            self.recent.popitem(last=False)
+        was_stored = update_id in self.stored
+        self.stored.discard(update_id)
+        if update_id in self.dispatched:
+            self.dispatched.discard(update_id)
+            return
+        if was_stored:
+            await self._mark(str(update_id))
+
+    async def unhandled(self, bot: ExtBot[Any]) -> list[Update]:
+        """Updates stored by an earlier run but never processed, oldest first; those older
+        than a day are dropped (marked processed) rather than answered out of the blue."""
+        services = self.app.services
+        async with services.db.transaction() as session:
+            rows = await inbox.unprocessed(session, channel=CHANNEL)
+        out: list[Update] = []
+        cutoff = services.now() - REPLAY_WINDOW
+        for row in rows:
+            update: Update | None = None
+            if row.received_at >= cutoff:
+                try:
+                    update = Update.de_json(row.payload, bot)
+                except Exception:
+                    log.exception("stored update %s cannot be read; dropped", row.update_key)
+            if update is None:
+                await self._mark(row.update_key)
+                continue
+            self.stored.add(update.update_id)
+            out.append(update)
+        if out:
+            log.info("handling %d update(s) stored before the last stop", len(out))
+        return out
+
+    async def prune(self) -> None:
+        services = self.app.services
+        with contextlib.suppress(Exception):
+            async with services.db.transaction() as session:
+                await inbox.prune(session, processed_before=services.now() - KEEP_PROCESSED)
+
+    async def _mark(self, key: str) -> None:
+        try:
+            async with self.app.services.db.transaction() as session:
+                await inbox.mark_processed(session, channel=CHANNEL, update_key=key,
+                                           now=self.app.services.now())
+        except Exception as exc:
+            log.warning("could not mark update %s processed: %s", key, type(exc).__name__)
+
+
+class InboxBot(ExtBot[Any]):
+    """An ExtBot whose `get_updates` stores each batch before PTB gets (and confirms) it."""
+
+    __slots__ = ("_ledger",)
+
+    def __init__(self, ledger: UpdateLedger, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._ledger = ledger
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        await self._ledger.admit(updates)
+        return updates
+
+
+class OrderedUpdateProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, one at a time and in order within a chat; repeats dropped.
+
+    PTB's own semaphore is set wide: an update waiting for its chat's turn must not hold
+    one of the `workers` slots, or one person sending fast could stall everyone else."""
+
+    def __init__(self, ledger: UpdateLedger, workers: int) -> None:
+        super().__init__(max_concurrent_updates=max(256, 8 * workers))
+        self.ledger = ledger
+        self._work = asyncio.Semaphore(max(1, workers))
+        self._chats: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = defaultdict(int)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if not isinstance(update, Update):
+            await coroutine
+            return
+        if not self.ledger.claim(update.update_id):
+            log.info("update %s was already handled; dropped", update.update_id)
+            _close(coroutine)
+            return
+        try:
+            async with self._turn(_chat_key(update)), self._work:
+                if await self.ledger.ensure_stored(update):
+                    await coroutine
+                    return
+            _close(coroutine)
+        finally:
+            await self.ledger.finish(update.update_id)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, chat: int) -> AsyncIterator[None]:
+        """The chat's turn (FIFO); the lock is dropped when nobody waits for it."""
+        self._waiting[chat] += 1
+        try:
+            async with self._chats.setdefault(chat, asyncio.Lock()):
+                yield
+        finally:
+            self._waiting[chat] -= 1
+            if not self._waiting[chat]:
+                del self._waiting[chat]
+                self._chats.pop(chat, None)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def _chat_key(update: Update) -> int:
+    chat = update.effective_chat
+    if chat is not None:
+        return chat.id
+    user = update.effective_user
+    return user.id if user is not None else 0
+
+
+def _close(coroutine: Awaitable[Any]) -> None:
+    """Discard PTB's handling coroutine of a dropped update (without a never-awaited warning)."""
+    close = getattr(coroutine, "close", None)
+    if close is not None:
+        close()
