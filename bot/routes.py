@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers import checklist, common, consult, handoff, staff, status
+from handlers import appointments, appointments_staff, checklist, common, consult, handoff, staff, status
 
 
 def build_router() -> Router:
@@ -14,6 +14,8 @@ def build_router() -> Router:
     consult.register(router)  # also sets the fallback for free text
     checklist.register(router)
     handoff.register(router)
+    appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
+    appointments_staff.register(router)  # /today, /checkin, /noshow
     return router

@@ -66,6 +66,9 @@ class Settings:
     noshow_window_days: int = 30
     noshow_block_days: int = 30
     reminder_hour: int = 18
+    reminder_before_minutes: int = 60
+    # slot length/capacity per item id or window name: {"5号窗口": {"minutes": 20, "capacity": 2}}
+    slot_overrides: dict[str, dict[str, int]] = field(default_factory=dict)
     digest_time: str = "08:00"
     consult_deadline_workdays: int = 7
     complaint_deadline_workdays: int = 5
@@ -112,6 +115,8 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
             return {person_key(k): v.strip() for k, v in pairs}
         if name == "office_hours":
             return _parse_office_hours(raw)
+        if name == "slot_overrides":
+            return _parse_slot_overrides(raw)
         if isinstance(current, bool):
             return str(raw).strip().lower() in ("1", "true", "yes", "on")
         if isinstance(current, int):
@@ -138,6 +143,25 @@ def _parse_office_hours(raw: Any) -> dict[int, tuple[tuple[str, str], ...]]:
                     raise SettingsError(f"office hours: {a}-{b} ends before it starts")
         return out
     raise SettingsError("office_hours must be a mapping weekday -> ['HH:MM-HH:MM', ...]")
+
+
+def _parse_slot_overrides(raw: Any) -> dict[str, dict[str, int]]:
+    """`{item-or-window: {minutes: N, capacity: N}}` (YAML mapping, or JSON in the environment)."""
+    if isinstance(raw, str):
+        import json
+
+        raw = json.loads(raw) if raw.strip() else {}
+    if not isinstance(raw, dict):
+        raise SettingsError("slot_overrides must be a mapping item-or-window -> {minutes, capacity}")
+    out: dict[str, dict[str, int]] = {}
+    for key, spec in raw.items():
+        if not isinstance(spec, dict) or set(spec) - {"minutes", "capacity"}:
+            raise SettingsError(f"slot_overrides {key}: expected minutes and/or capacity")
+        values = {k: int(v) for k, v in spec.items()}
+        if any(v <= 0 for v in values.values()):
+            raise SettingsError(f"slot_overrides {key}: minutes and capacity must be positive")
+        out[str(key)] = values
+    return out
 
 
 def load_settings(config_file: str | Path | None = None, env: dict[str, str] | None = None,

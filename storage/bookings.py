@@ -245,6 +245,27 @@ def _already_booked(booking: Booking, slot: Slot, tz: ZoneInfo) -> DomainError:
                        at=_local(slot.starts_at, tz))
 
 
+async def may_book(session: AsyncSession, *, resident_id: int, item_id: str, now: datetime,
+                   max_active: int, tz: ZoneInfo) -> tuple[Booking, Slot] | None:
+    """Refuse a resident who may not book now (blocked after no-shows, too many bookings);
+    return their active booking of this item if they have one (the caller decides)."""
+    resident = await _lock_resident(session, resident_id)
+    if resident.booking_blocked_until is not None and resident.booking_blocked_until > now:
+        raise DomainError("booking_blocked",
+                          until=resident.booking_blocked_until.astimezone(tz).date())
+    await _expire_past(session, resident_id=resident_id, now=now)
+    existing = await active_for_item(session, resident_id=resident_id, item_id=item_id)
+    if existing is not None:
+        return existing
+    active = await session.scalar(
+        select(func.count()).select_from(Booking)
+        .where(Booking.resident_id == resident_id, Booking.status == "active")
+    ) or 0
+    if active >= max_active:
+        raise DomainError("too_many_bookings", max=max_active)
+    return None
+
+
 async def book(session: AsyncSession, *, resident_id: int, item_id: str, place: Place,
                name: str, phone: str, now: datetime, max_active: int) -> tuple[Booking, Slot]:
     """Take a place for the resident, or refuse (blocked, already booked, too many, full).
@@ -255,20 +276,10 @@ async def book(session: AsyncSession, *, resident_id: int, item_id: str, place: 
     schedule = place.schedule
     if not schedule.is_offerable(place.starts_at, now):
         raise DomainError("slot_unavailable")
-    resident = await _lock_resident(session, resident_id)
-    if resident.booking_blocked_until is not None and resident.booking_blocked_until > now:
-        raise DomainError("booking_blocked",
-                          until=resident.booking_blocked_until.astimezone(schedule.tz).date())
-    await _expire_past(session, resident_id=resident_id, now=now)
-    existing = await active_for_item(session, resident_id=resident_id, item_id=item_id)
+    existing = await may_book(session, resident_id=resident_id, item_id=item_id, now=now,
+                              max_active=max_active, tz=schedule.tz)
     if existing is not None:
         raise _already_booked(*existing, schedule.tz)
-    active = await session.scalar(
-        select(func.count()).select_from(Booking)
-        .where(Booking.resident_id == resident_id, Booking.status == "active")
-    ) or 0
-    if active >= max_active:
-        raise DomainError("too_many_bookings", max=max_active)
     slot_id = await _slot_id(session, place)
     try:
         async with session.begin_nested():
