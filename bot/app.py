@@ -13,6 +13,7 @@ from bot.delivery import DeliveryWorker, Sender
 from bot.dispatcher import Dispatcher
 from bot.router import Router
 from bot.routes import build_router
+from bot.scheduler import Scheduler
 from bot.services import Services, build_services
 from bot.settings import Settings
 from knowledge.model import KnowledgeBase
@@ -33,6 +34,7 @@ class App:
     dispatcher: Dispatcher
     senders: dict[str, Sender] = field(default_factory=dict)
     delivery: DeliveryWorker | None = None
+    scheduler: Scheduler | None = None
 
     async def start(self, *, migrate: bool | None = None) -> None:
         """Make sure the schema is current: SQLite is migrated on start (embedded, no setup);
@@ -57,7 +59,9 @@ class App:
     def attach_sender(self, channel: str, sender: Sender) -> DeliveryWorker:
         self.senders[channel] = sender
         if self.delivery is None:
-            self.delivery = DeliveryWorker(self.services, self.senders)
+            # the deadline scheduler runs wherever delivery runs (console and Telegram alike)
+            companions = [self.scheduler.run] if self.scheduler is not None else []
+            self.delivery = DeliveryWorker(self.services, self.senders, companions=companions)
         else:
             self.delivery.senders[channel] = sender
         return self.delivery
@@ -71,4 +75,6 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None,
                services: Services | None = None) -> App:
     services = services or build_services(settings, kb=kb, clock=clock)
     router = build_router()
-    return App(services=services, router=router, dispatcher=Dispatcher(services, router))
+    scheduler = Scheduler(services) if services.settings.scheduler_enabled else None
+    return App(services=services, router=router, dispatcher=Dispatcher(services, router),
+               scheduler=scheduler)

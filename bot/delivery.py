@@ -1,10 +1,20 @@
 """The outbox worker: delivers queued notices through the channels, once each, in order per
 recipient, within the Bot API's limits.
 
-Retries with exponential backoff on rate limits (honouring `retry_after`), server errors and
-connection errors; a blocked bot (403) marks the recipient unreachable and fails their
-pending notices, which staff then see. Several workers may run at once: rows are claimed with
-a lease (and `SKIP LOCKED` on PostgreSQL).
+Retries with exponential backoff on server and connection errors (for about five hours
+before a notice is given up as failed); a 429 is retried after its `retry_after`, holds the
+whole worker back for that long (Telegram may mean the bot, not just the chat) and does not
+count as a failed attempt. Sends are paced to the Bot API's limits: `outbox_rate_per_second`
+overall and `outbox_per_chat_interval` per chat (in one process; a second worker needs its
+own share of the rate). A blocked bot (403) marks the recipient unreachable, fails their
+pending notices, and tells the owners of their open matters to phone them instead.
+Several workers may run at once: rows are claimed with a lease (and `SKIP LOCKED` on
+PostgreSQL), and per recipient only the oldest undelivered notice is claimable, so notices
+arrive in order. Telegram has no idempotency key: a worker that dies between the send and
+`mark_sent` sends that one notice again after the lease — at least once, never silently lost.
+
+Scheduled jobs that must run wherever delivery runs (the deadline scheduler) are passed as
+`companions` and run as tasks beside the delivery loop.
 """
 
 from __future__ import annotations
@@ -13,23 +23,28 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.core import Reply
+from bot.notices import push
 from bot.services import Services
 from storage import outbox
-from storage.models import Outbox, Resident
+from storage.matters import OPEN_STATUSES
+from storage.models import Matter, Outbox, Resident
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
+# 0.5 s doubling to the 10-minute cap takes 11 attempts (~17 min); 40 attempts ≈ 5 hours of a
+# Bot API outage before a notice is marked failed (staff see failed notices in /show).
+MAX_ATTEMPTS = 40
 MAX_BACKOFF = 600.0
+Companion = Callable[[asyncio.Event], Awaitable[None]]
 
 
 class DeliveryError(Exception):
@@ -72,7 +87,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
 
 class DeliveryWorker:
     def __init__(self, services: Services, senders: Mapping[str, Sender], *,
-                 batch: int = 50) -> None:
+                 batch: int = 50, companions: Sequence[Companion] = ()) -> None:
         settings = services.settings
         self.services = services
         self.senders = dict(senders)
@@ -81,6 +96,8 @@ class DeliveryWorker:
         self.per_chat_interval = settings.outbox_per_chat_interval
         self._last_sent: dict[str, float] = {}
         self._wake = asyncio.Event()
+        self._hold_until: datetime | None = None  # after a 429: nothing is sent before this
+        self.companions = list(companions)
         self.stats = DeliveryStats()
 
     def wake(self) -> None:
@@ -88,19 +105,26 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                n = await self.run_once()
-            except Exception:  # the worker must outlive a database hiccup
-                log.exception("outbox pass failed")
-                n = 0
-            if n == 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=poll)
+        tasks = [asyncio.create_task(companion(stop)) for companion in self.companions]
+        try:
+            while not stop.is_set():
+                try:
+                    n = await self.run_once()
+                except Exception:  # the worker must outlive a database hiccup
+                    log.exception("outbox pass failed")
+                    n = 0
+                if n == 0:
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=poll)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run_once(self) -> int:
         """Claim due notices and deliver them; returns how many were handled."""
+        if self._hold_until is not None and self.services.now() < self._hold_until:
+            return 0
         async with self.services.db.transaction() as session:
             rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch)
         if rows:
@@ -148,14 +172,19 @@ class DeliveryWorker:
             if not isinstance(exc, RetryLater):
                 log.exception("unexpected error delivering notice %s", row.id)
             self.stats.retried += 1
+            now = self.services.now()
+            if retry_after is not None:
+                hold = now + timedelta(seconds=float(retry_after))
+                self._hold_until = max(hold, self._hold_until or hold)
             async with self.services.db.transaction() as session:
-                if row.attempts >= MAX_ATTEMPTS:
+                if row.attempts >= MAX_ATTEMPTS and retry_after is None:
                     self.stats.failed += 1
                     await outbox.mark_failed(session, outbox_id=row.id, error=str(exc))
                 else:
-                    at = self.services.now() + timedelta(seconds=backoff(row.attempts,
-                                                                         retry_after))
-                    await outbox.mark_retry(session, outbox_id=row.id, at=at, error=str(exc))
+                    at = now + timedelta(seconds=backoff(row.attempts, retry_after))
+                    # being told to slow down is not a failure of the notice
+                    await outbox.mark_retry(session, outbox_id=row.id, at=at, error=str(exc),
+                                            count_attempt=retry_after is None)
         else:
             self.stats.sent += 1
             async with self.services.db.transaction() as session:
@@ -173,5 +202,25 @@ class DeliveryWorker:
                 .where(Resident.channel == row.channel, Resident.user_id == row.user_id)
                 .values(unreachable=True, unreachable_since=now)
             )
+            await self._tell_owners(session, row, now)
         log.info("recipient %s:%s blocked the bot; notices marked failed", row.channel,
                  row.user_id[:3] + "***")
+
+    async def _tell_owners(self, session, row: Outbox, now: datetime) -> None:  # type: ignore[no-untyped-def]
+        """The owners of the resident's open matters must phone them: the chat is gone."""
+        resident = await session.scalar(
+            select(Resident).where(Resident.channel == row.channel, Resident.user_id == row.user_id)
+        )
+        if resident is None:
+            return
+        open_matters = await session.scalars(
+            select(Matter).where(Matter.resident_id == resident.id, Matter.owner.is_not(None),
+                                 Matter.status.in_(OPEN_STATUSES))
+        )
+        for matter in open_matters:
+            if matter.owner == resident.key:
+                continue
+            await push(session, self.services, [matter.owner], "delivery/unreachable",
+                       kind="resident_unreachable", now=now, matter_id=matter.id,
+                       dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
+                       matter=matter, resident=resident)

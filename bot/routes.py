@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers import appointments, appointments_staff, checklist, common, consult, handoff, staff, status
+from handlers import (
+    admin,
+    appointments,
+    appointments_staff,
+    cases,
+    checklist,
+    common,
+    complaints,
+    consult,
+    done,
+    handoff,
+    ratings,
+    staff,
+    status,
+)
 
 
 def build_router() -> Router:
@@ -15,7 +29,13 @@ def build_router() -> Router:
     checklist.register(router)
     handoff.register(router)
     appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states
+    complaints.register(router)  # /complain, also the menu's 投诉建议 (menu:complain)
+    ratings.register(router)  # rate: buttons of completion notices, and the comment after
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
     appointments_staff.register(router)  # /today, /checkin, /noshow
+    cases.register(router)  # /accept (also case:from_booking: after /checkin), /missing, ...
+    done.register(router)  # /done: completion notice and rating request
+    # supervisor and admin commands after the staff ones, in the same spirit
+    admin.register(router)
     return router

@@ -74,6 +74,8 @@ class Settings:
     complaint_deadline_workdays: int = 5
     default_deadline_workdays: int = 10
     followup_deadline_workdays: int = 5
+    scheduler_enabled: bool = True  # due-soon reminders, overdue alerts, the daily digest
+    scheduler_interval_seconds: float = 60.0
     outbox_rate_per_second: float = 25.0
     outbox_per_chat_interval: float = 1.0
     concurrent_updates: int = 64

@@ -1,20 +1,24 @@
-"""Staff side of consultations: /queue, /show, /take, /reply, /transfer (and the 接单 button).
+"""Staff side of matters: /queue, /show, /take, /reply, /transfer, /note, /find (and the 接单
+button). Cases, completion, complaints and roles have their own modules.
 
 Every command here needs the staff role (checked by the dispatcher, refusals audited); acting
-on a matter also needs the right to act on it (domain.access).
+on a matter also needs the right to act on it (domain.access, domain.matter_rules).
 """
 
 from __future__ import annotations
+
+from sqlalchemy import func, select
 
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from domain.access import may_act
+from domain.matter_rules import may_handle
 from domain.privacy import mask_text
 from storage import matters
 from storage.errors import DomainError
-from storage.models import Matter
+from storage.models import Matter, Outbox, Resident
 from storage.people import find_resident, role_of
 
 QUEUE_VIEWS = ("all", "mine", "new", "overdue")
@@ -26,16 +30,28 @@ def _args(ctx: Context, n: int) -> list[str]:
     return ctx.event.args.strip().split(None, n - 1) if ctx.event.args.strip() else []
 
 
-async def _matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> Matter:
+def may_see(ctx: Context, matter: Matter) -> bool:
+    """Whether this staff member may read and act on `matter` (department, owner, kind)."""
+    sensitive = bool((matter.data or {}).get("sensitive"))
+    return may_handle(kind=matter.kind, sensitive=sensitive, role=ctx.role.name) and may_act(
+        role=ctx.role.name, department=ctx.role.department, actor=ctx.key,
+        matter_department=matter.department, matter_owner=matter.owner)
+
+
+async def matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> Matter:
+    """The matter named by a staff command, locked, once the actor's right to it is checked;
+    its id is recorded for the audit line whether the action succeeds or is refused."""
     matter = await matters.get_matter(ctx.session, ref, for_update=True)
     ctx.audit_matter_id = matter.id
-    if taking and matter.owner and matter.owner != ctx.key:
+    if taking and matter.owner and matter.owner != ctx.key and may_handle(
+            kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
+            role=ctx.role.name):
         owner = (await _names(ctx, [matter.owner]))[matter.owner]
         raise DomainError("already_taken", number=matter.number, owner=owner)
-    if not may_act(role=ctx.role.name, department=ctx.role.department, actor=ctx.key,
-                   matter_department=matter.department, matter_owner=matter.owner):
+    if not may_see(ctx, matter):
         raise DomainError("not_your_matter", number=matter.number)  # audited by the dispatcher
     return matter
+
 
 
 async def _names(ctx: Context, keys: list[str | None]) -> dict[str, str]:
@@ -56,9 +72,21 @@ async def queue_cmd(ctx: Context) -> list[Reply]:
     dept = None if ctx.role.at_least("supervisor") else ctx.role.department
     rows = await matters.queue(ctx.session, view=view, staff=ctx.key, department=dept,
                                today=ctx.today, kinds=kinds)
+    rows = [m for m in rows if may_see(ctx, m)]
     names = await _names(ctx, [m.owner for m in rows])
+    unreachable = await _unreachable(ctx, rows)
     return [Reply(ctx.t("staff/queue", matters=rows, view=arg, names=names, today=ctx.today,
-                        mask=mask_text))]
+                        mask=mask_text, unreachable=unreachable))]
+
+
+async def _unreachable(ctx: Context, rows: list[Matter]) -> set[int]:
+    """Residents of these matters who blocked the bot: staff must phone them instead."""
+    ids = {m.resident_id for m in rows}
+    if not ids:
+        return set()
+    found = await ctx.session.scalars(
+        select(Resident.id).where(Resident.id.in_(ids), Resident.unreachable.is_(True)))
+    return set(found)
 
 
 async def show_cmd(ctx: Context) -> list[Reply]:
@@ -66,12 +94,17 @@ async def show_cmd(ctx: Context) -> list[Reply]:
     args = _args(ctx, 1)
     if not args:
         return [ctx.say("err.usage", usage=ctx.label("usage.show"))]
-    matter = await _matter_for_action(ctx, args[0])
+    matter = await matter_for_action(ctx, args[0])
     events = await matters.history(ctx.session, matter)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     names = await _names(ctx, [matter.owner, *(e.actor for e in events)])
+    item = ctx.services.kb.get(matter.item_id or "")
+    failed = await ctx.session.scalar(
+        select(func.count()).select_from(Outbox)
+        .where(Outbox.matter_id == matter.id, Outbox.status == "failed")) or 0
     return [Reply(ctx.t("staff/show", matter=matter, events=events, resident=resident,
-                        names=names, mask=mask_text))]
+                        names=names, mask=mask_text, item=item, data=matter.data or {},
+                        failed=failed))]
 
 
 async def take_cmd(ctx: Context) -> list[Reply]:
@@ -83,7 +116,7 @@ async def take_cmd(ctx: Context) -> list[Reply]:
 
 
 async def _take(ctx: Context, ref: str) -> list[Reply]:
-    matter = await _matter_for_action(ctx, ref, taking=True)
+    matter = await matter_for_action(ctx, ref, taking=True)
     await matters.take(ctx.session, matter, staff=ctx.key, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     await ctx.notify_template([resident.key], "handoff/resident_taken", kind="matter_taken",
@@ -97,7 +130,7 @@ async def reply_cmd(ctx: Context) -> list[Reply]:
     args = _args(ctx, 2)
     if len(args) < 2 or not args[1].strip():
         return [ctx.say("err.usage", usage=ctx.label("usage.reply"))]
-    matter = await _matter_for_action(ctx, args[0])
+    matter = await matter_for_action(ctx, args[0])
     text = args[1].strip()[:3500]
     await matters.record_reply(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
@@ -114,12 +147,15 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     args = _args(ctx, 3)
     if len(args) < 2:
         return [ctx.say("err.usage", usage=ctx.label("usage.transfer"))]
-    matter = await _matter_for_action(ctx, args[0])
+    matter = await matter_for_action(ctx, args[0])
     target = person_key(args[1].lstrip("@"))
     channel, _, uid = target.partition(":")
     target_role = await role_of(ctx.session, ctx.services.settings, channel, uid)
     if not target_role.is_staff:
         raise DomainError("not_staff", who=args[1][:40])
+    if not may_handle(kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
+                      role=target_role.name):
+        raise DomainError("needs_supervisor", number=matter.number)
     note = args[2].strip() if len(args) > 2 else ""
     await matters.transfer(ctx.session, matter, staff=ctx.key, to=target,
                            department=target_role.department, note=note, now=ctx.now)
@@ -136,22 +172,67 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     return [ctx.say("msg.transferred", number=matter.number, to=names.get(target, target))]
 
 
+async def refuse_unless_staff(ctx: Context, action: str) -> list[Reply] | None:
+    """Buttons bypass the dispatcher's per-command role check: check here, audit a refusal,
+    and mark the action privileged so the dispatcher audits it (and any refusal) like a command."""
+    if not ctx.role.is_staff:
+        await ctx.audit(action, detail=ctx.event.choice[:64], allowed=False)
+        return [ctx.say("err.not_allowed", command=action)]
+    ctx.privileged_action = action
+    return None
+
+
 async def on_choice(ctx: Context) -> list[Reply]:
     """`stf:take:<id>` from a new-matter notice; needs the staff role like /take."""
     parts = ctx.event.choice.split(":")
-    if not ctx.role.is_staff:
-        await ctx.audit("take", detail=ctx.event.choice, allowed=False)
-        return [ctx.say("err.not_allowed", command="take")]
+    if (refused := await refuse_unless_staff(ctx, "take")) is not None:
+        return refused
     if len(parts) == 3 and parts[1] == "take" and parts[2].isdigit():
-        ctx.privileged_action = "take"
         return await _take(ctx, parts[2])
+    ctx.privileged_action = None
     return [ctx.say("err.stale_button")]
+
+
+async def note_cmd(ctx: Context) -> list[Reply]:
+    """/note N text — an internal note in the matter's history; never shown to the resident."""
+    args = _args(ctx, 2)
+    if len(args) < 2 or not args[1].strip():
+        return [ctx.say("err.usage", usage=ctx.label("usage.note"))]
+    matter = await matter_for_action(ctx, args[0])
+    await matters.add_note(ctx.session, matter, staff=ctx.key, text=args[1].strip()[:2000],
+                           now=ctx.now)
+    return [ctx.say("msg.note_added", number=matter.number)]
+
+
+async def find_cmd(ctx: Context) -> list[Reply]:
+    """/find N or /find LAST-DIGITS-OF-PHONE — only matters this staff member may see; phone
+    and ID numbers masked."""
+    arg = (_args(ctx, 1) or [""])[0].strip()
+    digits = arg.lstrip("#")
+    if not arg or (matters.parse_ref(arg) is None and not digits.isdigit()):
+        return [ctx.say("err.usage", usage=ctx.label("usage.find"))]
+    found: dict[int, Matter] = {}
+    ref = matters.parse_ref(arg)
+    if ref is not None:
+        matter = await ctx.session.get(Matter, ref)
+        if matter is not None:
+            found[matter.id] = matter
+    if digits.isdigit() and 4 <= len(digits) <= 11:
+        for m in await matters.matters_by_phone_tail(ctx.session, digits):
+            found.setdefault(m.id, m)
+    rows = [m for m in found.values() if may_see(ctx, m)]
+    residents = {r.id: r for r in await ctx.session.scalars(
+        select(Resident).where(Resident.id.in_({m.resident_id for m in rows})))} if rows else {}
+    return [Reply(ctx.t("staff/find", query=arg, matters=rows, residents=residents,
+                        mask=mask_text, today=ctx.today))]
 
 
 def register(router: Router) -> None:
     router.command("queue", queue_cmd, role="staff", help_key="help.queue")
     router.command("show", show_cmd, role="staff", help_key="help.show")
+    router.command("find", find_cmd, role="staff", help_key="help.find")
     router.command("take", take_cmd, role="staff", help_key="help.take")
     router.command("reply", reply_cmd, role="staff", help_key="help.reply")
+    router.command("note", note_cmd, role="staff", help_key="help.note")
     router.command("transfer", transfer_cmd, role="staff", help_key="help.transfer")
     router.choice("stf", on_choice)

@@ -175,3 +175,74 @@ async def count_open(session: AsyncSession) -> int:
     return await session.scalar(
         select(func.count()).select_from(Matter).where(Matter.status.in_(OPEN_STATUSES))
     ) or 0
+
+
+# -- shared by cases, complaints, ratings and the scheduler ----------------------------------
+
+# what a resident may read of their own matter's history: never internal notes, never the
+# staff-to-staff text of a transfer
+RESIDENT_VISIBLE_EVENTS = ("created", "assigned", "transferred", "replied", "resident_message",
+                           "accepted", "missing", "resumed", "extended", "done", "rated",
+                           "followed_up")
+RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done")
+
+
+def ensure_open(matter: Matter) -> None:
+    if matter.status in ("done", "closed"):
+        raise DomainError("matter_closed", number=matter.number)
+
+
+async def add_note(session: AsyncSession, matter: Matter, *, staff: str, text: str,
+                   now: datetime) -> None:
+    """An internal note (内部备注): in the history staff see, never shown to the resident."""
+    await add_event(session, matter, actor=staff, kind="note", text=text, now=now)
+
+
+async def complete(session: AsyncSession, matter: Matter, *, staff: str, text: str,
+                   now: datetime) -> None:
+    """办结: the matter is done; the caller pushes the completion notice in this transaction."""
+    ensure_open(matter)
+    if matter.kind == "complaint" and not text.strip():
+        # a written complaint gets a written answer
+        raise DomainError("complaint_needs_answer", number=matter.number)
+    matter.status = "done"
+    matter.done_at = now
+    matter.paused_since = None
+    if not matter.owner:
+        matter.owner = staff
+    await add_event(session, matter, actor=staff, kind="done", text=text, now=now)
+
+
+async def get_own_matter(session: AsyncSession, ref: str, resident_id: int) -> Matter:
+    """A resident's own matter; someone else's answers exactly like one that does not exist."""
+    matter = await get_matter(session, ref)
+    if matter.resident_id != resident_id:
+        raise DomainError("no_such_matter", ref=ref[:20])
+    return matter
+
+
+async def matters_by_phone_tail(session: AsyncSession, digits: str,
+                                limit: int = 30) -> list[Matter]:
+    """Matters of residents whose phone (profile, booking or complaint contact) ends with
+    `digits` — how a resident at the window is found without reading out a whole number."""
+    from storage.models import Booking  # late: bookings belong to the appointments module
+
+    pattern = f"%{digits}"
+    by_profile = select(Resident.id).where(Resident.phone.like(pattern))
+    by_booking = select(Booking.resident_id).where(Booking.phone.like(pattern))
+    stmt = (select(Matter)
+            .where(or_(Matter.resident_id.in_(by_profile), Matter.resident_id.in_(by_booking)))
+            .order_by(Matter.id.desc()).limit(limit))
+    return list(await session.scalars(stmt))
+
+
+async def open_with_deadline(session: AsyncSession, *, due_on: date | None = None,
+                             due_before: date | None = None) -> list[Matter]:
+    """Open, running (not paused) matters due on a day or before one (the scheduler's rounds)."""
+    stmt = select(Matter).where(Matter.status.in_(OPEN_STATUSES), Matter.paused_since.is_(None),
+                                Matter.deadline.is_not(None))
+    if due_on is not None:
+        stmt = stmt.where(Matter.deadline == due_on)
+    if due_before is not None:
+        stmt = stmt.where(Matter.deadline < due_before)
+    return list(await session.scalars(stmt.order_by(Matter.deadline, Matter.id)))

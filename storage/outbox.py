@@ -92,11 +92,14 @@ async def mark_sent(session: AsyncSession, *, outbox_id: int, now: datetime) -> 
     )
 
 
-async def mark_retry(session: AsyncSession, *, outbox_id: int, at: datetime, error: str) -> None:
-    await session.execute(
-        update(Outbox).where(Outbox.id == outbox_id)
-        .values(not_before=at, lease_until=None, last_error=error[:500])
-    )
+async def mark_retry(session: AsyncSession, *, outbox_id: int, at: datetime, error: str,
+                     count_attempt: bool = True) -> None:
+    """Try again at `at`. A rate-limit answer (429) is not a failed attempt: the claim's
+    increment is taken back, so a long flood wait never exhausts a notice's attempts."""
+    values: dict[str, Any] = dict(not_before=at, lease_until=None, last_error=error[:500])
+    if not count_attempt:
+        values["attempts"] = Outbox.attempts - 1
+    await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
 
 
 async def mark_failed(session: AsyncSession, *, outbox_id: int, error: str) -> None:

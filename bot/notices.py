@@ -1,0 +1,69 @@
+"""Queue templated notices outside a conversation (the scheduler, the delivery worker) and
+inside one (receipts with a document). Each recipient gets the text in their own language;
+everything goes through the outbox, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Attachment, Button, Reply
+from bot.services import Services
+from storage import outbox
+from storage.people import find_resident
+
+
+@dataclass(frozen=True)
+class Document:
+    """A printable document sent after the message: template, filename and caption labels."""
+
+    template: str
+    filename_key: str
+    caption_key: str
+    params: tuple[tuple[str, str], ...] = ()  # label parameters (e.g. the matter number)
+
+
+async def language_of(session: AsyncSession, services: Services, key: str) -> str:
+    person = await find_resident(session, key)
+    return person.language if person else services.settings.default_language
+
+
+def render_replies(services: Services, lang: str, template: str, *,
+                   buttons: Sequence[Sequence[tuple[str, str]]] = (),
+                   document: Document | None = None, **kw: Any) -> list[Reply]:
+    r = services.renderer
+    kw.setdefault("center", services.kb.center)
+    rows = tuple(tuple(Button(r.label(lang, key), data) for key, data in row) for row in buttons)
+    replies = [Reply(r.render(lang, template, **kw), rows)]
+    if document is not None:
+        params = dict(document.params)
+        replies.append(Reply(document=Attachment(
+            filename=r.label(lang, document.filename_key, **params),
+            data=r.render(lang, document.template, **kw).encode("utf-8"),
+            caption=r.label(lang, document.caption_key, **params),
+        )))
+    return replies
+
+
+async def push(session: AsyncSession, services: Services, recipients: Iterable[str],
+               template: str, *, kind: str, now: datetime,
+               buttons: Sequence[Sequence[tuple[str, str]]] = (),
+               document: Document | None = None, dedupe_prefix: str | None = None,
+               matter_id: int | None = None, **kw: Any) -> int:
+    """Render `template` per recipient and queue it; returns how many were queued (a dedupe
+    key `<prefix>:<recipient>` already used queues nothing — how repeats are prevented)."""
+    queued = 0
+    for key in dict.fromkeys(recipients):
+        lang = await language_of(session, services, key)
+        replies = render_replies(services, lang, template, buttons=buttons, document=document,
+                                 **kw)
+        channel, _, user_id = key.partition(":")
+        queued += await outbox.enqueue(
+            session, channel=channel, user_id=user_id, replies=replies, kind=kind, now=now,
+            dedupe_key=f"{dedupe_prefix}:{key}" if dedupe_prefix else None, matter_id=matter_id,
+        )
+    return queued

@@ -1,0 +1,183 @@
+"""Deadlines and escalation, on a clock: due-soon reminders to owners, overdue alerts to
+supervisors, and the supervisors' daily digest (情况报告).
+
+Everything it needs is in the database, so a restart loses nothing, and it never repeats
+itself, however many workers tick at once: each reminder, alert and digest is claimed by
+inserting a `job_runs` row — (`duesoon:<matter>`, deadline), (`overdue:<matter>`, deadline),
+(`digest`, day) — in the same transaction that queues its notices. Whoever inserts first
+sends; everyone else skips. A moved deadline (pause, extension) is a new period, so the new
+date gets its own reminder.
+
+The morning round runs on working days from `settings.digest_time` (local) on: staff are at
+their desks, and a deadline is a date, so nothing is gained by alerting at midnight.
+`tick(now)` does one round and is what tests call with their clock; `run(stop)` ticks every
+`settings.scheduler_interval_seconds` beside the delivery worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.notices import push
+from bot.services import Services
+from domain.deadlines import is_overdue, reminder_due
+from storage import jobs, matters, reports
+from storage.models import Matter
+from storage.people import staff_members
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickReport:
+    due_soon: int = 0  # matters reminded
+    overdue: int = 0  # matters escalated
+    digests: int = 0  # digest notices queued
+
+    @property
+    def total(self) -> int:
+        return self.due_soon + self.overdue + self.digests
+
+
+def _round_time(value: str) -> time:
+    hh, _, mm = value.partition(":")
+    return time(int(hh), int(mm or 0))
+
+
+class Scheduler:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.round_time = _round_time(services.settings.digest_time)
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """One round at `now` (default: the services' clock); safe to call any number of times."""
+        services = self.services
+        now = now or services.now()
+        local = now.astimezone(services.tz)
+        report = TickReport()
+        if not services.calendar.is_workday(local.date()) or local.time() < self.round_time:
+            return report
+        db = services.db
+        async with db.transaction() as session:
+            report.due_soon = await self._due_soon(session, now)
+        async with db.transaction() as session:
+            report.overdue = await self._overdue(session, now)
+        async with db.transaction() as session:
+            report.digests = await self._digest(session, now)
+        if report.total:
+            log.info("scheduler: %s reminded, %s overdue, %s digests", report.due_soon,
+                     report.overdue, report.digests)
+        return report
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Tick until `stop` is set; a failed round is logged and retried at the next tick."""
+        interval = self.services.settings.scheduler_interval_seconds
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # the scheduler must outlive a database hiccup
+                log.exception("scheduler round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    # -- rounds ------------------------------------------------------------------------------
+    def _today(self, now: datetime):  # type: ignore[no-untyped-def]
+        return now.astimezone(self.services.tz).date()
+
+    async def _claimed(self, session: AsyncSession, rows: list[Matter], job: str,
+                       now: datetime) -> list[Matter]:
+        """The matters this worker is the first to handle for their current deadline."""
+        return [m for m in rows
+                if await jobs.claim_run(session, name=f"{job}:{m.id}", period=str(m.deadline),
+                                        now=now)]
+
+    async def _recipients_by_matter(self, session: AsyncSession, rows: list[Matter], *,
+                                    supervisors: list[str],
+                                    owner_first: bool) -> dict[str, list[Matter]]:
+        settings = self.services.settings
+        grouped: dict[str, list[Matter]] = defaultdict(list)
+        for m in rows:
+            if owner_first and m.owner:
+                keys = [m.owner]
+            elif owner_first and m.kind != "followup":
+                keys = await staff_members(session, settings, department=m.department)
+            else:
+                keys = [*supervisors, *([m.owner] if m.owner else [])]
+            if m.kind == "followup" or (m.data or {}).get("sensitive"):
+                keys = [k for k in keys if k in supervisors] or supervisors
+            for key in dict.fromkeys(keys):
+                grouped[key].append(m)
+        return grouped
+
+    async def _due_soon(self, session: AsyncSession, now: datetime) -> int:
+        """One working day before the deadline: remind the owner (else the department)."""
+        cal, today = self.services.calendar, self._today(now)
+        tomorrow = cal.next_workday(today)
+        rows = [m for m in await matters.open_with_deadline(session, due_on=tomorrow)
+                if m.deadline is not None and reminder_due(cal, today, m.deadline)]
+        rows = await self._claimed(session, rows, "duesoon", now)
+        if not rows:
+            return 0
+        supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
+        grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
+                                                   owner_first=True)
+        for key, ms in grouped.items():
+            await push(session, self.services, [key], "schedule/due_soon", kind="due_soon",
+                       now=now, matters=ms, deadline=tomorrow,
+                       matter_id=ms[0].id if len(ms) == 1 else None)
+        for m in rows:
+            await matters.add_event(session, m, actor="system", kind="reminded", now=now,
+                                    data={"deadline": str(m.deadline)})
+        return len(rows)
+
+    async def _overdue(self, session: AsyncSession, now: datetime) -> int:
+        """Past the deadline and not paused: supervisors (and the owner) hear of it, once per
+        deadline."""
+        today = self._today(now)
+        rows = [m for m in await matters.open_with_deadline(session, due_before=today)
+                if is_overdue(today, m.deadline)]
+        rows = await self._claimed(session, rows, "overdue", now)
+        if not rows:
+            return 0
+        supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
+        grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
+                                                   owner_first=False)
+        owners = {m.owner for m in rows if m.owner}
+        names = await _display_names(session, owners)
+        for key, ms in grouped.items():
+            await push(session, self.services, [key], "schedule/overdue", kind="overdue_alert",
+                       now=now, matters=ms, today=today, names=names,
+                       matter_id=ms[0].id if len(ms) == 1 else None)
+        for m in rows:
+            await matters.add_event(session, m, actor="system", kind="overdue", now=now,
+                                    data={"deadline": str(m.deadline)})
+        return len(rows)
+
+    async def _digest(self, session: AsyncSession, now: datetime) -> int:
+        """Once a working day, to every supervisor: what came in since the last digest."""
+        today = self._today(now)
+        if not await jobs.claim_run(session, name="digest", period=today.isoformat(), now=now):
+            return 0
+        since = await jobs.last_run(session, name="digest", before=today.isoformat())
+        since = since or now - timedelta(days=1)
+        supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
+        digest = await reports.digest(session, today=today, since=since)
+        return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
+                          now=now, digest=digest, dedupe_prefix=f"digest:{today.isoformat()}")
+
+
+async def _display_names(session: AsyncSession, keys: set[str]) -> dict[str, str]:
+    from storage.people import find_resident
+
+    out = {}
+    for key in keys:
+        person = await find_resident(session, key)
+        out[key] = person.display_name if person and person.display_name else key
+    return out

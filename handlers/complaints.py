@@ -1,0 +1,186 @@
+"""Complaints (投诉): /complain (and the menu's 投诉建议) asks the category, what happened, whom
+(optional), when, an optional photo and a contact; the resident gets a ticket number and the
+promise of an answer within 5 working days. Staff answer with /reply and close with /done and
+a written answer; the resident can add to it (补充说明). Fees or corruption (廉政), or a
+complaint marked urgent, alerts supervisors at once (一事一报) — and integrity complaints go
+to supervisors only, never to the queue of the colleagues they may be about.
+
+Dialog state `complain` with data.step: cat → what → whom → when → photo → contact → confirm.
+Callback data: cmp:c:<n> category · cmp:skip · cmp:when:<today|yesterday> · cmp:phone (the
+number we have) · cmp:send · cmp:urgent (send, marked urgent) · cmp:x cancel.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.context import Context
+from bot.core import Button, Reply
+from bot.notices import push
+from bot.router import Router
+from domain.matter_rules import COMPLAINT_CATEGORIES, alerts_supervisors, is_integrity_matter
+from domain.privacy import mask_phone, normalise_phone
+from storage import matters
+from storage.people import staff_members
+
+MAX_TEXT = 3000
+MAX_SHORT = 200
+MAX_PHOTOS = 5
+STEPS = ("cat", "what", "whom", "when", "photo", "contact", "confirm")
+
+
+def _cancel_row(ctx: Context) -> tuple[Button, ...]:
+    return (ctx.button("btn.cmp_cancel", "cmp:x"),)
+
+
+def _prompt(ctx: Context, step: str) -> Reply:
+    """The question of a step, with its buttons."""
+    data = ctx.data
+    if step == "cat":
+        rows = tuple((ctx.button(f"cmp.cat.{c}", f"cmp:c:{i}"),)
+                     for i, c in enumerate(COMPLAINT_CATEGORIES))
+        return Reply(ctx.t("complaints/start",
+                           deadline_days=ctx.services.settings.complaint_deadline_workdays),
+                     (*rows, _cancel_row(ctx)))
+    if step == "what":
+        return Reply(ctx.label("msg.cmp_ask_what"), (_cancel_row(ctx),))
+    if step == "whom":
+        return Reply(ctx.label("msg.cmp_ask_whom"),
+                     ((ctx.button("btn.cmp_skip", "cmp:skip"),), _cancel_row(ctx)))
+    if step == "when":
+        return Reply(ctx.label("msg.cmp_ask_when"),
+                     ((ctx.button("btn.cmp_today", "cmp:when:today"),
+                       ctx.button("btn.cmp_yesterday", "cmp:when:yesterday")), _cancel_row(ctx)))
+    if step == "photo":
+        key = "msg.cmp_photo_more" if data.get("photos") else "msg.cmp_ask_photo"
+        return Reply(ctx.label(key, count=len(data.get("photos") or [])),
+                     ((ctx.button("btn.cmp_next" if data.get("photos") else "btn.cmp_skip",
+                                  "cmp:skip"),), _cancel_row(ctx)))
+    if step == "contact":
+        rows: list[tuple[Button, ...]] = []
+        if ctx.person.phone:
+            rows.append((ctx.button("btn.cmp_use_phone", "cmp:phone",
+                                    phone=mask_phone(ctx.person.phone)),))
+        rows.append(_cancel_row(ctx))
+        return Reply(ctx.label("msg.cmp_ask_contact"), tuple(rows), ask_contact=True)
+    return Reply(ctx.t("complaints/confirm", data=data, mask_phone=mask_phone),
+                 ((ctx.button("btn.cmp_send", "cmp:send"),),
+                  (ctx.button("btn.cmp_urgent", "cmp:urgent"),), _cancel_row(ctx)))
+
+
+def _goto(ctx: Context, step: str, **data: object) -> list[Reply]:
+    ctx.update_data(step=step, **data)
+    return [_prompt(ctx, step)]
+
+
+async def complain_cmd(ctx: Context) -> list[Reply]:
+    """/complain — start a complaint (any unfinished dialog is dropped)."""
+    ctx.set_state("complain", step="cat", photos=[])
+    return [_prompt(ctx, "cat")]
+
+
+async def on_choice(ctx: Context) -> list[Reply]:
+    parts = ctx.event.choice.split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    if ctx.state != "complain":
+        return [ctx.say("err.stale_complaint")]
+    step = ctx.data.get("step")
+    if action == "x" and len(parts) == 2:
+        ctx.clear_state()
+        return [ctx.say("msg.cmp_cancelled")]
+    if action == "c" and step == "cat" and len(parts) == 3 and parts[2].isdigit():
+        index = int(parts[2])
+        if index < len(COMPLAINT_CATEGORIES):
+            return _goto(ctx, "what", category=COMPLAINT_CATEGORIES[index])
+    if action == "skip" and len(parts) == 2 and step in ("whom", "photo"):
+        return _goto(ctx, "when") if step == "whom" else _goto(ctx, "contact")
+    if action == "when" and step == "when" and len(parts) == 3 and parts[2] in ("today",
+                                                                              "yesterday"):
+        day = ctx.today - timedelta(days=1 if parts[2] == "yesterday" else 0)
+        return _goto(ctx, "photo", when=day.isoformat())
+    if action == "phone" and step == "contact" and len(parts) == 2 and ctx.person.phone:
+        return _goto(ctx, "confirm", phone=ctx.person.phone)
+    if action in ("send", "urgent") and step == "confirm" and len(parts) == 2:
+        return await _submit(ctx, urgent=action == "urgent")
+    return [ctx.say("err.stale_complaint")]
+
+
+async def on_input(ctx: Context) -> list[Reply]:
+    """Text, photos and a shared contact while the complaint is being written."""
+    ev, data = ctx.event, ctx.data
+    step = data.get("step")
+    if ev.kind == "photo" and ev.photo_id and step in ("what", "whom", "when", "photo"):
+        photos = [*(data.get("photos") or []), ev.photo_id][:MAX_PHOTOS]
+        ctx.update_data(photos=photos)
+        if ev.text.strip() and step == "what":  # a photo with a caption tells what happened
+            return _goto(ctx, "whom", what=ev.text.strip()[:MAX_TEXT])
+        return [ctx.say("msg.cmp_photo_received", count=len(photos)), _prompt(ctx, step)]
+    if ev.kind == "contact" and step == "contact":
+        if ev.contact_user_id and ev.contact_user_id != ev.user_id:
+            return [ctx.say("err.cmp_not_your_contact")]
+        phone = normalise_phone(ev.phone or "")
+        if phone is None:
+            return [ctx.say("err.cmp_bad_phone")]
+        return _goto(ctx, "confirm", phone=phone)
+    if ev.kind != "text" or not ev.text.strip():
+        return [ctx.say("err.text_only_here"), _prompt(ctx, step or "cat")]
+    text = ev.text.strip()
+    if step == "what":
+        return _goto(ctx, "whom", what=text[:MAX_TEXT])
+    if step == "whom":
+        return _goto(ctx, "when", whom=text[:MAX_SHORT])
+    if step == "when":
+        return _goto(ctx, "photo", when=text[:MAX_SHORT])
+    if step == "photo":  # typed instead of a photo: take it as more of what happened
+        return _goto(ctx, "contact", what=f"{data.get('what', '')}\n{text}"[:MAX_TEXT])
+    if step == "contact":
+        phone = normalise_phone(text)
+        if phone is None:
+            return [ctx.say("err.cmp_bad_phone")]
+        return _goto(ctx, "confirm", phone=phone)
+    return [_prompt(ctx, step or "cat")]  # cat / confirm want a button
+
+
+async def _submit(ctx: Context, *, urgent: bool) -> list[Reply]:
+    data = ctx.data
+    category, what = data.get("category"), data.get("what", "")
+    if not category or not what or not data.get("phone"):
+        return _goto(ctx, "cat")  # a forged or half-lost dialog: start again
+    settings = ctx.services.settings
+    text = f"{what}\n{data.get('whom', '')}"
+    sensitive = is_integrity_matter(category, text)
+    deadline = ctx.services.calendar.add_workdays(ctx.today, settings.complaint_deadline_workdays)
+    matter = await matters.create_matter(
+        ctx.session, kind="complaint", resident=ctx.person, now=ctx.now, actor=ctx.key,
+        subject=what[:80], content=what, category=category, urgent=urgent, deadline=deadline,
+        data={"whom": data.get("whom", ""), "when": data.get("when", ""),
+              "photos": data.get("photos") or [], "contact": data["phone"],
+              "sensitive": sensitive},
+    )
+    if not ctx.person.phone:
+        ctx.person.phone = data["phone"]  # so staff can /find them by the last digits
+    supervisors = await staff_members(ctx.session, settings, min_role="supervisor")
+    alert = alerts_supervisors(category, urgent, text)
+    staff = [] if sensitive else await staff_members(ctx.session, settings)
+    if alert:
+        staff = [k for k in staff if k not in supervisors]
+    context = dict(matter=matter, resident=ctx.person, data=matter.data, mask_phone=mask_phone)
+    await push(ctx.session, ctx.services, staff, "complaints/staff_new", kind="staff_new_matter",
+               now=ctx.now, matter_id=matter.id, dedupe_prefix=f"new:{matter.id}",
+               buttons=[[("btn.take", f"stf:take:{matter.id}")]], **context)
+    if alert:
+        await push(ctx.session, ctx.services, supervisors, "complaints/alert",
+                   kind="complaint_alert", now=ctx.now, matter_id=matter.id,
+                   dedupe_prefix=f"alert:{matter.id}", sensitive=sensitive,
+                   buttons=[[("btn.take", f"stf:take:{matter.id}")]], **context)
+    ctx.clear_state()
+    return [Reply(ctx.t("complaints/created", matter=matter, alerted=alert,
+                        days=settings.complaint_deadline_workdays),
+                  ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),
+                    ctx.button("btn.status", "menu:status")),))]
+
+
+def register(router: Router) -> None:
+    router.command("complain", complain_cmd, help_key="help.complain", aliases=("tousu",))
+    router.choice("cmp", on_choice)
+    router.state("complain", on_input)

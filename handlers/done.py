@@ -1,0 +1,47 @@
+"""/done N [result and how to collect] — 办结: the matter is done and the resident is told at
+once (办结通知), with the result, how to collect it, and a request to rate the service.
+
+A complaint closes only with a written answer; a follow-up (回访整改) tells the resident
+what was done about their rating.
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.core import Reply
+from bot.notices import push
+from bot.router import Router
+from domain.matter_rules import RATING_SCORES, asks_rating
+from handlers.staff import matter_for_action
+from storage import matters
+from storage.models import Matter, Resident
+
+TEMPLATE = {"case": "cases/done", "complaint": "complaints/answer",
+            "followup": "ratings/followed_up"}
+
+
+def rating_buttons(matter: Matter) -> list[list[tuple[str, str]]]:
+    """非常满意 … 非常不满意, one per row so the words fit on a phone."""
+    return [[(f"rate.{score}", f"rate:s:{matter.id}:{score}")] for score in RATING_SCORES]
+
+
+async def done_cmd(ctx: Context) -> list[Reply]:
+    args = ctx.event.args.strip().split(None, 1)
+    if not args:
+        return [ctx.say("err.usage", usage=ctx.label("usage.done"))]
+    text = args[1].strip()[:3500] if len(args) > 1 else ""
+    matter = await matter_for_action(ctx, args[0])
+    await matters.complete(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
+    resident = await ctx.session.get(Resident, matter.resident_id)
+    parent = await ctx.session.get(Matter, matter.parent_id) if matter.parent_id else None
+    item = ctx.services.kb.get(matter.item_id or "")
+    buttons = rating_buttons(matter) if asks_rating(matter.kind) else []
+    await push(ctx.session, ctx.services, [resident.key], TEMPLATE.get(matter.kind, "matters/done"),
+               kind="matter_done", now=ctx.now, matter_id=matter.id,
+               dedupe_prefix=f"done:{matter.id}", buttons=buttons, matter=matter, item=item,
+               text=text, parent=parent, staff_name=ctx.person.display_name)
+    return [ctx.say("msg.done_sent", number=matter.number, unreachable=resident.unreachable)]
+
+
+def register(router: Router) -> None:
+    router.command("done", done_cmd, role="staff", help_key="help.done")

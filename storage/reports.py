@@ -1,0 +1,40 @@
+"""What the daily digest needs from the database, as plain facts for domain.digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.digest import BadRating, Digest, MatterFacts, summarise
+from storage.matters import OPEN_STATUSES
+from storage.models import Matter, MatterEvent, Resident
+
+
+def facts(m: Matter) -> MatterFacts:
+    return MatterFacts(id=m.id, number=m.number, kind=m.kind, status=m.status,
+                       department=m.department, deadline=m.deadline,
+                       paused=m.paused_since is not None, created_at=m.created_at,
+                       category=m.category, urgent=m.urgent, subject=m.subject)
+
+
+async def digest(session: AsyncSession, *, today: date, since: datetime,
+                 no_department: str = "—") -> Digest:
+    rows = await session.scalars(
+        select(Matter).where(or_(Matter.status.in_(OPEN_STATUSES), Matter.created_at >= since))
+    )
+    rated = await session.execute(
+        select(Matter.number, Matter.rating, Matter.rating_comment)
+        .join(MatterEvent, MatterEvent.matter_id == Matter.id)
+        .where(MatterEvent.kind == "rated", MatterEvent.at >= since, Matter.rating <= 2)
+        .order_by(MatterEvent.id)
+    )
+    bad = [BadRating(number, score, comment or "") for number, score, comment in rated.all()]
+    unreachable = await session.scalar(
+        select(func.count(func.distinct(Resident.id)))
+        .join(Matter, Matter.resident_id == Resident.id)
+        .where(Resident.unreachable.is_(True), Matter.status.in_(OPEN_STATUSES))
+    ) or 0
+    return summarise([facts(m) for m in rows], today=today, since=since, bad_ratings=bad,
+                     unreachable=unreachable, no_department=no_department)
