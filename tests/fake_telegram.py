@@ -187,8 +187,15 @@ class Gate:
     chat_id: int | None
     event: asyncio.Event = field(default_factory=asyncio.Event)
     waiting: int = 0  # calls currently parked
+    dropped: bool = False
 
     def release(self) -> None:
+        """Let parked (and later) calls through, as if Telegram had been slow."""
+        self.event.set()
+
+    def drop(self) -> None:
+        """Fail parked calls with 502 without doing anything (their client is gone)."""
+        self.dropped = True
         self.event.set()
 
 
@@ -525,6 +532,29 @@ class FakeTelegram:
             raise AssertionError(f"{method} called {len(self.calls_for(method, chat_id))} "
                                  f"times, wanted {count}") from None
 
+    async def wait_confirmed(self, update_id: int, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot confirmed `update_id` (a getUpdates with a higher offset):
+        from then on Telegram would not send it again."""
+        def confirmed() -> bool:
+            return any(isinstance(c.params.get("offset"), int) and c.params["offset"] > update_id
+                       for c in self.calls_for("getUpdates"))
+
+        try:
+            async with asyncio.timeout(timeout):
+                while not confirmed():
+                    await self._changed()
+        except TimeoutError:
+            raise AssertionError(f"update {update_id} was not confirmed") from None
+
+    async def wait_held(self, gate: Gate, count: int = 1, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until `count` calls are parked at `gate`."""
+        try:
+            async with asyncio.timeout(timeout):
+                while gate.waiting < count:
+                    await self._changed()
+        except TimeoutError:
+            raise AssertionError(f"{gate.method}: {gate.waiting} call(s) held") from None
+
     async def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until all queued updates were fetched and the bot made no call for `quiet`
         seconds (to assert that nothing more happens)."""
@@ -576,6 +606,9 @@ class FakeTelegram:
                 self._signal()
                 await gate.event.wait()
                 gate.waiting -= 1
+                if gate.dropped:
+                    call.status, call.error = 502, "Bad Gateway"
+                    return _error(502, "Bad Gateway")
         failure = self._take_failure(method, chat_id)
         if failure is not None:
             call.status, call.error = failure.status, failure.description
@@ -646,6 +679,7 @@ class FakeTelegram:
         timeout = float(params.get("timeout") or 0)
         if isinstance(offset, int):  # everything below the offset is confirmed
             self._queue = [q for q in self._queue if q.force or q.update["update_id"] >= offset]
+            self._signal()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 while not self._queue and not self._closing:

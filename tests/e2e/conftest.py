@@ -11,8 +11,9 @@ another Application (e.g. after a simulated crash) on the same database.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,16 @@ async def start_bot(tg: FakeTelegram, settings: Settings, clock: Clock,
     application = build_telegram_application(app, migrate=False)
     async with running(application, poll_timeout=5):
         yield RunningBot(app, application, settings)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 5.0) -> None:
+    """Wait until an async check (e.g. a database state written after a send) holds."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while not await check():
+        if loop.time() > end:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.02)
 
 
 @pytest.fixture

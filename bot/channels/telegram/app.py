@@ -317,12 +317,14 @@ def run_polling(settings: Settings) -> int:
 
 def quiet_library_logs() -> None:
     """httpx logs URLs with the bot token at INFO; PTB logs whole updates (phone numbers
-    included) at DEBUG: mask them at the source, whatever handler is installed."""
+    included) at DEBUG, SQLAlchemy and aiosqlite statement parameters at INFO/DEBUG: mask
+    phone and ID numbers at the source, in every logger there is, whatever handler is
+    installed."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    names = [n for n in logging.root.manager.loggerDict
-             if n.split(".")[0] in ("telegram", "httpx") or n.startswith("bot.")]
-    for name in names:
-        logger = logging.getLogger(name)
+    loggers = [logging.getLogger(name) for name in ("telegram", "aiosqlite", "asyncpg")]
+    loggers += [lg for lg in logging.root.manager.loggerDict.values()
+                if isinstance(lg, logging.Logger)]
+    for logger in loggers:
         if not any(isinstance(f, MaskingFilter) for f in logger.filters):
             logger.addFilter(MaskingFilter())

@@ -43,6 +43,7 @@ class UpdateLedger:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.admitted: set[int] = set()  # storing was tried (it may have failed)
         self.stored: set[int] = set()  # in the inbox, not yet handled here
         self.repeats: set[int] = set()  # stored and processed before: drop when they come
         self.in_flight: set[int] = set()
@@ -55,6 +56,7 @@ class UpdateLedger:
         if not updates:
             return
         pairs = [(str(u.update_id), u.to_dict()) for u in updates]
+        self.admitted.update(u.update_id for u in updates)
         try:
             async with self.app.services.db.transaction() as session:
                 done = await inbox.store_many(session, channel=CHANNEL, updates=pairs,
@@ -69,7 +71,7 @@ class UpdateLedger:
     async def ensure_stored(self, update: Update) -> bool:
         """Store an update that did not come through `admit` (e.g. handed in directly);
         False if it turns out to have been processed before."""
-        if update.update_id in self.stored:
+        if update.update_id in self.admitted:
             return True
         await self.admit([update])
         if update.update_id in self.repeats:
@@ -83,6 +85,7 @@ class UpdateLedger:
         if update_id in self.repeats:
             self.repeats.discard(update_id)
             self.stored.discard(update_id)
+            self.admitted.discard(update_id)
             return False
         if update_id in self.in_flight or update_id in self.recent:
             return False
@@ -103,6 +106,7 @@ class UpdateLedger:
             self.recent.popitem(last=False)
         was_stored = update_id in self.stored
         self.stored.discard(update_id)
+        self.admitted.discard(update_id)
         if update_id in self.dispatched:
             self.dispatched.discard(update_id)
             return
@@ -127,6 +131,7 @@ class UpdateLedger:
             if update is None:
                 await self._mark(row.update_key)
                 continue
+            self.admitted.add(update.update_id)
             self.stored.add(update.update_id)
             out.append(update)
         if out:
