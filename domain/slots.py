@@ -13,7 +13,7 @@ window serves them all.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,14 @@ class Schedule:
     rule: SlotRule
     horizon_workdays: int = 10
     cutoff_minutes: int = 60
+    # memo of calendar answers: a booking asks about the same few days many times, and the
+    # calendar package's lookup is slow enough to show in the benchmark
+    _open: dict[date, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def _is_workday(self, day: date) -> bool:
+        if day not in self._open:
+            self._open[day] = self.calendar.is_workday(day)
+        return self._open[day]
 
     # -- days ------------------------------------------------------------------------------
     def sessions(self, day: date) -> Sessions:
@@ -54,7 +62,7 @@ class Schedule:
         day (a 调休 Saturday keeps the regular hours of a working day), none otherwise."""
         duty = tuple((parse_hhmm(a), parse_hhmm(b))
                      for a, b in self.calendar.duty_sessions.get(day, ()))
-        if not self.calendar.is_workday(day):
+        if not self._is_workday(day):
             return duty
         regular = self.office_hours.get(day.weekday()) or self._makeup_hours()
         # duty sessions on a working day extend it (延时服务, e.g. over the lunch break)
@@ -67,19 +75,24 @@ class Schedule:
         return ()
 
     def last_day(self, today: date) -> date:
-        """The last bookable day: `horizon_workdays` working days after today."""
-        return self.calendar.add_workdays(today, self.horizon_workdays)
+        """The last bookable day: `horizon_workdays` working days after today (today itself
+        not counted; started on a closed day, the count starts on the next working day)."""
+        day = today
+        if not self._is_workday(day):
+            day = self._next_workday(day)
+        for _ in range(self.horizon_workdays):
+            day = self._next_workday(day)
+        return day
+
+    def _next_workday(self, day: date) -> date:
+        day += timedelta(days=1)
+        while not self._is_workday(day):
+            day += timedelta(days=1)
+        return day
 
     def days(self, now: datetime) -> list[date]:
         """Days from today to the horizon with at least one time still offerable."""
-        today = now.astimezone(self.tz).date()
-        last = self.last_day(today)
-        out, day = [], today
-        while day <= last:
-            if self.times_on(day, now):
-                out.append(day)
-            day += timedelta(days=1)
-        return out
+        return list(dict.fromkeys(t.astimezone(self.tz).date() for t in self.offerable(now)))
 
     # -- times -----------------------------------------------------------------------------
     def grid(self, day: date) -> list[datetime]:
@@ -94,18 +107,28 @@ class Schedule:
                 at += step
         return sorted(set(starts))
 
+    def _bounds(self, now: datetime) -> tuple[date, date, datetime]:
+        local_now = now.astimezone(self.tz)
+        earliest = local_now + timedelta(minutes=self.cutoff_minutes)
+        return local_now.date(), self.last_day(local_now.date()), earliest
+
     def times_on(self, day: date, now: datetime) -> list[datetime]:
         """The starts of `day` a resident may still book: within the horizon, never in the past,
         and today only from `cutoff_minutes` after now (staff need time to prepare)."""
-        local_now = now.astimezone(self.tz)
-        if day < local_now.date() or day > self.last_day(local_now.date()):
+        first, last, earliest = self._bounds(now)
+        if day < first or day > last:
             return []
-        earliest = local_now + timedelta(minutes=self.cutoff_minutes)
         return [t for t in self.grid(day) if t >= earliest]
 
     def offerable(self, now: datetime) -> list[datetime]:
         """Every start a resident may book now, in order."""
-        return [t for day in self.days(now) for t in self.times_on(day, now)]
+        first, last, earliest = self._bounds(now)
+        out: list[datetime] = []
+        day = first
+        while day <= last:
+            out.extend(t for t in self.grid(day) if t >= earliest)
+            day += timedelta(days=1)
+        return out
 
     def is_offerable(self, starts_at: datetime, now: datetime) -> bool:
         """True when `starts_at` is one of the slots a resident may book now (forged or stale

@@ -57,6 +57,9 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
             older.user_id == Outbox.user_id,
             older.status == "pending",
             older.id < Outbox.id,
+            # a notice scheduled for later (a booking reminder) holds nothing back until it is
+            # due; one that is due, or was tried and waits for its retry, keeps the order
+            (older.not_before <= now) | older.last_error.is_not(None),
         )
         .exists()
     )

@@ -362,8 +362,6 @@ async def test_english_resident_books_in_english(app):
     assert "My bookings" in mine
 
 
-@pytest.mark.xfail(strict=True, reason="outbox.claim_due: a not-yet-due notice holds back later "
-                   "ones to the same person (fix waits for storage/outbox.py to be committed)")
 async def test_a_pending_reminder_does_not_hold_back_other_notices(app, inboxes):
     res, staff = Console(app, "r1"), Console(app, "staff")
     await book(app, res)  # reminders for tomorrow wait in the outbox

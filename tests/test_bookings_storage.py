@@ -15,7 +15,7 @@ from storage import bookings
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Booking, Outbox, Slot
-from storage.outbox import enqueue
+from storage.outbox import claim_due, enqueue, mark_retry
 from storage.people import get_or_create_resident
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -207,3 +207,20 @@ def test_codes_are_normalised_and_unambiguous():
     assert bookings.normalise_code("ABC1O0") is None  # 1, O, 0 never appear in a code
     assert bookings.normalise_code("ABCDEFG") is None
     assert len({bookings.new_code() for _ in range(500)}) == 500
+
+
+async def test_a_scheduled_reminder_does_not_hold_back_later_notices(db):
+    async with db.transaction() as s:
+        for kind, at in (("booking_reminder", NOW + timedelta(days=1)), ("staff_reply", NOW),
+                         ("staff_reply", NOW)):
+            await enqueue(s, channel="console", user_id="a", replies=[], kind=kind, now=NOW,
+                          not_before=at)
+    async with db.transaction() as s:
+        claimed = await claim_due(s, now=NOW)
+    assert [r.kind for r in claimed] == ["staff_reply"]  # one at a time per person, in order
+    async with db.transaction() as s:  # a failed send waits for its retry and keeps the order
+        await mark_retry(s, outbox_id=claimed[0].id, at=NOW + timedelta(minutes=5), error="5xx")
+    async with db.transaction() as s:
+        assert await claim_due(s, now=NOW + timedelta(minutes=1)) == []
+        again = await claim_due(s, now=NOW + timedelta(minutes=6))
+    assert [r.id for r in again] == [claimed[0].id]
