@@ -1,46 +1,64 @@
 """Turn a resident's question into weighted concepts to look up in the index.
 
-A question is cleaned (see normalize.py), then:
+A question is cut into clauses (punctuation, or spaces between Chinese words), each
+clause is cleaned (see normalize.py), then:
 
-- Han text is segmented by longest match against one dictionary: the knowledge
-  base's own vocabulary, the colloquial synonym table, the off-topic list and the
-  stopword list. Stopwords drop out; unknown characters stay as spans, looked up by
-  their characters and by their sound (for homophone typos).
-- Latin text is read as English (phrase table) where it can be, else as pinyin,
-  which is turned back into Chinese words through the same dictionary by sound.
+- Han text is segmented by the fewest tokens against one dictionary: the knowledge
+  base's own vocabulary, the colloquial synonym table, the off-topic lexicon, the
+  stopword list and a general word list. Stopwords drop out; unknown characters stay
+  as spans, looked up by their characters and by their sound (for homophone typos).
+- Latin text is read as English (phrase table) where it can be, else as pinyin —
+  full (hukou qianyi) or initials (sfz) — turned back into Chinese words by sound.
 
 Each concept carries alternative *renderings* (itself, its official synonyms, its
-sound) and a weight saying how specific it is (IDF over items); unknown words weigh
-as much as the most specific known word, so a question about something the center
-does not offer is mostly unexplained by every item — which is how it gets refused.
+sound) and a weight saying how specific it is (IDF over items, tempered by how
+common the word is in everyday Chinese). Words that only tell the story — times,
+quantities, the clauses of a long message that are not the request — weigh less.
+Subjects the center does not serve (off-topic lexicon, unless this knowledge base
+offers them) weigh more, so a question about them is mostly unexplained by every
+item — which is how it gets refused.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from knowledge.english import ENGLISH, ENGLISH_QUESTION_WORDS, ENGLISH_STOPWORDS, lemma
 from knowledge.general_words import word_ranks
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, is_latin, split_runs
+from knowledge.offtopic import OFF_TOPIC, OFF_TOPIC_ACTS
 from knowledge.pinyin import han_syllables, latin_syllables
-from knowledge.synonyms import COLLOQUIAL, ENGLISH, ENGLISH_STOPWORDS, OFF_TOPIC, STOPWORDS
+from knowledge.synonyms import COLLOQUIAL, NARRATIVE_WORDS, REQUEST_MARKERS, STOPWORDS
 
 SYNONYM_FACTOR = 0.9  # an official synonym is nearly, not quite, the word itself
 SOUND_FACTOR = 0.8  # same sound, different characters: probably a typo, maybe not
 PINYIN_INPUT_FACTOR = 0.9  # pinyin typed on purpose, turned back into words
+INITIALS_FACTOR = 0.8  # pinyin initials (sfz): a good guess, not a certainty
 SINGLE_CHAR_WEIGHT = 0.5  # one character alone is weak, ambiguous evidence
 UNKNOWN_LATIN_WEIGHT = 0.5  # an English word we have no translation for
 OFF_TOPIC_WEIGHT = 1.5  # a subject known to be outside the center, absent from the KB
+STORY_WEIGHT = 0.35  # times and quantities (前年, 两个, 十几万): they tell, not ask
+NARRATIVE_CLAUSE = 0.5  # a clause of a long message that is not the request
+LONG_MESSAGE_CHARS = 24  # from this many letters on, a message is read clause by clause
 MAX_ENGLISH_PHRASE = 4  # words
 MAX_PINYIN_WORD = 8  # syllables
+MAX_INITIALS = 6  # letters of a pinyin abbreviation
 UNKNOWN_CHAR_COST = 2.5  # segmentation prefers dictionary words to unknown characters
 
 STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
 # Segmentation cost of one token by kind: on equal token counts, prefer the KB's words.
 TOKEN_COST = {WORD: 0.9, STOP: 1.0, OFF: 1.0, GENERAL: 1.05}
 UNKNOWN_SPAN_WEIGHT = 0.8  # leftover characters: sometimes a topic, often debris
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Clause breaks: punctuation, line breaks, and spaces between Chinese characters.
+_CLAUSE_BREAK = re.compile(rf"[，。！？；：、,!?;:\n\r\t…~～]+|\.(?:\s|$)+|(?<=[{_HAN}])\s+(?=[{_HAN}])")
+_NUMERAL_START = frozenset("一二两三四五六七八九十百千万几半每")
+_VOWELS = frozenset("aeiouv")
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,8 @@ class Concept:
     renderings: tuple[Rendering, ...]
     weight: float
     spelled: str = ""  # Chinese it stands for, when the question said it in English or pinyin
+    off_topic: bool = False  # a subject this center does not serve
+    request: bool = True  # False: from a narrative clause of a long message
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,7 @@ class Token:
     text: str
     kind: str
     factor: float = 1.0  # < 1 when the token was recovered from pinyin
+    alternatives: tuple[str, ...] = ()  # other words the same pinyin initials may stand for
 
 
 class QueryAnalyzer:
@@ -74,18 +95,42 @@ class QueryAnalyzer:
 
     def __init__(self, index: ItemIndex) -> None:
         self.index = index
+        self.off_topic = self._unserved()
         self.max_word = max(index.max_word, max(len(w) for w in _general_words()))
         self._sound_dictionary: dict[tuple[str, ...], str] | None = None
+        self._initials: dict[str, tuple[str, ...]] | None = None
         self._sounds()  # built now, so no question pays for it
+        self._initial_words()
 
     # -- public ------------------------------------------------------------
     def analyse(self, question: str) -> list[Concept]:
-        text = clean_text(question, MAX_QUERY_CHARS)
+        """Concepts of a question, with narrative clauses of a long message weighed down."""
+        clauses = [c for c in _CLAUSE_BREAK.split(question[:MAX_QUERY_CHARS]) if c and not c.isspace()]
+        analysed = []
+        for clause in clauses:
+            text = clean_text(clause)
+            tokens = self._tokens(text)
+            if tokens:
+                analysed.append((text, tokens, _asks(text, clause)))
+        letters = sum(_letters(t) for t, _, _ in analysed)
+        long_message = len(analysed) > 1 and letters >= LONG_MESSAGE_CHARS
+        any_request = any(asks for _, _, asks in analysed)
+        concepts: list[Concept] = []
+        for _, tokens, asks in analysed:
+            narrative = long_message and any_request and not asks
+            for token in tokens:
+                concept = self._concept(token, NARRATIVE_CLAUSE if narrative else 1.0)
+                if concept is not None:
+                    concepts.append(concept)
+        return concepts
+
+    # -- tokens ------------------------------------------------------------
+    def _tokens(self, text: str) -> list[Token]:
         tokens: list[Token] = []
         latin_group: list[str] = []
         for run in split_runs(text):
-            if is_latin(run):
-                latin_group.append(run)
+            if is_latin(run) or (latin_group and run[0].isdigit()):
+                latin_group.append(lemma(run) if is_latin(run) else run)
                 continue
             if latin_group:
                 tokens += self._latin(latin_group)
@@ -94,7 +139,7 @@ class QueryAnalyzer:
                 tokens += self._segment(run)
         if latin_group:
             tokens += self._latin(latin_group)
-        return [c for c in (self._concept(t) for t in tokens) if c is not None]
+        return tokens
 
     # -- Han segmentation --------------------------------------------------
     def _kind(self, word: str) -> str | None:
@@ -103,11 +148,11 @@ class QueryAnalyzer:
             return WORD  # a whole name, alias or keyword beats everything
         if word in STOPWORDS:
             return STOP
+        if word in self.off_topic:
+            return OFF  # a service of another office, even when the KB mentions its pieces
         if vocab == 1 or word in COLLOQUIAL:
             return WORD
-        if word in OFF_TOPIC:
-            return OFF
-        if word in word_ranks():
+        if word in word_ranks() or word in NARRATIVE_WORDS:
             return GENERAL
         return None
 
@@ -133,7 +178,7 @@ class QueryAnalyzer:
                     step = UNKNOWN_CHAR_COST
                 else:
                     continue
-                if step is not None and cost[start] + step < cost[end]:
+                if cost[start] + step < cost[end]:
                     cost[end] = cost[start] + step
                     back[end] = (start, kind)
         pieces: list[tuple[str, str | None]] = []
@@ -196,8 +241,8 @@ class QueryAnalyzer:
                 syllables = []
             if phrase:
                 tokens.append(Token(phrase, "english"))
-            elif word not in ENGLISH_STOPWORDS:
-                tokens.append(Token(word, "latin"))
+            elif word not in ENGLISH_STOPWORDS and not word[0].isdigit():
+                tokens.append(self._from_initials(word) or Token(word, "latin"))
             i += size
         if syllables:
             tokens += self._from_sound(syllables)
@@ -232,6 +277,15 @@ class QueryAnalyzer:
             tokens.append(Token(" ".join(left), "sound"))
         return tokens
 
+    def _from_initials(self, word: str) -> Token | None:
+        """sfz → 身份证: a vowel-less word read as the initials of a dictionary word."""
+        if not 3 <= len(word) <= MAX_INITIALS or _VOWELS & set(word):
+            return None
+        words = self._initial_words().get(_fold_initials(word))
+        if not words:
+            return None
+        return Token(words[0], WORD, INITIALS_FACTOR, words[1:])
+
     def _sounds(self) -> dict[tuple[str, ...], str]:
         """Sound → word for the whole dictionary (the KB's words win over general ones)."""
         if self._sound_dictionary is None:
@@ -247,19 +301,52 @@ class QueryAnalyzer:
             self._sound_dictionary = dictionary
         return self._sound_dictionary
 
+    def _initial_words(self) -> dict[str, tuple[str, ...]]:
+        """Pinyin initials → the KB's whole names/aliases/keywords (3+ characters) with them."""
+        if self._initials is None:
+            table: dict[str, list[str]] = {}
+            for word, sound in self.index.vocabulary_sounds.items():
+                if self.index.vocabulary[word] == 2 and 3 <= len(word) <= MAX_INITIALS and "?" not in sound:
+                    table.setdefault("".join(s[0] for s in sound), []).append(word)
+            # Shortest first: 身份证 before 身份证补办 never collide (lengths differ), but
+            # several words may share initials (养老保险, 医疗保险): keep a few.
+            self._initials = {k: tuple(sorted(v, key=len)[:4]) for k, v in table.items()}
+        return self._initials
+
+    # -- off-topic lexicon -------------------------------------------------
+    def _unserved(self) -> frozenset[str]:
+        """The off-topic lexicon minus what this knowledge base serves.
+
+        A subject (护照) is served when the KB's text mentions it; a procedure of
+        another office (离婚手续, 办护照) only when an item's name or alias names its
+        core — a keyword of a legal-advice item (离婚) does not make the center a
+        marriage registry.
+        """
+        names = [n for item_names in self.index.names for n in item_names]
+        unserved = {w for w in OFF_TOPIC if not self._mentioned(w)}
+        for phrase, core in OFF_TOPIC_ACTS.items():
+            if not any(core in n for n in names):
+                unserved.add(phrase)
+        return frozenset(unserved)
+
+    def _mentioned(self, word: str) -> bool:
+        features = text_features(clean_text(word).replace(" ", ""))
+        return bool(features) and all(self.index.df(f) > 0 for f in features)
+
     # -- tokens → concepts --------------------------------------------------
-    def _concept(self, token: Token) -> Concept | None:
+    def _concept(self, token: Token, clause_weight: float = 1.0) -> Concept | None:
         text, kind = token.text, token.kind
         renderings: list[Rendering] = []
         scale = background = 1.0
+        off_topic = False
         if kind == STOP:
             return None
         if kind in (WORD, OFF):
-            renderings.append(Rendering(text_features(text), token.factor))
-            renderings += [Rendering(text_features(t), SYNONYM_FACTOR * token.factor)
-                           for t in COLLOQUIAL.get(text, ())]
-            if kind == OFF and not self._known(renderings[0]):
-                scale = OFF_TOPIC_WEIGHT
+            for word in (text, *token.alternatives):
+                renderings.append(Rendering(text_features(word), token.factor))
+                renderings += [Rendering(text_features(t), SYNONYM_FACTOR * token.factor)
+                               for t in COLLOQUIAL.get(word, ())]
+            off_topic = kind == OFF
         elif kind in (UNKNOWN, GENERAL):
             renderings.append(Rendering(text_features(text), token.factor))
             if kind == UNKNOWN and len(text) > 1:  # real words are rarely typos
@@ -269,12 +356,11 @@ class QueryAnalyzer:
             # little, 护照 a lot (background frequency rank).
             rank = word_ranks().get(text)
             background = UNKNOWN_SPAN_WEIGHT if rank is None else _background_weight(rank)
+            if text in NARRATIVE_WORDS or text[0] in _NUMERAL_START:
+                scale = STORY_WEIGHT
         elif kind == "english":
             renderings += [Rendering(text_features(t), SYNONYM_FACTOR) for t in ENGLISH[text]]
-            if any(t in OFF_TOPIC for t in ENGLISH[text]) and not any(
-                self._known(r) for r in renderings
-            ):
-                scale = OFF_TOPIC_WEIGHT
+            off_topic = any(t in self.off_topic for t in ENGLISH[text])
         elif kind == "sound":
             syllables = text.split()
             if len(syllables) < 2:
@@ -287,9 +373,16 @@ class QueryAnalyzer:
         renderings = [r for r in renderings if r.features]
         if not renderings:
             return None
-        known = [r for r in renderings if self._known(r)]
         unknown = self.index.idf_unknown
-        weight = sum(self._idf(r) for r in known) / len(known) if known else unknown * background
+        if off_topic:
+            weight, scale = unknown, OFF_TOPIC_WEIGHT
+        else:
+            known = [r for r in renderings if self._known(r)]
+            weight = sum(self._idf(r) for r in known) / len(known) if known else unknown
+            if kind in (UNKNOWN, GENERAL):
+                # A word the KB happens to mention once is not thereby specific: an
+                # everyday word weighs at most what its everyday frequency says.
+                weight = min(weight, unknown * background)
         if all(len(r.features) == 1 and r.features[0].startswith("#") for r in renderings):
             scale *= SINGLE_CHAR_WEIGHT
         spelled = ""
@@ -297,7 +390,8 @@ class QueryAnalyzer:
             spelled = "|".join(ENGLISH[text])
         elif token.factor < 1.0:  # recovered from pinyin
             spelled = text
-        return Concept(text, kind, tuple(renderings), weight * scale, spelled)
+        return Concept(text, kind, tuple(renderings), weight * scale * clause_weight, spelled,
+                       off_topic, clause_weight == 1.0)
 
     def _known(self, rendering: Rendering) -> bool:
         return all(self.index.df(f) > 0 for f in rendering.features)
@@ -306,8 +400,27 @@ class QueryAnalyzer:
         return sum(self.index.feature_idf(f) for f in rendering.features) / len(rendering.features)
 
 
+def _asks(text: str, raw: str) -> bool:
+    """Does this clause carry the request (a question word, a question mark, an ask)?"""
+    if "?" in raw or "？" in raw:
+        return True
+    if any(marker in text for marker in REQUEST_MARKERS):
+        return True
+    return any(w in ENGLISH_QUESTION_WORDS for w in text.split())
+
+
+def _letters(text: str) -> int:
+    """Length of a clause in Chinese characters; an English word counts as two."""
+    return sum(len(r) if is_han(r) else 2 for r in split_runs(text) if not r[0].isdigit())
+
+
 def _background_weight(rank: int) -> float:
     return 0.35 + 0.65 * math.log1p(rank) / math.log1p(len(word_ranks()))
+
+
+def _fold_initials(word: str) -> str:
+    """Initials folded the way syllables are (l → n), so ylbx meets yang lao bao xian."""
+    return word.replace("l", "n")
 
 
 def _single_kind(char: str) -> str | None:
@@ -327,7 +440,7 @@ def _sound_of(word: str) -> tuple[str, ...]:
 def _general_sounds() -> dict[tuple[str, ...], str]:
     """Sound → word for the general tables; stopwords win, then colloquial, then off-topic."""
     dictionary: dict[tuple[str, ...], str] = {}
-    for table in (STOPWORDS, COLLOQUIAL, OFF_TOPIC):
+    for table in (STOPWORDS, COLLOQUIAL, OFF_TOPIC, OFF_TOPIC_ACTS):
         for word in sorted(table):
             if len(word) >= 2 and is_han(word):
                 dictionary.setdefault(_sound_of(word), word)
@@ -336,9 +449,10 @@ def _general_sounds() -> dict[tuple[str, ...], str]:
 
 @lru_cache(maxsize=1)
 def _general_words() -> frozenset[str]:
-    return frozenset(STOPWORDS | set(COLLOQUIAL) | OFF_TOPIC)
+    return frozenset(STOPWORDS | set(COLLOQUIAL) | OFF_TOPIC | set(OFF_TOPIC_ACTS) | NARRATIVE_WORDS)
 
 
 def analyse_text(question: str, index: ItemIndex) -> list[Concept]:
     """Convenience for tests and tools: analyse one question against an index."""
     return QueryAnalyzer(index).analyse(question)
+

@@ -3,14 +3,18 @@
 Residents ask in everyday words; knowledge bases are written in official ones.
 These tables bridge the two for *any* service center's knowledge base:
 
-- `COLLOQUIAL`: everyday word → official words it usually means (孩子 → 子女/新生儿).
-- `ENGLISH`: English word or phrase → Chinese words, for questions asked in English.
+- `COLLOQUIAL`: everyday word → official words it usually means (孩子 → 子女/新生儿),
+  including the *intent* words that separate neighbouring items: 领/发钱/到账 (a
+  benefit is drawn: 领取, 待遇) against 交/参加 (a scheme is joined: 缴费, 参保);
+  评理/说和 (调解) against 打官司/请律师 (法律援助, 诉讼) against 合法吗 (法律咨询).
 - `STOPWORDS`: function words and generic service verbs (怎么, 办理, 需要 …) that say
   nothing about *which* service is meant; they are ignored when matching.
-- `OFF_TOPIC`: subjects residents often bring to a service center that a typical
-  township center does not handle (护照, 天气 …). They only count against a match
-  when the loaded knowledge base does not mention them, so a knowledge base that
-  does offer passports is matched as usual.
+- `NARRATIVE_WORDS`: times and story words (前年, 听说, 后来 …) that tell what
+  happened rather than what is asked; they weigh little.
+- `REQUEST_MARKERS`: what makes a clause the request of a long message (怎么, 能不能,
+  去哪, 吗 …); the other clauses of a long message are narrative.
+
+English is in english.py, subjects the center does not serve in offtopic.py.
 """
 
 from __future__ import annotations
@@ -140,156 +144,94 @@ COLLOQUIAL = _expand({
     "网上|手机上|线上|app|小程序|微信上": "网上办理 线上 电子",
     "别人|亲戚|家属|帮我|代替|替我": "他人 代办 委托",
     "代办|代领|代替办": "代办 委托",
+    # -- intent: drawing a benefit vs joining a scheme (领取/待遇 vs 缴费/参保) --------
+    "领|领取|开始领|开始发|能领|领到|领不到|到账|打卡上|打到卡上|打到卡|按月发|每月发|发给|给发|"
+    "发下来|拿到钱|领多少|发多少|什么时候发|啥时候发|怎么领|停发|没发|没到账|没收到": "领取 待遇 发放 申领",
+    "交|缴|交钱|缴钱|交费|缴费|续费|续交|交上|交了|补缴|交保险|买保险|上保险|投保|参保|参加|加入|入保":
+        "缴费 缴纳 参保 参加",
+    "老了每月能领钱|老了能领钱|老了有钱拿|老了有保障|养老的保险|老了领的保险": "养老保险 参保",
+    # -- 调解 vs 诉讼/律师 vs 法律咨询 ----------------------------------------------------
+    "评理|说和|劝和|调和|和解|讲和|说合|调一调|调解一下|坐下来谈|从中说和|出面调解|主持公道|给个说法|"
+    "调停|劝架|说不通|讲不通|谈不拢|闹翻|闹僵|吵起来|打起来|结仇": "调解 人民调解 纠纷",
+    "打官司|起诉|告状|上法院|去法院|法院|告他|告到法院|官司|诉讼|上诉|立案|判决": "诉讼 打官司 法律援助",
+    "请律师|找律师|律师|律师费|请不起律师|代理律师|免费律师|没钱请律师": "律师 法律援助",
+    "合法吗|违法吗|犯法|违法|合不合法|法律上|法律规定|有没有法律|怎么判|判多少|赔多少|该赔|"
+    "赔偿多少|算不算数|有没有效|有效吗|受法律保护|法律依据": "法律咨询 法律",
+    "借条|欠条|不还钱|赖账|要不回来|要账|讨债|借给|借了钱|借钱不还|欠我钱": "借钱不还 借款 纠纷",
+    "遗嘱|遗产|继承|分家产|分财产|房子怎么分|财产怎么分": "遗产继承 继承 法律",
+    # -- health costs: after insurance (医疗救助) vs claiming (报销) ----------------------
+    "报完|报完了|报销完|报了以后|医保报完|报销后|报完以后|报完还|报完后": "报销后 自付 医疗救助",
+    "付不起|掏不起|负担不起|拿不出|凑不齐|欠一屁股债|欠了一屁股|欠债|借遍|倾家荡产|因病致贫|"
+    "看不起病|治不起": "困难 因病致贫 医疗救助 自付",
+    "垫钱|先垫|先自己出|自己先出|自己垫|垫付": "垫付 报销",
+    "直接结算|直接报|当场报|出院就报|刷医保": "直接结算 结算",
+    "异地看病|外面看病|在外面看病|在外面住院|那边住院|外面住院|在那边看病|去省城看病|去大医院|"
+    "去北京看病|去上海看病|到外地做手术|外省住院|跨省看病": "异地就医 转诊 备案 外地",
+    # -- disability ------------------------------------------------------------------
+    "听不见|耳朵聋|耳聋|耳朵背|耳背|聋子|听力不好|听不到|天生聋": "听力残疾 聋 残疾",
+    "看不见|眼睛瞎|瞎子|视力不好|眼睛看不见|看不清东西": "视力残疾 盲 残疾",
+    "不会说话|说不了话|哑巴|说话不清": "言语残疾 哑 残疾",
+    "腿断|断了腿|没了腿|少条腿|瘸子|腿脚不便|走不了路|拄拐|没了手指|少了手指|手没了|腿没了":
+        "肢体残疾 截肢 残疾",
+    "脑子不好|智力低下|智力有问题|智力不好|脑子有问题|傻子|弱智": "智力残疾 残疾",
+    "精神病|精神不正常|精神分裂|精神有问题|疯了": "精神残疾 精神病 残疾",
+    "轮椅|拐杖|助听器|假肢|助行器|护理床|坐便椅|辅具|盲杖": "辅助器具 轮椅 助听器 假肢 残疾",
+    "要人伺候|离不开人|要人照顾|得有人照顾|全靠人照顾": "护理 重度残疾 生活不能自理",
+    # -- elderly, children, care -----------------------------------------------------
+    "上门照顾|上门服务|送饭|助餐|老年食堂|一个人在家|独居|空巢|留守老人|照顾老人|没人做饭|做饭不方便|"
+    "日间照料|帮忙打扫|上门打扫": "居家养老 上门服务 助餐 照料 空巢老人",
+    "没人管|没人照顾|没人养|谁来管|谁管他|谁管她|没人赡养|无人照顾|无依无靠": "照料 无人赡养 供养",
+    "养老院|敬老院|福利院|送去养老|集中养": "敬老院 养老院 集中供养 供养",
+    "孤儿|没爹没妈|爹妈都没了|父母双亡|父母都不在|父母都去世|没人抚养|没人带孩子|爹妈都走了":
+        "孤儿 事实无人抚养儿童 父母双亡",
+    "坐牢|服刑|判刑|蹲监狱|关进去|劳改": "服刑",
+    "失踪|下落不明|联系不上|找不到人|一直没回来|再也没回来": "失踪 下落不明",
+    "外孙|孙子|孙女|外孙女|侄子|侄女|外甥": "儿童 未成年人 子女",
+    # -- housing ---------------------------------------------------------------------
+    "墙裂|墙裂了|开裂|房顶漏|屋顶漏|房子歪|要倒|快倒|倒塌|塌了|土房|土坯|泥巴房|老房子|旧房子|破房子|"
+    "房梁|不安全|住着害怕": "危房 住房安全 危房改造 土坯房",
+    "拆了重盖|推倒重建|拆旧建新|重新盖|翻修|重建|另起|盖新房|起新房|盖楼": "翻建 建房 拆旧建新",
+    "分户|分出去单过|分家另过": "分户",
+    "便宜房子|政府的房子|廉租|没地方住|租不起|房租贵|房租太贵|住房困难": "公租房 住房保障 住房困难",
+    # -- hukou, documents ------------------------------------------------------------
+    "嫁过来|嫁到|嫁给|娶过来|入赘|投靠|随迁|跟过来": "投靠 迁入 户口迁移",
+    "第一次办|首次办|头一次办|从没办过": "首次申领 首次",
+    "户口页|那一页|那页|户口本上": "户口簿 户口",
+    # -- party, veterans -------------------------------------------------------------
+    "加入共产党|加入党组织|成为党员|当党员|想当党员": "入党 入党申请",
+    "组织生活|过组织生活|党费|交党费|党关系|党组织关系|介绍信": "组织关系 组织生活 党员",
+    "退伍回来|部队回来|从部队回来|服完兵役|退役回来|复员回来|转业回来|刚退伍|刚退役|退伍了|退役了":
+        "退役 退伍 报到 退役军人",
+    "参战|打过仗|上过战场|伤残军人|残疾军人|立过功|负过伤|战场上": "参战 伤残 优抚 抚恤",
+    "烈士|牺牲|烈属": "烈士 烈属 优抚",
+    # -- work, business, training ----------------------------------------------------
+    "工作丢了|丢了工作|被开了|被炒|炒鱿鱼|没事做|闲在家|厂子关了|厂里不要了": "失业 失业登记 就业",
+    "学电焊|学厨师|学开车|学挖掘机|学电工|学理发|学护理|学美容|学家政|学月嫂|学技术|学个手艺":
+        "职业技能培训 培训 技能",
+    "挖掘机|叉车|电焊|焊工|厨师|育婴|月嫂|保育员|家政|美容美发|电工|考个证|技能证": "职业技能培训 培训 技能",
+    "包工头|工头|工程款|结账|结工钱|卷钱|跑路|不结账|不给结|结不了账|工钱": "欠薪 拖欠 工资",
+    "本钱|本金|启动资金|周转|缺钱创业|搞养殖|搞种植|回乡创业|返乡|想创业": "创业 贷款",
+    # -- farming, forestry, market ---------------------------------------------------
+    "叶子发黄|黄叶|卷叶|烂根|烂了|枯了|蔫了|死苗|不结果|掉果|发霉|白粉|黑斑|斑点|病斑|不吃食|拉稀|"
+    "死了好几只|老是死|一直死": "病虫害 农业技术 养殖",
+    "鸡|鸭|鹅|猪|牛|羊|鱼|兔|蜂|鸡鸭|牛羊|猪牛": "养殖 畜禽",
+    "西瓜|葡萄|猕猴桃|苹果|桃子|李子|香菇|木耳|茶|烟叶|油菜|小麦|花生|土豆|红薯|生姜|大蒜|稻子|稻谷":
+        "种植 农业技术",
+    "卖不出去|没销路|销路|收购价|行情|多少钱一斤|收购|卖什么价|价钱|卖个好价": "市场 行情 销路 收购",
+    "租给|包给|转给别人种|给别人种|租出去|地没人种|转包|出租": "土地流转 出租 流转",
+    "种粮补贴|种地补贴|地补|一卡通|补贴到账|打到一卡通|惠农补贴": "耕地地力保护补贴 惠农 一卡通 补贴",
+    # -- utilities, cards ------------------------------------------------------------
+    "没电|断电|灯不亮|电压低|电不够|跳闸了": "停电 供电 报修",
+    "水停了|水管爆|水管裂|自来水不来|没水吃|水来不了": "停水 供水 报修",
+    "刷不出来|刷不了|芯片坏|卡刷不了|卡用不了": "社会保障卡 损坏 补换",
+    # -- family planning ---------------------------------------------------------------
+    "就一个孩子|只生了一个|只生一个|独女|独子|一个闺女|一个儿子|就生了一个|只要了一个": "独生子女",
+    "两个闺女|两个女儿|俩闺女|俩女儿|双女|两个丫头": "双女户 女儿 计划生育",
+    "孩子没了|儿子没了|女儿没了|失去孩子|白发人送黑发人|唯一的孩子没了": "失独 独生子女死亡 计划生育",
+    "厂里要证明|进厂要证明|婚育情况|结婚生育情况|生育情况": "婚育证明 流动人口",
+    "惠民政策|有什么政策|政策解读|新政策|享受什么|能享受": "政策 政策咨询",
 })
 
-
-ENGLISH = _expand({
-    # people and life events
-    "child|children|kid|kids|son|daughter": "子女 儿童",
-    "baby|newborn|born|birth": "出生 新生儿",
-    "elderly|old|senior|seniors|aged|aging|ageing|older": "老年人 高龄",
-    "parent|parents|father|mother": "父母",
-    "wife|husband|spouse": "配偶",
-    "death|died|dead|deceased|passed": "死亡 去世",
-    "funeral|burial|cremation|bury": "殡葬 火化",
-    "disabled|disability|disabilities|handicapped|wheelchair": "残疾 残疾人",
-    "veteran|veterans|soldier|military|army|retired soldier": "退役军人 退役",
-    "martyr": "烈士",
-    "pregnancy|pregnant|maternity|childbirth": "生育",
-    "only child": "独生子女",
-    "family planning": "计划生育",
-    "migrant|floating population": "流动人口",
-    "marriage|married|marry|wedding": "结婚 婚姻",
-    "divorce|divorced": "离婚",
-    # money and welfare
-    "allowance|allowances|subsidy|subsidies|grant|benefit|benefits|stipend": "补贴 津贴 补助",
-    "welfare|relief|assistance|aid": "救助 帮扶",
-    "poor|poverty|hardship|needy|low income|low-income": "困难 贫困 低收入",
-    "minimum living|subsistence|minimum living allowance|minimum living security|dibao":
-        "低保 最低生活保障",
-    "emergency|temporary|urgent": "临时",
-    "pension|retirement|annuity": "养老金 养老保险",
-    "insurance": "保险",
-    "medical insurance|health insurance|medical|health": "医疗保险 医保 医疗",
-    "social security|social insurance": "社会保险 社保",
-    "social security card": "社会保障卡",
-    "reimburse|reimbursement|claim|refund": "报销",
-    "hospital|doctor|treatment|clinic": "就医 医疗",
-    "chronic|chronic disease|illness|disease": "慢特病 慢性病 疾病",
-    "another city|other city|other province|out of town|elsewhere": "异地",
-    "fee|fees|cost|costs|price|charge|pay|payment|contribution": "费用 缴费",
-    "loan|loans|borrow|credit": "贷款",
-    "wage|wages|salary|salaries|pay owed|unpaid": "工资 欠薪",
-    "arrears|owed|owe|owes": "拖欠 欠薪",
-    # documents and registration
-    "household registration|household register|hukou|residence registration": "户口 户籍",
-    "household|registered residence": "户口",
-    "transfer|move|moving|relocate|migrate": "迁移 转移 转接",
-    "cancel|cancellation|deregister|deregistration": "注销",
-    "id card|identity card|id|identity": "身份证 居民身份证",
-    "residence permit|residence card|residency": "居住证",
-    "certificate|certification|proof|card": "证明 证",
-    "lost|lose|replace|replacement|reissue|renew|renewal": "补办 补领 换领",
-    "passport": "护照",
-    "visa": "签证",
-    "driving licence|driving license|driver license|drivers license|driver's license": "驾驶证",
-    "business license|business licence|shop|store|self-employed|self employed|small business":
-        "个体工商户 营业执照",
-    "property|real estate|house deed|property certificate": "不动产 房产",
-    "tax|taxes": "税务 纳税",
-    "housing fund|provident fund": "公积金",
-    # work and law
-    "job|jobs|work|employment|employed|employer": "就业 工作",
-    "unemployed|unemployment|jobless|laid off": "失业 就业失业",
-    "training|skill|skills|course|vocational": "职业技能培训 培训",
-    "startup|start a business|entrepreneur|entrepreneurship": "创业",
-    "legal aid|lawyer|lawyers|lawsuit|court|sue": "法律援助 律师 诉讼",
-    "legal|law|laws": "法律",
-    "dispute|disputes|conflict|neighbor|neighbour|quarrel": "纠纷 调解",
-    "mediation|mediate|mediator": "人民调解 调解",
-    "complaint|complain": "投诉",
-    "consult|consultation|advice|question|questions": "咨询",
-    "policy|policies": "政策",
-    # housing and land
-    "house|housing|home|apartment|flat": "住房 房屋",
-    "rent|rental|public housing|public rental": "公共租赁住房 公租房 租赁",
-    "dilapidated|unsafe house|repair house|renovation|renovate": "危房 改造",
-    "build|building|construct|construction": "建房",
-    "homestead|rural land|housing land": "宅基地",
-    "tree|trees|timber|logging|felling|cut down|wood": "林木 采伐",
-    "farmland|farming|farm|farmer|crop|crops|agriculture|agricultural": "耕地 农业 种植",
-    "machinery|machine|tractor|harvester": "农机 农业机械",
-    "land": "土地",
-    "lease|contract land|land transfer": "土地流转 流转",
-    "technique|technology|technical": "技术",
-    "water": "供水 用水",
-    "electricity|power|electric": "供电 用电",
-    "gas": "燃气",
-    "repair|fix|broken|install|installation": "报修 维修 报装",
-    # party
-    "party member|communist party|party membership": "党员",
-    "party": "党员 党组织",
-    "join the party|party application": "入党申请 入党",
-    "organization|organisation|relationship": "组织关系",
-    # time and place
-    "how long|how many days|time limit|processing time": "办理时限",
-    "where|office|window|address": "地点 窗口",
-    "online|internet|website|app": "网上办理",
-    "elderly card|senior card": "老年人优待证",
-    "preferential|priority|discount|concession|privilege": "优待 优惠",
-    "boss|employer|company|contractor|factory": "用人单位 老板",
-    "not paid|unpaid|paid": "拖欠 工资",
-    "bill|bills|receipt|receipts|invoice": "票据 费用",
-    "support|supported|look after|take care|care for|caring": "供养 照料 救助",
-    "no children|childless|no family|no relatives|alone|lonely": "无子女 孤寡 特困",
-    "fire|burned|burnt|flood|flooded|disaster|accident|earthquake": "火灾 灾害 意外",
-    "help|helping": "救助 帮扶",
-    "disability certificate|disability card": "残疾人证",
-    "senior citizen|senior citizens|old age|old people|elderly people": "老年人",
-    "nursing|care subsidy|caregiver": "护理 护理补贴",
-    "severe|severely|serious|seriously": "重度",
-    "unsafe|dangerous|collapse|collapsing|crack|cracked|cracks|leaking|leaks": "危房 安全",
-    "old house|old home|mud house": "危房 老房",
-    "left the army|discharged|demobilised|demobilized|retired from the army": "退役 退伍",
-    "report|report in|check in": "报到",
-    "sign up|enrol|enroll|enrolment|enrollment|join|joining|participate|insured": "参保 参加 加入",
-    "rural|village|villager|countryside|farmer's": "农村 城乡居民",
-    "another province|other provinces|another place|different city|out of province":
-        "异地 外地",
-    "treated|treatment|surgery|operation|hospitalised|hospitalized": "就医 住院",
-    "file|filing|record|put on record": "备案",
-    "diabetes|hypertension|high blood pressure|kidney|dialysis|cancer": "慢特病 慢性病 大病",
-    "outpatient|clinic visit": "门诊",
-    "receive|receiving|collect|draw|start receiving": "领取",
-    "turned 60|turn 60|age 60|sixty|60 years old": "年满60周岁 领取",
-    "license|licence|permit|licenses|licences|permits": "许可 执照 证",
-    "rent out|lease out|let out|sublet": "流转 出租",
-    "job openings|vacancies|vacancy|hiring|recruitment|recruit": "招聘 岗位 用工",
-    "sim|sim card|phone card|mobile": "手机卡",
-    "bank|banks|atm": "银行",
-    "restaurant|food|eat|meal": "饭店 吃饭",
-    "school|university|college|kindergarten": "学校 上学",
-    "communist": "党员 入党",
-    "weather|rain|temperature": "天气",
-    "train|train ticket|ticket|flight|plane": "车票 火车票",
-})
-
-# English words that carry no topic; left out when reading an English question.
-ENGLISH_STOPWORDS = frozenset(_words("""
-a an the i me my mine we our us you your he she his her it its they them their this that these
-those what which who whom whose how why when where is are was were be been being am do does did
-done doing have has had having can could should would will shall may might must need needs
-needed to of in on at by for with from about into over under up down out off as if or and but
-not no so than too very just also any some all each every more most much many few there here
-please thanks thank hi hello hey ok okay yes get got getting go going apply applying application
-applications want wants wanted like know tell help find make made give given take taken bring
-document documents paper papers material materials required require requires requirement
-requirements procedure procedures process steps step register registration registered form forms
-new one two three first way ways thing things someone somebody anyone person people i'm im don't
-dont can't cannot what's whats s t day days week weeks month months year years today tomorrow
-yesterday now ago last next since already still again always never sometimes often time times
-here there
-"""))
 
 # Chinese function words and generic service words: they do not say which service is meant.
 # Longest match wins, so multi-character entries protect the words inside them.
@@ -311,13 +253,20 @@ STOPWORDS = frozenset(_words("""
 总是 经常 有时 其实 反正 到底 究竟 突然 终于
 """))
 
-# Subjects outside a typical township center; they weigh against a match only when the
-# loaded knowledge base never mentions them.
-OFF_TOPIC = frozenset(_words("""
-天气 下雨 气温 温度 刮风 下雪 台风 预报 火车 火车票 高铁 车票 机票 飞机 航班 订票 买票 抢票
-12306 护照 签证 港澳 通行证 出入境 出国 驾照 驾驶证 驾考 考驾照 车牌 违章 罚单 年检 行驶证 结婚
-结婚证 离婚 离婚证 领证 婚姻登记 结婚登记 离婚登记 领结婚证 彩礼 相亲 公积金 个税 退税 股票 基金
-理财 彩票 信用卡 银行卡 网贷 快递 外卖 电影 电视剧 游戏 音乐 唱歌 笑话 段子 故事 新闻 星座 算命
-运势 饭 吃饭 好吃 餐厅 菜谱 做饭 奶茶 咖啡 酒店 旅游 景点 门票 宾馆 手机 话费 流量 宽带 wifi
-密码 电脑 充电 学校 上学 考试 高考 中考 成绩 作业 补习
+# Times and story words: in a question they tell what happened, not what is asked.
+NARRATIVE_WORDS = frozenset(_words("""
+前年 去年 今年 明年 后年 上个月 下个月 这个月 上周 下周 这周 每周 上礼拜 这礼拜 下礼拜 礼拜 星期
+周末 前几天 前阵子 前段时间 这段时间 这几天 那几天 好几年 好几个月 好几天 这几年 那几年 几年 多年
+常年 多年来 以前 之前 后来 当时 那时 小时候 年底 年初 年后 年前 过年 月底 月初 半年 大半年 早上
+晚上 中午 下午 上午 平时 一辈子 这辈子 年轻时 听说 听人说 听别人说 有人说 邻居说 村里人说 说是
+据说 结果 没想到 本来 原来 当初 一直 突然 这些年 那些年 这阵子 一年到头 天天 每天 整天 回家
+回来 回去 出去 过来 过去 上次 这次 那次 上回 这回 当年 早就 早已 已经 一下子 半天 好久
+"""))
+
+# What makes a clause the request of a long message rather than its story.
+REQUEST_MARKERS = tuple(_words("""
+怎么 咋 如何 怎样 能不能 能否 可不可以 可以吗 行不行 行吗 吗 么 呢 要带 带什么 带啥 需要 要什么
+要啥 去哪 哪里 哪儿 在哪 找谁 找哪 谁管 谁能 谁来 申请 办理 想问 请问 问问 问一下 多久 多少 几天
+是不是 有没有 有什么 有啥 该 想办 想申请 想要 想把 想给 想交 想领 想找 想了解 了解一下 帮忙 帮我
+帮帮 能给 给办 管不管 能管 可以办 能办 咋办 咋整 咋弄 啥手续 什么手续 流程 不知道 能帮 可以帮
 """))

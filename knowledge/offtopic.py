@@ -1,0 +1,62 @@
+"""Everyday subjects residents bring to a service center that it does not serve.
+
+A township or community service center answers for its own items; questions about
+the weather, trains, banks, health advice, naming a baby, or the procedures of other
+offices (marriage registry, exit-entry, vehicle office) go to staff instead of
+getting a wrong answer. Two tables, both generic — nothing here names an item:
+
+- `OFF_TOPIC`: subjects (护照, 银行卡, 疫苗 …). One counts against a match unless the
+  loaded knowledge base mentions it anywhere, so a center that does issue passports
+  is matched as usual.
+- `OFF_TOPIC_ACTS`: procedures and asks of other offices or of everyday life
+  (离婚手续, 办护照, 起名字 …), each with its *core*. One counts against a match unless
+  an item's name or alias contains the core: a keyword 离婚 on a legal-advice item
+  does not make the center a marriage registry, an item named 离婚登记 does.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words of a word-list literal."""
+    return text.split()
+
+
+OFF_TOPIC = frozenset(_words("""
+天气 下雨 气温 温度 刮风 下雪 台风 预报 雾霾 天亮 火车 火车票 高铁 动车 车票 机票 飞机 航班 订票 买票
+抢票 12306 打车 出租车 网约车 滴滴 护照 签证 港澳 通行证 出入境 出国 留学 驾照 驾驶证 驾考 考驾照
+车牌 上牌 违章 罚单 年检 年审 行驶证 车险 挪车 停车 加油 二手车 电动车 摩托车 结婚 离婚 领证 彩礼
+相亲 公积金 个税 退税 股票 基金 理财 彩票 信用卡 银行卡 网贷 房贷 车贷 利率 存款 取款 转账 汇款
+快递 外卖 网购 退货 淘宝 拼多多 京东 电影 电视剧 游戏 音乐 唱歌 笑话 段子 故事 新闻 星座 算命 运势
+风水 饭 吃饭 好吃 餐厅 菜谱 做饭 奶茶 咖啡 酒店 旅游 景点 宾馆 手机 话费 流量 宽带 wifi 网络 信号
+微信 支付宝 抖音 快手 电脑 充电 学校 上学 转学 入学 幼儿园 小学 初中 高中 大学 考试 高考 中考 成绩
+分数线 作业 补习 家教 疫苗 打疫苗 预防针 狂犬 接种 体检 发烧 咳嗽 感冒 头疼 头痛 牙疼 肚子疼 拉肚子
+失眠 减肥 偏方 宠物 狗证 养狗 请假条 请假 起名 取名 名字 改名 天气预报 物业 房价 小区 装修 家电
+"""))
+
+# Procedure or ask → its core. The ask is off-topic unless some item's name or alias
+# contains the core.
+OFF_TOPIC_ACTS = {
+    phrase: core
+    for core, phrases in {
+        "结婚": "结婚登记 登记结婚 领结婚证 办结婚证 扯结婚证 结婚证 补办结婚证 结婚证补办 扯证",
+        "离婚": "离婚手续 办离婚 离婚登记 离婚证 协议离婚 离婚协议 起诉离婚 离婚怎么办",
+        "护照": "办护照 护照办理 补办护照 护照过期 护照到期",
+        "签证": "办签证 签证办理",
+        "通行证": "港澳通行证 台湾通行证 办通行证",
+        "驾": "考驾照 驾照换证 换驾照 驾照到期 驾照扣分 驾驶证换证 驾照年审",
+        "车辆": "车辆年检 车辆过户 上车牌 车辆登记 车子年检 车子过户",
+        "银行": "银行卡密码 银行卡挂失 银行卡丢了 银行卡冻结 开银行卡 办银行卡 银行开户",
+        "信用卡": "还信用卡 信用卡逾期 信用卡还款 办信用卡",
+        "房贷": "房贷利率 存款利率 贷款利息 房贷利息 车贷利息 提前还贷 还房贷",
+        "公积金": "提取公积金 公积金提取 公积金贷款",
+        "税": "个税退税 个人所得税 交个税",
+        "过户": "房产过户 房子过户 二手房过户",
+        "疫苗": "打疫苗 接种疫苗 打预防针",
+        "起名": "起名字 取名字 起个名 取个名 起个名字 取个名字 起名 取名 名字好听 好听的名字",
+        "健康咨询": "吃什么药 挂什么科 挂哪个科 高不高 要紧吗 严重吗 能吃吗 能不能吃 吃什么好 怎么降 吃啥药",
+        "服务态度": "态度差 态度不好 态度太差 服务态度 不耐烦",
+        "微信": "注册微信 微信密码 微信被封 微信支付 支付密码",
+    }.items()
+    for phrase in phrases.split()
+}
