@@ -48,8 +48,11 @@ async def matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> 
             role=ctx.role.name):
         owner = (await _names(ctx, [matter.owner]))[matter.owner]
         raise DomainError("already_taken", number=matter.number, owner=owner)
+    if not may_handle(kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
+                      role=ctx.role.name):
+        raise DomainError("needs_supervisor", number=matter.number)  # audited by the dispatcher
     if not may_see(ctx, matter):
-        raise DomainError("not_your_matter", number=matter.number)  # audited by the dispatcher
+        raise DomainError("not_your_matter", number=matter.number)
     return matter
 
 
