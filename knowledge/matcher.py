@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from knowledge.confidence import Evidence, confident
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.model import Faq, Item, KnowledgeBase
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, split_runs
@@ -35,12 +36,6 @@ from knowledge.query import Concept, QueryAnalyzer
 COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
 NAME_SHARE = 1.0 - COVERAGE_SHARE
 RERANK = 12  # candidates whose name bonus is computed
-CONFIDENT_SCORE = 0.35
-CONFIDENT_MARGIN = 0.04  # top must beat runner-up by this much unless clearly above threshold
-CLEAR_SCORE = 0.6
-LONG_MIN_SCORE = 0.15  # long messages: weakest share of the message still trusted
-LONG_MIN_EVIDENCE = 0.7  # long messages: explained weight, in specific-word units
-LONG_DOMINANCE = 1.3  # long messages: top item explains this much more than the next
 FAQ_THRESHOLD = 0.4
 
 
@@ -72,25 +67,51 @@ class Matcher:
 
     def match(self, question: str, top: int = 3) -> MatchResult:
         """Rank the items for a question; `confident` is False when none is really meant."""
+        return self.explain(question, top)[0]
+
+    def explain(self, question: str, top: int = 3) -> tuple[MatchResult, Evidence | None]:
+        """match(), and the evidence its confidence was judged on (None: nothing matched)."""
         question = question if isinstance(question, str) else str(question)
         concepts = self.analyzer.analyse(question)
-        coverage = self._coverage(concepts)
+        coverage, best_found = self._coverage(concepts)
         if not coverage:
-            return MatchResult(question, False, ())
-        shortlist = sorted(coverage, key=coverage.get, reverse=True)[: max(RERANK, top)]
+            return MatchResult(question, False, ()), None
+        shortlist = sorted(coverage, key=coverage.get, reverse=True)[: max(RERANK, top, 2)]
         query_text, query_sound = _query_strings(question)
         query_text += "|" + "|".join(c.spelled for c in concepts if c.spelled)
         scored = []
+        bonuses = {}
         for index in shortlist:
-            bonus = self._name_bonus(index, query_text, query_sound)
-            scored.append((COVERAGE_SHARE * coverage[index] + NAME_SHARE * bonus, index))
+            bonuses[index] = self._name_bonus(index, query_text, query_sound)
+            scored.append((COVERAGE_SHARE * coverage[index] + NAME_SHARE * bonuses[index], index))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         matches = tuple(Match(self.index.items[i], round(min(1.0, s), 4))
                         for s, i in scored[: max(top, 0)])
-        # Explained weight in units of "one word found in a single item".
-        total = sum(c.weight for c in concepts) / self.index.idf_unknown
-        evidence = [coverage[i] * total for _, i in scored[:2]]
-        return MatchResult(question, _confident(scored, evidence), matches)
+        evidence = self._evidence(concepts, coverage, best_found, scored, bonuses)
+        return MatchResult(question, confident(evidence), matches), evidence
+
+    def _evidence(self, concepts: list[Concept], coverage: dict[int, float],
+                  best_found: list[float], scored: list[tuple[float, int]],
+                  bonuses: dict[int, float]) -> Evidence:
+        total = sum(c.weight for c in concepts)
+        unit = self.index.idf_unknown  # weight of one word found in a single item
+        first = scored[0][1]
+        second = scored[1][1] if len(scored) > 1 else None
+        runner_coverage = max((v for i, v in coverage.items() if i != first), default=0.0)
+        request = sum(c.weight for c in concepts if c.request)
+        return Evidence(
+            score=scored[0][0],
+            runner_up=scored[1][0] if second is not None else 0.0,
+            coverage=coverage[first],
+            runner_coverage=runner_coverage,
+            explained=coverage[first] * total / unit,
+            unexplained=sum(c.weight * (1 - f) for c, f in zip(concepts, best_found, strict=True)) / total,
+            off_topic=sum(c.weight for c in concepts if c.off_topic) / total,
+            name_bonus=bonuses[first],
+            concepts=len(concepts),
+            request_share=request / total,
+            total=total / unit,
+        )
 
     def answer_faq(self, item: Item, question: str) -> Faq | None:
         """The FAQ entry of `item` that answers a follow-up question, or None."""
@@ -116,13 +137,15 @@ class Matcher:
         return best if best_score >= FAQ_THRESHOLD else None
 
     # -- scoring -----------------------------------------------------------
-    def _coverage(self, concepts: list[Concept]) -> dict[int, float]:
-        """Weighted share of the question's concepts each item explains."""
+    def _coverage(self, concepts: list[Concept]) -> tuple[dict[int, float], list[float]]:
+        """Weighted share of the question's concepts each item explains, and for each
+        concept how well the item explaining it best does (0: no item knows it)."""
         total = sum(c.weight for c in concepts)
         if total <= 0:
-            return {}
+            return {}, []
         postings = self.index.postings
         explained: dict[int, float] = defaultdict(float)
+        best_found: list[float] = []
         for concept in concepts:
             best: dict[int, float] = {}
             for rendering in concept.renderings:
@@ -138,7 +161,8 @@ class Matcher:
                         best[item] = value
             for item, value in best.items():
                 explained[item] += concept.weight * value
-        return {item: value / total for item, value in explained.items()}
+            best_found.append(min(1.0, max(best.values(), default=0.0)))
+        return {item: value / total for item, value in explained.items()}, best_found
 
     def _name_bonus(self, index: int, query_text: str, query_sound: str) -> float:
         """How completely the item's name or an alias is spelled out in the question."""
@@ -155,25 +179,6 @@ class Matcher:
                            * _length_trust(name))
         # Only near-complete spellings count: partial_ratio gives 50 to any shared half.
         return max(0.0, (best - 0.6) / 0.4)
-
-
-def _confident(scored: list[tuple[float, int]], evidence: list[float]) -> bool:
-    """Short questions must be mostly explained; long ones must point clearly at one item.
-
-    `evidence` is the absolute explained weight of the top two items: a long message
-    is mostly narrative nobody can explain, so its share stays low even when several
-    specific words single out one item.
-    """
-    if not scored:
-        return False
-    top = scored[0][0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    if top >= CLEAR_SCORE or (top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_MARGIN):
-        return True
-    first = evidence[0]
-    second = evidence[1] if len(evidence) > 1 else 0.0
-    return (top >= LONG_MIN_SCORE and first >= LONG_MIN_EVIDENCE
-            and first >= LONG_DOMINANCE * second)
 
 
 def _length_trust(name: str) -> float:

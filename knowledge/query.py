@@ -48,6 +48,7 @@ MAX_ENGLISH_PHRASE = 4  # words
 MAX_PINYIN_WORD = 8  # syllables
 MAX_INITIALS = 6  # letters of a pinyin abbreviation
 UNKNOWN_CHAR_COST = 2.5  # segmentation prefers dictionary words to unknown characters
+STRONG_FIELD = 0.55  # field weight from which a mention says the KB serves a subject
 
 STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
 # Segmentation cost of one token by kind: on equal token counts, prefer the KB's words.
@@ -314,31 +315,43 @@ class QueryAnalyzer:
         return self._initials
 
     # -- off-topic lexicon -------------------------------------------------
-    def _unserved(self) -> frozenset[str]:
+    def _unserved(self) -> dict[str, bool]:
         """The off-topic lexicon minus what this knowledge base serves.
 
-        A subject (护照) is served when the KB's text mentions it; a procedure of
-        another office (离婚手续, 办护照) only when an item's name or alias names its
-        core — a keyword of a legal-advice item (离婚) does not make the center a
-        marriage registry.
+        Word → True when the KB never names it, False when it only mentions it in
+        passing. A subject (护照) is served when an item's name, aliases, keywords,
+        category or FAQ questions say it; mentioned only among materials or conditions
+        (护照 as an identity document of a foreign-born child), it still says the
+        question is about something else, but it is not held against a match as hard.
+        A procedure of another office (离婚手续, 办护照) is served only when an item's
+        name or alias names its core — a keyword 离婚 on a legal-advice item does not
+        make the center a marriage registry.
         """
         names = [n for item_names in self.index.names for n in item_names]
-        unserved = {w for w in OFF_TOPIC if not self._mentioned(w)}
+        unserved: dict[str, bool] = {}
+        for word in OFF_TOPIC:
+            strength = self._mention_strength(word)
+            if strength < STRONG_FIELD:
+                unserved[word] = strength == 0.0
         for phrase, core in OFF_TOPIC_ACTS.items():
             if not any(core in n for n in names):
-                unserved.add(phrase)
-        return frozenset(unserved)
+                unserved[phrase] = True
+        return unserved
 
-    def _mentioned(self, word: str) -> bool:
+    def _mention_strength(self, word: str) -> float:
+        """Weight of the strongest field every piece of the word appears in (0: absent)."""
         features = text_features(clean_text(word).replace(" ", ""))
-        return bool(features) and all(self.index.df(f) > 0 for f in features)
+        if not features:
+            return 0.0
+        postings = self.index.postings
+        return min(max(postings.get(f, {0: 0.0}).values()) for f in features)
 
     # -- tokens → concepts --------------------------------------------------
     def _concept(self, token: Token, clause_weight: float = 1.0) -> Concept | None:
         text, kind = token.text, token.kind
         renderings: list[Rendering] = []
         scale = background = 1.0
-        off_topic = False
+        off_topic = unserved = False
         if kind == STOP:
             return None
         if kind in (WORD, OFF):
@@ -347,6 +360,7 @@ class QueryAnalyzer:
                 renderings += [Rendering(text_features(t), SYNONYM_FACTOR * token.factor)
                                for t in COLLOQUIAL.get(word, ())]
             off_topic = kind == OFF
+            unserved = off_topic and self.off_topic.get(text, False)
         elif kind in (UNKNOWN, GENERAL):
             renderings.append(Rendering(text_features(text), token.factor))
             if kind == UNKNOWN and len(text) > 1:  # real words are rarely typos
@@ -361,6 +375,7 @@ class QueryAnalyzer:
         elif kind == "english":
             renderings += [Rendering(text_features(t), SYNONYM_FACTOR) for t in ENGLISH[text]]
             off_topic = any(t in self.off_topic for t in ENGLISH[text])
+            unserved = any(self.off_topic.get(t) for t in ENGLISH[text])
         elif kind == "sound":
             syllables = text.split()
             if len(syllables) < 2:
@@ -374,7 +389,7 @@ class QueryAnalyzer:
         if not renderings:
             return None
         unknown = self.index.idf_unknown
-        if off_topic:
+        if unserved:
             weight, scale = unknown, OFF_TOPIC_WEIGHT
         else:
             known = [r for r in renderings if self._known(r)]

@@ -1,0 +1,83 @@
+"""Is the best-ranked item really what the resident means? A small logistic model.
+
+The matcher ranks items well (the right one is in its top three almost always);
+what remains is knowing when to trust the first. A fixed threshold on the score
+fails both ways: a long message is mostly story nobody can explain, so even its
+right item explains a small share; a short off-topic question may share one word
+with an item and score high. So the decision weighs several measurements of the
+evidence (`Evidence`), each independent of the knowledge base's size:
+
+- how much of the question the top item explains (share and absolute weight), and
+  by how much it beats the runner-up;
+- how much of the question no item explains at all, and how much of it is a
+  subject the center does not serve (off-topic lexicon);
+- whether the item's name is spelled out; how long the question is, and how much
+  of it is the request rather than narrative.
+
+The coefficients are fitted by `bench/fit_confidence.py` on the development cases
+and on the cases of the two alternative knowledge bases under tests/data — never on
+the public case file — and pasted below.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the matcher found for one question (shares are of the question's weight)."""
+
+    score: float  # ranking score of the top item (coverage and name bonus)
+    runner_up: float  # ranking score of the second item
+    coverage: float  # share of the question the top item explains
+    runner_coverage: float  # the best share any other item explains
+    explained: float  # weight the top item explains, in units of one specific word
+    unexplained: float  # share no item explains at all
+    off_topic: float  # share that is a subject the center does not serve
+    name_bonus: float  # how completely the top item's name or an alias is spelled out
+    concepts: int  # content words and phrases in the question
+    request_share: float  # share of the weight in the request (not narrative) clauses
+    total: float  # the question's weight, in units of one specific word
+
+
+FEATURES = ("score", "margin", "coverage", "coverage_margin", "log_explained", "unexplained",
+            "off_topic", "name_bonus", "log_concepts", "request_share", "log_total")
+
+
+def features(e: Evidence) -> list[float]:
+    """The model's inputs, in the order of FEATURES."""
+    return [
+        e.score,
+        e.score - e.runner_up,
+        e.coverage,
+        e.coverage - e.runner_coverage,
+        math.log1p(e.explained),
+        e.unexplained,
+        e.off_topic,
+        e.name_bonus,
+        math.log1p(e.concepts),
+        e.request_share,
+        math.log1p(e.total),
+    ]
+
+
+# Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
+INTERCEPT = -8.3300
+WEIGHTS = {
+    "score": 2.8421, "margin": 7.6046, "coverage": 2.5349, "coverage_margin": 2.5462,
+    "log_explained": 2.3590, "unexplained": 2.0822, "off_topic": -8.3567, "name_bonus": 1.5810,
+    "log_concepts": 1.5544, "request_share": 1.0824, "log_total": 0.0548,
+}
+THRESHOLD = 0.55
+
+
+def probability(e: Evidence) -> float:
+    """Estimated probability that the top item is the one meant."""
+    z = INTERCEPT + sum(WEIGHTS[name] * x for name, x in zip(FEATURES, features(e), strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def confident(e: Evidence | None) -> bool:
+    return e is not None and probability(e) >= THRESHOLD
