@@ -439,12 +439,18 @@ async def on_text(ctx: Context) -> list[Reply]:
     if state == "book:item":
         return await _match_item(ctx, text)
     if state == "book:name":
-        if len(text) > MAX_NAME or text.startswith("/") or not any(c.isalpha() for c in text):
+        if not _looks_like_name(text):
             return [ctx.say("err.bad_name", max=MAX_NAME)]
         ctx.set_state("book:phone", **{**ctx.data, "name": text})
         return [Reply(ctx.label("msg.book_ask_phone"), ask_contact=True)]
     ctx.clear_state()  # an unknown book state (an older version's): start afresh
     return [ctx.say("err.stale_button")]
+
+
+def _looks_like_name(text: str) -> bool:
+    """A name, not a question typed at the wrong moment (which would end up on the booking)."""
+    return (len(text) <= MAX_NAME and any(c.isalpha() for c in text)
+            and not any(c.isdigit() or c in "?？/@:：,，。!！" for c in text))
 
 
 async def _phone(ctx: Context) -> list[Reply]:

@@ -234,6 +234,8 @@ async def test_another_residents_booking_cannot_be_cancelled_or_moved(app):
 async def test_invalid_phone_and_someone_elses_contact_are_refused_then_remembered(app):
     res = Console(app, "r1")
     await press(app, res, f"book:t:{ITEM}:{TUE_9}")
+    for not_a_name in ("身份证丢了怎么办？", "13812345678", "x" * 40):
+        assert "真实姓名" in (await res.say(not_a_name))[0].text
     await res.say("李建国")
     for bad in ("12345", "1381234567", "abc", "23812345678"):
         replies = await res.say(bad)
