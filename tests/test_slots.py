@@ -176,3 +176,15 @@ def test_tokens_round_trip_and_reject_garbage():
         assert parse_time_token(bad, TZ) is None
     assert parse_day_token("20261124") == date(2026, 11, 24)
     assert parse_day_token("20260230") is None
+
+
+def test_slot_overrides_are_read_from_config_and_environment():
+    from bot.settings import SettingsError, load_settings
+
+    s = load_settings(env={}, slot_overrides={"id-card": {"minutes": 20, "capacity": 2}})
+    assert s.slot_overrides == {"id-card": {"minutes": 20, "capacity": 2}}
+    env = load_settings(env={"SERVICEBOT_SLOT_OVERRIDES": '{"5号窗口": {"capacity": 5}}'})
+    assert env.slot_overrides == {"5号窗口": {"capacity": 5}}
+    for bad in ({"id-card": {"minutes": 0}}, {"id-card": {"length": 20}}, ["id-card"], "{not json"):
+        with pytest.raises(SettingsError):
+            load_settings(env={}, slot_overrides=bad)
