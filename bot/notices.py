@@ -62,8 +62,18 @@ async def push(session: AsyncSession, services: Services, recipients: Iterable[s
         replies = render_replies(services, lang, template, buttons=buttons, document=document,
                                  **kw)
         channel, _, user_id = key.partition(":")
-        queued += await outbox.enqueue(
-            session, channel=channel, user_id=user_id, replies=replies, kind=kind, now=now,
-            dedupe_key=f"{dedupe_prefix}:{key}" if dedupe_prefix else None, matter_id=matter_id,
-        )
+        # one outbox row per message: a row is one Bot API call, so a failure after the text
+        # went out (the document was refused) never makes the retry send the text twice
+        for part, reply in enumerate(replies):
+            dedupe = f"{dedupe_prefix}:{key}" if dedupe_prefix else None
+            if dedupe and part:
+                dedupe += f":{part}"
+            added = await outbox.enqueue(
+                session, channel=channel, user_id=user_id, replies=[reply], kind=kind, now=now,
+                dedupe_key=dedupe, matter_id=matter_id,
+            )
+            if not added:
+                break  # already queued once: so were its other parts
+            if part == 0:
+                queued += 1
     return queued
