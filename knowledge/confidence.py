@@ -64,13 +64,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -8.3300
+INTERCEPT = -6.9946
 WEIGHTS = {
-    "score": 2.8421, "margin": 7.6046, "coverage": 2.5349, "coverage_margin": 2.5462,
-    "log_explained": 2.3590, "unexplained": 2.0822, "off_topic": -8.3567, "name_bonus": 1.5810,
-    "log_concepts": 1.5544, "request_share": 1.0824, "log_total": 0.0548,
+    "score": 3.0365, "margin": 4.0226, "coverage": 2.3854, "coverage_margin": 2.8601,
+    "log_explained": 2.7282, "unexplained": 2.0842, "off_topic": -7.7566, "name_bonus": 2.2924,
+    "log_concepts": 1.4474, "request_share": -0.1048, "log_total": -0.0437,
 }
-THRESHOLD = 0.55
+THRESHOLD = 0.44
 
 
 def probability(e: Evidence) -> float:

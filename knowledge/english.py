@@ -87,11 +87,13 @@ ENGLISH = _expand({
     "minimum living|subsistence|minimum living allowance|minimum living security|dibao|"
     "minimum income|basic living allowance|living allowance|monthly support|monthly government support":
         "低保 最低生活保障",
-    "emergency|temporary|urgent|sudden|one-time|one time|emergency relief|emergency help":
+    "emergency|temporary|sudden|one-time|one time|emergency relief|emergency help":
         "临时 急难 临时救助",
     "extreme poverty|destitute|no one to support|nobody to support|no one to take care|"
-    "no family|no relatives|childless|no children|alone|lonely|lives alone|living alone|"
-    "five guarantees": "特困 供养 孤寡 无子女",
+    "no family|no relatives|childless|no children|lonely|five guarantees|no one to look after him|"
+    "no one to look after her|nobody to look after": "特困 供养 孤寡 无子女",
+    "alone|lives alone|living alone|live alone|by herself|by himself|on her own|on his own":
+        "独居 空巢老人 孤寡",
     "pension|retirement|annuity|old-age pension|old age pension": "养老金 养老保险",
     "insurance|insured": "保险",
     "medical insurance|health insurance|medical|health|healthcare|health care|"
@@ -239,8 +241,20 @@ ENGLISH = _expand({
     "where|office|window|address|which office|which department|who do i see|who should i see":
         "地点 窗口",
     "online|internet|website|app|on my phone|mobile phone app": "网上办理",
-    "elderly card|senior card|senior citizen card|old age card|bus card|free bus|free bus rides|"
-    "free travel|free entry|free park entry": "老年人优待证 优待 免费乘车",
+    "elderly card|senior card|senior citizen card|old age card|senior citizen's card|"
+    "card for the elderly|card for old people|card for seniors": "老年人优待证 老年证 老年卡",
+    "bus card|free bus|free bus ride|free travel|free entry|free park entry|free buses|"
+    "park|parks|scenic spot|scenic spots|tourist site|museum": "免费乘车 景区免票 公园 优待",
+    "disability certificate|disability card|disabled card|disability id|disability certified|"
+    "certify disability|certified as disabled|disability assessment|disability rating|"
+    "assess disability|disability grade|disability level": "残疾人证 残疾评定 评残 残疾等级",
+    "farming subsidy|farm subsidy|grain subsidy|agricultural subsidy|farmland subsidy|"
+    "subsidy for farmland|subsidy for my farmland|subsidy for growing grain":
+        "耕地地力保护补贴 种粮补贴 惠农补贴",
+    "check|check whether|find out|look up|query|track|see if": "查询",
+    "childbearing|fertility|birth control|contraception|marriage and childbearing|"
+    "marital and childbearing|childbearing status|marriage and birth": "婚育证明 婚育 生育 流动人口",
+    "urgent|urgently|asap|as soon as possible|quickly|fast|rush": "加急 即办",
     "preferential|priority|discount|concession|privilege|preferential treatment": "优待 优惠",
     "look after|take care|care for|caring|carer|caregiver|nursing|nursing allowance|care subsidy|"
     "care allowance|attendance allowance": "护理 护理补贴 照料",
@@ -262,7 +276,9 @@ ENGLISH = _expand({
     "file|filing|record|put on record|register in advance|registration in advance": "备案",
     "bill|receipt|invoice|fapiao": "票据 发票 费用",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
-    "bank|bank card|bank account|atm|pin|password|credit card|debit card": "银行卡 银行 密码 信用卡",
+    "bank|bank card|bank account|atm|debit card": "银行卡 银行",
+    "credit card|credit cards": "信用卡",
+    "pin|password|pin code": "密码",
     "mortgage|interest rate|home loan|house loan|car loan": "房贷 利率",
     "stock|stocks|shares|lottery|bitcoin": "股票 彩票",
     "weather|rain|raining|temperature|forecast|snow|sunny": "天气",
@@ -320,10 +336,10 @@ def _vocabulary() -> frozenset[str]:
 def lemma(word: str) -> str:
     """The form of `word` the English table knows: children stays, 'reimbursed' → reimburse."""
     vocabulary = _vocabulary()
-    if word in vocabulary or word in ENGLISH_STOPWORDS:
+    if word in ENGLISH or word in ENGLISH_STOPWORDS:
         return word
     for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             base = word[: -len(suffix)] + replacement
             if base in vocabulary:
                 return base

@@ -37,6 +37,8 @@ FIELD_WEIGHTS = {
     "fee": 0.2,
     "basis": 0.2,
 }
+NAMING_FIELD = 0.9  # name, aliases, keywords: the fields that say what an item is
+NAMING_IDF_SHARE = 0.8  # how much of its naming IDF a word keeps when it is everywhere else
 # Fields whose sound is indexed too, for homophone typos and pinyin input. Long prose
 # fields are left out: typos in questions aim at what an item is called.
 PINYIN_FIELDS = ("name", "aliases", "keywords", "category", "faq_q")
@@ -109,6 +111,12 @@ class ItemIndex:
         # Document frequency weighted by field: a word that *names* one item and is only
         # mentioned in passing by others (低保 in many conditions) stays specific.
         self.idf = {f: _idf(n, sum(p.values())) for f, p in self.postings.items()}
+        # A word that names an item (身份证) stays telling even when many items list it
+        # among their materials: its IDF over the naming fields bounds it from below.
+        for f, p in self.postings.items():
+            naming = sum(w for w in p.values() if w >= NAMING_FIELD)
+            if naming:
+                self.idf[f] = max(self.idf[f], NAMING_IDF_SHARE * _idf(n, naming))
         self.idf_unknown = _idf(n, 0)
         self.max_word = max((len(w) for w in self.vocabulary), default=2)
 

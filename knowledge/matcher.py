@@ -31,11 +31,12 @@ from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.model import Faq, Item, KnowledgeBase
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, split_runs
 from knowledge.pinyin import han_syllables, latin_syllables
-from knowledge.query import Concept, QueryAnalyzer
+from knowledge.query import Concept, QueryAnalyzer, Rendering
 
 COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
 NAME_SHARE = 1.0 - COVERAGE_SHARE
 RERANK = 12  # candidates whose name bonus is computed
+NESTED_NAME = 0.5  # name bonus kept when the name is only part of another item's spelled name
 FAQ_THRESHOLD = 0.4
 
 
@@ -79,11 +80,14 @@ class Matcher:
         shortlist = sorted(coverage, key=coverage.get, reverse=True)[: max(RERANK, top, 2)]
         query_text, query_sound = _query_strings(question)
         query_text += "|" + "|".join(c.spelled for c in concepts if c.spelled)
-        scored = []
-        bonuses = {}
+        bonuses, spelled = {}, {}
         for index in shortlist:
-            bonuses[index] = self._name_bonus(index, query_text, query_sound)
-            scored.append((COVERAGE_SHARE * coverage[index] + NAME_SHARE * bonuses[index], index))
+            bonuses[index], spelled[index] = self._name_bonus(index, query_text, query_sound)
+        # 优待证 spelled inside 老年人优待证 is not a second item's name spelled out.
+        for index, name in spelled.items():
+            if name and any(name != other and name in other for other in spelled.values()):
+                bonuses[index] *= NESTED_NAME
+        scored = [(COVERAGE_SHARE * coverage[i] + NAME_SHARE * bonuses[i], i) for i in shortlist]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         matches = tuple(Match(self.index.items[i], round(min(1.0, s), 4))
                         for s, i in scored[: max(top, 0)])
@@ -154,7 +158,10 @@ class Matcher:
                 for feature in rendering.features:
                     for item, weight in postings.get(feature, {}).items():
                         found[item] += weight * share
+                anchored = _anchored(rendering, postings)
                 for item, value in found.items():
+                    if anchored is not None and item not in anchored:
+                        continue
                     if rendering.strict:
                         value = value * value / rendering.factor
                     if value > best.get(item, 0.0):
@@ -164,21 +171,34 @@ class Matcher:
             best_found.append(min(1.0, max(best.values(), default=0.0)))
         return {item: value / total for item, value in explained.items()}, best_found
 
-    def _name_bonus(self, index: int, query_text: str, query_sound: str) -> float:
-        """How completely the item's name or an alias is spelled out in the question."""
+    def _name_bonus(self, index: int, query_text: str, query_sound: str) -> tuple[float, str]:
+        """How completely the item's name or an alias is spelled out in the question, and
+        the longest one spelled out exactly ("" if none)."""
         best = 0.0
+        spelled = ""
         for name, sound in zip(self.index.names[index], self._name_sounds[index], strict=True):
             name = name.replace(" ", "")
             if len(name) < 2:
                 continue
             if name in query_text:
-                return 1.0
+                spelled = max(spelled, name, key=len)
+            if spelled:
+                continue
             best = max(best, fuzz.partial_ratio(name, query_text) / 100 * _length_trust(name))
             if sound and query_sound:
                 best = max(best, 0.9 * fuzz.partial_ratio(sound, query_sound) / 100
                            * _length_trust(name))
+        if spelled:
+            return 1.0, spelled
         # Only near-complete spellings count: partial_ratio gives 50 to any shared half.
-        return max(0.0, (best - 0.6) / 0.4)
+        return max(0.0, (best - 0.6) / 0.4), ""
+
+
+def _anchored(rendering: Rendering, postings: dict[str, dict[int, float]]) -> set[int] | None:
+    """Items holding one of the rendering's anchor characters (None: no anchors)."""
+    if not rendering.anchors:
+        return None
+    return {item for a in rendering.anchors for item in postings.get(a, ())}
 
 
 def _length_trust(name: str) -> float:

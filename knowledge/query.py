@@ -44,11 +44,12 @@ OFF_TOPIC_WEIGHT = 1.5  # a subject known to be outside the center, absent from 
 STORY_WEIGHT = 0.35  # times and quantities (前年, 两个, 十几万): they tell, not ask
 NARRATIVE_CLAUSE = 0.5  # a clause of a long message that is not the request
 LONG_MESSAGE_CHARS = 24  # from this many letters on, a message is read clause by clause
-MAX_ENGLISH_PHRASE = 4  # words
+MAX_ENGLISH_PHRASE = 6  # words
 MAX_PINYIN_WORD = 8  # syllables
 MAX_INITIALS = 6  # letters of a pinyin abbreviation
 UNKNOWN_CHAR_COST = 2.5  # segmentation prefers dictionary words to unknown characters
-STRONG_FIELD = 0.55  # field weight from which a mention says the KB serves a subject
+SPECIFICITY = 1.0  # how much less a rendering below the concept's mean specificity explains
+STRONG_FIELD = 0.9  # field weight from which a mention says the KB serves a subject
 
 STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
 # Segmentation cost of one token by kind: on equal token counts, prefer the KB's words.
@@ -70,6 +71,8 @@ class Rendering:
     factor: float
     # Sound alone is weak evidence: a partial sound match counts quadratically less.
     strict: bool = False
+    # A typo keeps some of its characters (底保 for 低保): an item must have one of these.
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class QueryAnalyzer:
     def __init__(self, index: ItemIndex) -> None:
         self.index = index
         self.off_topic = self._unserved()
+        self._held: dict[str, bool] = {}
         self.max_word = max(index.max_word, max(len(w) for w in _general_words()))
         self._sound_dictionary: dict[tuple[str, ...], str] | None = None
         self._initials: dict[str, tuple[str, ...]] | None = None
@@ -131,7 +135,7 @@ class QueryAnalyzer:
         latin_group: list[str] = []
         for run in split_runs(text):
             if is_latin(run) or (latin_group and run[0].isdigit()):
-                latin_group.append(lemma(run) if is_latin(run) else run)
+                latin_group.append(run)
                 continue
             if latin_group:
                 tokens += self._latin(latin_group)
@@ -153,9 +157,26 @@ class QueryAnalyzer:
             return OFF  # a service of another office, even when the KB mentions its pieces
         if vocab == 1 or word in COLLOQUIAL:
             return WORD
-        if word in word_ranks() or word in NARRATIVE_WORDS:
+        if word in NARRATIVE_WORDS:
+            return GENERAL
+        if word in word_ranks() and not self._holds_word(word):
             return GENERAL
         return None
+
+    def _holds_word(self, word: str) -> bool:
+        """Is an everyday word one of ours with a trivial modifier (月工资 = 月 + 工资)?
+        Then it is split. A compound whose head is not ours (居住证 ⊅ 居住 as head,
+        公租房 = 公 + 租房) stays whole: matching its modifier would be a false lead."""
+        held = self._held.get(word)
+        if held is None:
+            held = any(
+                (word[i:] in self.index.vocabulary or word[i:] in COLLOQUIAL)
+                and (word[:i] in STOPWORDS or word[:i] in NARRATIVE_WORDS
+                     or all(ch in _NUMERAL_START for ch in word[:i]))
+                for i in range(1, len(word) - 1)
+            )
+            self._held[word] = held
+        return held
 
     def _segment(self, run: str, factor: float = 1.0) -> list[Token]:
         """Segment Han text by dictionary with the fewest tokens and unknown characters.
@@ -218,13 +239,17 @@ class QueryAnalyzer:
         In an English sentence, a word is only taken as pinyin when its sound is a
         known word (hukou, dibao): "buying" or "change" also split into syllables.
         """
-        english = any(w in ENGLISH_STOPWORDS or w in ENGLISH for w in words)
+        lemmas = [lemma(w) for w in words]
+        english = any(w in ENGLISH_STOPWORDS or w in ENGLISH for w in (*words, *lemmas))
         tokens: list[Token] = []
         syllables: list[str] = []
         i = 0
         while i < len(words):
             for size in range(min(MAX_ENGLISH_PHRASE, len(words) - i), 0, -1):
                 phrase = " ".join(words[i : i + size])
+                if phrase in ENGLISH:
+                    break
+                phrase = " ".join(lemmas[i : i + size])
                 if phrase in ENGLISH:
                     break
             else:
@@ -303,15 +328,23 @@ class QueryAnalyzer:
         return self._sound_dictionary
 
     def _initial_words(self) -> dict[str, tuple[str, ...]]:
-        """Pinyin initials → the KB's whole names/aliases/keywords (3+ characters) with them."""
+        """Pinyin initials → words of 3+ characters with them: the KB's whole names,
+        aliases and keywords first, then everyday words of the synonym table, then
+        pieces of the KB's phrases (身份证 inside 身份证补办)."""
         if self._initials is None:
             table: dict[str, list[str]] = {}
-            for word, sound in self.index.vocabulary_sounds.items():
-                if self.index.vocabulary[word] == 2 and 3 <= len(word) <= MAX_INITIALS and "?" not in sound:
-                    table.setdefault("".join(s[0] for s in sound), []).append(word)
-            # Shortest first: 身份证 before 身份证补办 never collide (lengths differ), but
-            # several words may share initials (养老保险, 医疗保险): keep a few.
-            self._initials = {k: tuple(sorted(v, key=len)[:4]) for k, v in table.items()}
+            whole = [w for w in self.index.vocabulary if self.index.vocabulary[w] == 2]
+            pieces = [w for w in self.index.vocabulary if self.index.vocabulary[w] == 1]
+            for word in (*whole, *sorted(COLLOQUIAL), *pieces):
+                if not 3 <= len(word) <= MAX_INITIALS or not is_han(word):
+                    continue
+                sound = _sound_of(word)
+                if "?" not in sound:
+                    words = table.setdefault("".join(s[0] for s in sound), [])
+                    if word not in words:
+                        words.append(word)
+            # Several words may share initials (养老保险, 医疗保险): keep a few, first found first.
+            self._initials = {k: tuple(v[:4]) for k, v in table.items()}
         return self._initials
 
     # -- off-topic lexicon -------------------------------------------------
@@ -365,7 +398,8 @@ class QueryAnalyzer:
             renderings.append(Rendering(text_features(text), token.factor))
             if kind == UNKNOWN and len(text) > 1:  # real words are rarely typos
                 renderings.append(Rendering(tuple(pinyin_bigrams(_sound_of(text))),
-                                            SOUND_FACTOR * token.factor, strict=True))
+                                            SOUND_FACTOR * token.factor, strict=True,
+                                            anchors=tuple(f"#{ch}" for ch in set(text))))
             # How telling an everyday word is, when the KB does not know it: 时候 says
             # little, 护照 a lot (background frequency rank).
             rank = word_ranks().get(text)
@@ -394,6 +428,11 @@ class QueryAnalyzer:
         else:
             known = [r for r in renderings if self._known(r)]
             weight = sum(self._idf(r) for r in known) / len(known) if known else unknown
+            if len(known) > 1:
+                # A generic rendering (残疾, found in every disability item) explains less
+                # than a specific one (评定) of the same concept (评残).
+                renderings = [_discount(r, self._idf(r) / weight) if r in known and not r.strict
+                              else r for r in renderings]
             if kind in (UNKNOWN, GENERAL):
                 # A word the KB happens to mention once is not thereby specific: an
                 # everyday word weighs at most what its everyday frequency says.
@@ -422,6 +461,13 @@ def _asks(text: str, raw: str) -> bool:
     if any(marker in text for marker in REQUEST_MARKERS):
         return True
     return any(w in ENGLISH_QUESTION_WORDS for w in text.split())
+
+
+def _discount(rendering: Rendering, specificity: float) -> Rendering:
+    if specificity >= 1.0:
+        return rendering
+    return Rendering(rendering.features, rendering.factor * specificity ** SPECIFICITY,
+                     rendering.strict, rendering.anchors)
 
 
 def _letters(text: str) -> int:
