@@ -26,7 +26,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 from sqlalchemy import select, update
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 40
 MAX_BACKOFF = 600.0
 Companion = Callable[[asyncio.Event], Awaitable[None]]
+Outcome = Callable[[Any], Awaitable[Any]]  # writes one send's result in a session
 
 
 class DeliveryError(Exception):
@@ -97,6 +98,8 @@ class DeliveryWorker:
         self._last_sent: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._hold_until: datetime | None = None  # after a 429: nothing is sent before this
+        self._outcomes: list[Outcome] = []
+        self._record_lock = asyncio.Lock()
         self.companions = list(companions)
         self.stats = DeliveryStats()
 
@@ -160,14 +163,18 @@ class DeliveryWorker:
                 raise RetryLater(f"no sender for channel {row.channel}")
             await self._pace(f"{row.channel}:{row.user_id}")
             await sender.send(row.user_id, replies)
+        # (outcomes may be written after the except block ends: they capture `error`, not `exc`)
         except RecipientBlocked as exc:
-            await self._blocked(row, str(exc))
+            self.stats.failed += 1
+            error = str(exc)
+            await self._record(lambda s: self._blocked(s, row, error))
         except PermanentFailure as exc:
             self.stats.failed += 1
             log.warning("notice %s failed for good: %s", row.id, exc)
-            async with self.services.db.transaction() as session:
-                await outbox.mark_failed(session, outbox_id=row.id, error=str(exc))
+            error = str(exc)
+            await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id, error=error))
         except (RetryLater, Exception) as exc:  # unknown errors are retried, then given up
+            error = str(exc)
             retry_after = exc.retry_after if isinstance(exc, RetryLater) else None
             if not isinstance(exc, RetryLater):
                 log.exception("unexpected error delivering notice %s", row.id)
@@ -176,33 +183,45 @@ class DeliveryWorker:
             if retry_after is not None:
                 hold = now + timedelta(seconds=float(retry_after))
                 self._hold_until = max(hold, self._hold_until or hold)
-            async with self.services.db.transaction() as session:
-                if row.attempts >= MAX_ATTEMPTS and retry_after is None:
-                    self.stats.failed += 1
-                    await outbox.mark_failed(session, outbox_id=row.id, error=str(exc))
-                else:
-                    at = now + timedelta(seconds=backoff(row.attempts, retry_after))
-                    # being told to slow down is not a failure of the notice
-                    await outbox.mark_retry(session, outbox_id=row.id, at=at, error=str(exc),
-                                            count_attempt=retry_after is None)
+            if row.attempts >= MAX_ATTEMPTS and retry_after is None:
+                self.stats.failed += 1
+                await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id,
+                                                                error=error))
+            else:
+                at = now + timedelta(seconds=backoff(row.attempts, retry_after))
+                # being told to slow down is not a failure of the notice
+                await self._record(lambda s: outbox.mark_retry(
+                    s, outbox_id=row.id, at=at, error=error,
+                    count_attempt=retry_after is None))
         else:
             self.stats.sent += 1
-            async with self.services.db.transaction() as session:
-                await outbox.mark_sent(session, outbox_id=row.id, now=self.services.now())
+            now = self.services.now()
+            await self._record(lambda s: outbox.mark_sent(s, outbox_id=row.id, now=now))
 
-    async def _blocked(self, row: Outbox, error: str) -> None:
-        self.stats.failed += 1
+    async def _record(self, outcome: Outcome) -> None:
+        """Write a send's outcome at once — the sooner a sent notice is marked, the smaller
+        the window in which a crash would send it again — but commit concurrent outcomes
+        together: one writer transaction instead of dozens queueing for SQLite's lock."""
+        self._outcomes.append(outcome)
+        async with self._record_lock:
+            batch, self._outcomes = self._outcomes, []
+            if not batch:
+                return  # written by the transaction of an earlier caller
+            async with self.services.db.transaction() as session:
+                for apply in batch:
+                    await apply(session)
+
+    async def _blocked(self, session, row: Outbox, error: str) -> None:  # type: ignore[no-untyped-def]
         now = self.services.now()
-        async with self.services.db.transaction() as session:
-            await outbox.mark_failed(session, outbox_id=row.id, error=error)
-            await outbox.fail_pending_for(session, channel=row.channel, user_id=row.user_id,
-                                          error=error)
-            await session.execute(
-                update(Resident)
-                .where(Resident.channel == row.channel, Resident.user_id == row.user_id)
-                .values(unreachable=True, unreachable_since=now)
-            )
-            await self._tell_owners(session, row, now)
+        await outbox.mark_failed(session, outbox_id=row.id, error=error)
+        await outbox.fail_pending_for(session, channel=row.channel, user_id=row.user_id,
+                                      error=error)
+        await session.execute(
+            update(Resident)
+            .where(Resident.channel == row.channel, Resident.user_id == row.user_id)
+            .values(unreachable=True, unreachable_since=now)
+        )
+        await self._tell_owners(session, row, now)
         log.info("recipient %s:%s blocked the bot; notices marked failed", row.channel,
                  row.user_id[:3] + "***")
 
