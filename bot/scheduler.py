@@ -104,14 +104,10 @@ class Scheduler:
         settings = self.services.settings
         grouped: dict[str, list[Matter]] = defaultdict(list)
         for m in rows:
-            if owner_first and m.owner:
-                keys = [m.owner]
-            elif owner_first and m.kind != "followup":
-                keys = await staff_members(session, settings, department=m.department)
+            if owner_first:
+                keys = await matters.responsible(session, settings, m)
             else:
                 keys = [*supervisors, *([m.owner] if m.owner else [])]
-            if m.kind == "followup" or (m.data or {}).get("sensitive"):
-                keys = [k for k in keys if k in supervisors] or supervisors
             for key in dict.fromkeys(keys):
                 grouped[key].append(m)
         return grouped

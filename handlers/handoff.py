@@ -90,8 +90,7 @@ async def _add(ctx: Context, text: str) -> list[Reply]:
     matter = await _own_open_matter(ctx, str(ctx.data.get("matter", "")))
     await matters.resident_addition(ctx.session, matter, actor=ctx.key, text=text[:MAX_TEXT],
                                     now=ctx.now)
-    recipients = [matter.owner] if matter.owner else await staff_members(
-        ctx.session, ctx.services.settings, department=matter.department)
+    recipients = await matters.responsible(ctx.session, ctx.services.settings, matter)
     await ctx.notify_template(recipients, "handoff/staff_addition", kind="staff_addition",
                               matter=matter, text=text[:MAX_TEXT], resident=ctx.person,
                               matter_id=matter.id)

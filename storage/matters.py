@@ -16,8 +16,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.settings import Settings
+from domain.matter_rules import may_handle
 from storage.errors import DomainError
 from storage.models import Matter, MatterEvent, Resident
+from storage.people import staff_members
 
 PREFIX = {"consult": "Q", "complaint": "T", "case": "B", "homevisit": "H", "followup": "F"}
 OPEN_STATUSES = ("open", "assigned", "answered", "waiting")
@@ -185,6 +188,18 @@ RESIDENT_VISIBLE_EVENTS = ("created", "assigned", "transferred", "replied", "res
                            "accepted", "missing", "resumed", "extended", "done", "rated",
                            "followed_up")
 RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done")
+
+
+async def responsible(session: AsyncSession, settings: Settings, matter: Matter) -> list[str]:
+    """Who hears about a matter: its owner; if nobody owns it yet, its department's staff —
+    or supervisors alone for follow-ups of bad ratings and integrity complaints, which must
+    not reach the colleagues they may be about."""
+    if matter.owner:
+        return [matter.owner]
+    sensitive = bool((matter.data or {}).get("sensitive"))
+    if not may_handle(kind=matter.kind, sensitive=sensitive, role="staff"):
+        return await staff_members(session, settings, min_role="supervisor")
+    return await staff_members(session, settings, department=matter.department)
 
 
 def ensure_open(matter: Matter) -> None:

@@ -165,3 +165,13 @@ async def test_phone_is_masked_in_staff_lists_and_found_by_last_digits(app, inbo
     shown = await staff.text("/show 1")
     assert "138****5678" in shown and "13812345678" not in shown
     assert "没有找到" in await staff.text("/find 0000")
+
+
+async def test_additions_to_an_integrity_complaint_reach_supervisors_only(app, inboxes):
+    res = Console(app, "r9", "钱五")
+    replies = await _complain(app, res, category="乱收费", what="盖个章要200元好处费")
+    await press_label(app, res, replies, "补充说明")
+    await res.say("收钱的是戴眼镜的那位")
+    await app.delivery.drain()
+    assert any("戴眼镜" in t for t in pushed(inboxes, "boss"))
+    assert not any("戴眼镜" in t for t in pushed(inboxes, "staff") + pushed(inboxes, "staff2"))
