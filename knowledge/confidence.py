@@ -9,8 +9,9 @@ evidence (`Evidence`), each independent of the knowledge base's size:
 
 - how much of the question the top item explains (share and absolute weight), and
   by how much it beats the runner-up;
-- how much of the question no item explains at all, and how much of it is a
-  subject the center does not serve (off-topic lexicon);
+- how much of the question no item explains at all, how much other items explain
+  better, and how much of it is a subject the center does not serve (off-topic
+  lexicon);
 - whether the item's name is spelled out; how long the question is, and how much
   of it is the request rather than narrative.
 
@@ -35,6 +36,7 @@ class Evidence:
     runner_coverage: float  # the best share any other item explains
     explained: float  # weight the top item explains, in units of one specific word
     unexplained: float  # share no item explains at all
+    elsewhere: float  # share other items explain better than the top item
     off_topic: float  # share that is a subject the center does not serve
     name_bonus: float  # how completely the top item's name or an alias is spelled out
     concepts: int  # content words and phrases in the question
@@ -43,7 +45,7 @@ class Evidence:
 
 
 FEATURES = ("score", "margin", "coverage", "coverage_margin", "log_explained", "unexplained",
-            "off_topic", "name_bonus", "log_concepts", "request_share", "log_total")
+            "elsewhere", "off_topic", "name_bonus", "log_concepts", "request_share", "log_total")
 
 
 def features(e: Evidence) -> list[float]:
@@ -55,6 +57,7 @@ def features(e: Evidence) -> list[float]:
         e.coverage - e.runner_coverage,
         math.log1p(e.explained),
         e.unexplained,
+        e.elsewhere,
         e.off_topic,
         e.name_bonus,
         math.log1p(e.concepts),
@@ -64,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -6.9946
+INTERCEPT = -6.2321
 WEIGHTS = {
-    "score": 3.0365, "margin": 4.0226, "coverage": 2.3854, "coverage_margin": 2.8601,
-    "log_explained": 2.7282, "unexplained": 2.0842, "off_topic": -7.7566, "name_bonus": 2.2924,
-    "log_concepts": 1.4474, "request_share": -0.1048, "log_total": -0.0437,
+    "score": 2.1025, "margin": 8.3695, "coverage": 1.1198, "coverage_margin": 5.1090,
+    "log_explained": 1.7149, "unexplained": -0.6094, "elsewhere": -2.6620, "off_topic": -11.2412,
+    "name_bonus": 2.3495, "log_concepts": 2.0041, "request_share": 1.1685, "log_total": -0.1307,
 }
-THRESHOLD = 0.44
+THRESHOLD = 0.48
 
 
 def probability(e: Evidence) -> float:

@@ -136,7 +136,12 @@ ENGLISH = _expand({
     "household registration|household register|hukou|residence registration|"
     "registered residence|household": "户口 户籍",
     "household register booklet|household book|hukou book|hukou booklet": "户口簿 户口本",
-    "transfer|move|relocate|migrate|move my hukou|moving": "迁移 转移 转接",
+    "transfer|move|relocate|migrate|moving": "迁移 转移 转接",
+    "move my hukou|transfer my hukou|move hukou|hukou transfer|move our hukou|move her hukou|"
+    "move his hukou|move my household registration|transfer my household registration|"
+    "move my registration": "户口迁移 迁移 迁入",
+    "married into|marry into|married here|moved here after marriage|married a man from|"
+    "married a local": "投靠 迁入 婚嫁",
     "move in|move here|settle|settle here|settle down": "迁入 落户",
     "move out|move away": "迁出",
     "cancel|cancellation|deregister|deregistration|terminate": "注销",
@@ -276,7 +281,8 @@ ENGLISH = _expand({
     "file|filing|record|put on record|register in advance|registration in advance": "备案",
     "bill|receipt|invoice|fapiao": "票据 发票 费用",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
-    "bank|bank card|bank account|atm|debit card": "银行卡 银行",
+    "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
+        "银行卡 银行",
     "credit card|credit cards": "信用卡",
     "pin|password|pin code": "密码",
     "mortgage|interest rate|home loan|house loan|car loan": "房贷 利率",
@@ -288,7 +294,8 @@ ENGLISH = _expand({
     "vaccine|vaccination|vaccinate|jab|shot|injection": "疫苗 打疫苗",
     "sim|sim card|phone card|phone bill|mobile phone|phone|smartphone|wifi|broadband|signal":
         "手机 话费 宽带",
-    "parcel|package|delivery|courier|taobao|online shopping": "快递 网购",
+    "parcel|package|delivery|courier|taobao|online shopping|online shop|online store|seller|"
+    "refund my money|shopping": "快递 网购 商家",
     "movie|film|music|song|sing|game|joke|story|funny": "电影 笑话 唱歌",
     "name my baby|baby name|name for my baby|choose a name|name for my son|name for my daughter":
         "起名 取名",

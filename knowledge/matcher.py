@@ -31,7 +31,7 @@ from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.model import Faq, Item, KnowledgeBase
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, split_runs
 from knowledge.pinyin import han_syllables, latin_syllables
-from knowledge.query import Concept, QueryAnalyzer, Rendering
+from knowledge.query import NARRATIVE_CLAUSE, Concept, QueryAnalyzer, Rendering
 
 COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
 NAME_SHARE = 1.0 - COVERAGE_SHARE
@@ -73,16 +73,22 @@ class Matcher:
     def explain(self, question: str, top: int = 3) -> tuple[MatchResult, Evidence | None]:
         """match(), and the evidence its confidence was judged on (None: nothing matched)."""
         question = question if isinstance(question, str) else str(question)
-        concepts = self.analyzer.analyse(question)
-        coverage, best_found = self._coverage(concepts)
+        reading = self.analyzer.read(question)
+        concepts = reading.concepts
+        coverage, found = self._coverage(concepts)
         if not coverage:
             return MatchResult(question, False, ()), None
         shortlist = sorted(coverage, key=coverage.get, reverse=True)[: max(RERANK, top, 2)]
-        query_text, query_sound = _query_strings(question)
+        query_text, query_sound = _query_strings(reading.request)
         query_text += "|" + "|".join(c.spelled for c in concepts if c.spelled)
+        story_text, story_sound = _query_strings(reading.narrative)
         bonuses, spelled = {}, {}
         for index in shortlist:
             bonuses[index], spelled[index] = self._name_bonus(index, query_text, query_sound)
+            if story_text:  # a name mentioned in the story (已经办了残疾证) says less
+                story_bonus, story_spelled = self._name_bonus(index, story_text, story_sound)
+                if NARRATIVE_CLAUSE * story_bonus > bonuses[index]:
+                    bonuses[index], spelled[index] = NARRATIVE_CLAUSE * story_bonus, story_spelled
         # 优待证 spelled inside 老年人优待证 is not a second item's name spelled out.
         for index, name in spelled.items():
             if name and any(name != other and name in other for other in spelled.values()):
@@ -91,11 +97,11 @@ class Matcher:
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         matches = tuple(Match(self.index.items[i], round(min(1.0, s), 4))
                         for s, i in scored[: max(top, 0)])
-        evidence = self._evidence(concepts, coverage, best_found, scored, bonuses)
+        evidence = self._evidence(concepts, coverage, found, scored, bonuses)
         return MatchResult(question, confident(evidence), matches), evidence
 
     def _evidence(self, concepts: list[Concept], coverage: dict[int, float],
-                  best_found: list[float], scored: list[tuple[float, int]],
+                  found: list[dict[int, float]], scored: list[tuple[float, int]],
                   bonuses: dict[int, float]) -> Evidence:
         total = sum(c.weight for c in concepts)
         unit = self.index.idf_unknown  # weight of one word found in a single item
@@ -109,7 +115,10 @@ class Matcher:
             coverage=coverage[first],
             runner_coverage=runner_coverage,
             explained=coverage[first] * total / unit,
-            unexplained=sum(c.weight * (1 - f) for c, f in zip(concepts, best_found, strict=True)) / total,
+            unexplained=sum(c.weight * (1 - min(1.0, max(f.values(), default=0.0)))
+                            for c, f in zip(concepts, found, strict=True)) / total,
+            elsewhere=sum(c.weight * max(0.0, min(1.0, max(f.values(), default=0.0)) - f.get(first, 0.0))
+                          for c, f in zip(concepts, found, strict=True)) / total,
             off_topic=sum(c.weight for c in concepts if c.off_topic) / total,
             name_bonus=bonuses[first],
             concepts=len(concepts),
@@ -141,15 +150,15 @@ class Matcher:
         return best if best_score >= FAQ_THRESHOLD else None
 
     # -- scoring -----------------------------------------------------------
-    def _coverage(self, concepts: list[Concept]) -> tuple[dict[int, float], list[float]]:
+    def _coverage(self, concepts: list[Concept]) -> tuple[dict[int, float], list[dict[int, float]]]:
         """Weighted share of the question's concepts each item explains, and for each
-        concept how well the item explaining it best does (0: no item knows it)."""
+        concept how well each item explains it."""
         total = sum(c.weight for c in concepts)
         if total <= 0:
             return {}, []
         postings = self.index.postings
         explained: dict[int, float] = defaultdict(float)
-        best_found: list[float] = []
+        found_by_concept: list[dict[int, float]] = []
         for concept in concepts:
             best: dict[int, float] = {}
             for rendering in concept.renderings:
@@ -168,8 +177,8 @@ class Matcher:
                         best[item] = value
             for item, value in best.items():
                 explained[item] += concept.weight * value
-            best_found.append(min(1.0, max(best.values(), default=0.0)))
-        return {item: value / total for item, value in explained.items()}, best_found
+            found_by_concept.append(best)
+        return {item: value / total for item, value in explained.items()}, found_by_concept
 
     def _name_bonus(self, index: int, query_text: str, query_sound: str) -> tuple[float, str]:
         """How completely the item's name or an alias is spelled out in the question, and

@@ -59,6 +59,7 @@ UNKNOWN_SPAN_WEIGHT = 0.8  # leftover characters: sometimes a topic, often debri
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Clause breaks: punctuation, line breaks, and spaces between Chinese characters.
 _CLAUSE_BREAK = re.compile(rf"[，。！？；：、,!?;:\n\r\t…~～]+|\.(?:\s|$)+|(?<=[{_HAN}])\s+(?=[{_HAN}])")
+HEAD_CHARS = frozenset("证卡本照册单险款贷票")  # heads of document and money compounds
 _NUMERAL_START = frozenset("一二两三四五六七八九十百千万几半每")
 _VOWELS = frozenset("aeiouv")
 
@@ -87,6 +88,15 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A question as the matcher reads it."""
+
+    concepts: list[Concept]
+    request: str  # cleaned text of the clauses that ask (all of a short question)
+    narrative: str  # cleaned text of the clauses that only tell the story
+
+
+@dataclass(frozen=True)
 class Token:
     text: str
     kind: str
@@ -110,6 +120,10 @@ class QueryAnalyzer:
     # -- public ------------------------------------------------------------
     def analyse(self, question: str) -> list[Concept]:
         """Concepts of a question, with narrative clauses of a long message weighed down."""
+        return self.read(question).concepts
+
+    def read(self, question: str) -> Reading:
+        """Concepts of a question, and its cleaned text split into request and narrative."""
         clauses = [c for c in _CLAUSE_BREAK.split(question[:MAX_QUERY_CHARS]) if c and not c.isspace()]
         analysed = []
         for clause in clauses:
@@ -121,19 +135,29 @@ class QueryAnalyzer:
         long_message = len(analysed) > 1 and letters >= LONG_MESSAGE_CHARS
         any_request = any(asks for _, _, asks in analysed)
         concepts: list[Concept] = []
-        for _, tokens, asks in analysed:
+        request, narrative_text = [], []
+        for text, tokens, asks in analysed:
             narrative = long_message and any_request and not asks
+            (narrative_text if narrative else request).append(text)
             for token in tokens:
                 concept = self._concept(token, NARRATIVE_CLAUSE if narrative else 1.0)
                 if concept is not None:
                     concepts.append(concept)
-        return concepts
+        return Reading(concepts, " ".join(request), " ".join(narrative_text))
 
     # -- tokens ------------------------------------------------------------
     def _tokens(self, text: str) -> list[Token]:
         tokens: list[Token] = []
         latin_group: list[str] = []
-        for run in split_runs(text):
+        runs = split_runs(text)
+        for i, run in enumerate(runs):
+            following = runs[i + 1] if i + 1 < len(runs) else ""
+            if run[0].isdigit() and (following[:1] == "岁" or following[:2] == "周岁"
+                                     or (latin_group and following in ("", "year", "years"))):
+                age = _age_word(run)  # 68岁, "my dad is 68": how old says who is asking
+                if age:
+                    tokens.append(Token(age, WORD))
+                    continue
             if is_latin(run) or (latin_group and run[0].isdigit()):
                 latin_group.append(run)
                 continue
@@ -221,7 +245,7 @@ class QueryAnalyzer:
             tokens.append(Token(piece, kind, factor))
         if unknown:
             tokens.append(Token(unknown, UNKNOWN, factor))
-        return tokens
+        return _join_heads(tokens)
 
     def _collapse_repeats(self, run: str) -> str:
         """评评理 → 评理, 问问 → 问: colloquial doubling adds nothing, unless it is a word."""
@@ -427,7 +451,10 @@ class QueryAnalyzer:
             weight, scale = unknown, OFF_TOPIC_WEIGHT
         else:
             known = [r for r in renderings if self._known(r)]
-            weight = sum(self._idf(r) for r in known) / len(known) if known else unknown
+            idfs = [self._idf(r) for r in known]
+            # Between the mean and the most specific rendering: a concept with one very
+            # telling rendering (失独 for "lost our only child") is a telling concept.
+            weight = (sum(idfs) / len(idfs) + max(idfs)) / 2 if idfs else unknown
             if len(known) > 1:
                 # A generic rendering (残疾, found in every disability item) explains less
                 # than a specific one (评定) of the same concept (评残).
@@ -461,6 +488,34 @@ def _asks(text: str, raw: str) -> bool:
     if any(marker in text for marker in REQUEST_MARKERS):
         return True
     return any(w in ENGLISH_QUESTION_WORDS for w in text.split())
+
+
+def _age_word(number: str) -> str | None:
+    """An age as the everyday word for that age group (a key of the synonym table)."""
+    try:
+        age = float(number)
+    except ValueError:
+        return None
+    if 80 <= age <= 120:
+        return "八十多"
+    if 60 <= age < 80:
+        return "老年"
+    if 0 < age < 18:
+        return "小孩"
+    return None
+
+
+def _join_heads(tokens: list[Token]) -> list[Token]:
+    """居住 + 证 → 居住证: a word followed by a head character the dictionary could not
+    place names another thing (a 居住证 is not 居住), so the two stay one unknown word."""
+    out: list[Token] = []
+    for token in tokens:
+        if (out and token.kind == UNKNOWN and len(token.text) == 1 and token.text in HEAD_CHARS
+                and out[-1].kind == WORD and not out[-1].alternatives):
+            out[-1] = Token(out[-1].text + token.text, UNKNOWN, min(out[-1].factor, token.factor))
+        else:
+            out.append(token)
+    return out
 
 
 def _discount(rendering: Rendering, specificity: float) -> Rendering:
