@@ -51,10 +51,7 @@ class App:
 
     async def handle(self, event: Event, *, update_key: str | None = None) -> list[Reply]:
         """Handle one event; `update_key` names its stored inbox update (see Dispatcher)."""
-        replies = await self.dispatcher.handle(event, update_key=update_key)
-        if self.delivery is not None:
-            self.delivery.wake()
-        return replies
+        return await self.dispatcher.handle(event, update_key=update_key)
 
     def attach_sender(self, channel: str, sender: Sender) -> DeliveryWorker:
         self.senders[channel] = sender
@@ -62,6 +59,8 @@ class App:
             # the deadline scheduler runs wherever delivery runs (console and Telegram alike)
             companions = [self.scheduler.run] if self.scheduler is not None else []
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions)
+            # woken when an update queued a notice, not after every update
+            self.dispatcher.on_queued = self.delivery.wake
         else:
             self.delivery.senders[channel] = sender
         return self.delivery

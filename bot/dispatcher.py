@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -37,6 +37,8 @@ class Dispatcher:
         self.router = router
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._waiting: dict[str, int] = defaultdict(int)
+        # called after a commit that queued outbox notices (the app wakes its delivery worker)
+        self.on_queued: Callable[[], None] | None = None
 
     @asynccontextmanager
     async def _serial(self, key: str) -> AsyncIterator[None]:
@@ -76,6 +78,8 @@ class Dispatcher:
                     if update_key is not None:
                         await inbox.mark_processed(session, channel=event.channel,
                                                    update_key=update_key, now=self.services.now())
+                if session.info.get("outbox_queued") and self.on_queued is not None:
+                    self.on_queued()
                 return replies, True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded

@@ -7,6 +7,7 @@ once, ignoring the busy timeout.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -55,6 +56,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
                                pool_pre_ping=True, connect_args=connect_args)
 
+WRITER_WAIT = 30.0  # seconds an SQLite transaction may wait for its turn
+
 
 class Database:
     """One engine and its session factory; `transaction()` is the unit of work of one update."""
@@ -63,6 +66,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer: let transactions queue here, in order, rather than in
+        # SQLite's busy handler, which sleeps up to 100 ms between tries
+        self._writer = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,8 +81,17 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        if self._writer is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with asyncio.timeout(WRITER_WAIT):
+            await self._writer.acquire()
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        finally:
+            self._writer.release()
 
     async def upgrade(self) -> None:
         from storage.migrate import upgrade

@@ -28,6 +28,7 @@ async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
                   not_before: datetime | None = None, dedupe_key: str | None = None,
                   matter_id: int | None = None, booking_id: int | None = None) -> bool:
     """Add a notice; with a `dedupe_key` already present, add nothing and return False."""
+    session.info["outbox_queued"] = True  # the dispatcher wakes the delivery worker on commit
     values: dict[str, Any] = dict(
         channel=channel, user_id=user_id, kind=kind,
         payload={"replies": [r.to_dict() for r in replies]},

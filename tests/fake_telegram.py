@@ -243,14 +243,14 @@ class FakeTelegram:
         self._failures: list[_Failure] = []
         self._gates: list[Gate] = []
         self._files: dict[str, Upload] = {}
-        self._change: asyncio.Event | None = None  # replaced (after being set) on every change
+        # waiters per topic: "calls" (any request), "queue" (updates), ("chat", id) (bot messages)
+        self._signals: dict[Any, asyncio.Event] = {}
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> FakeTelegram:
-        self._change = asyncio.Event()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.*}", self._file)
@@ -269,7 +269,7 @@ class FakeTelegram:
         self._closing = True
         for gate in self._gates:
             gate.release()
-        self._signal()
+        self._signal(*list(self._signals))
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -439,13 +439,13 @@ class FakeTelegram:
         chat = _chat_of(update)
         if chat is not None:
             self._chat_mark[chat] = self._last_seq
-        self._signal()
+        self._signal("queue")
         return int(update["update_id"])
 
     def redeliver(self, update_id: int) -> None:
         """Telegram sends an update again (as after a restart before it was confirmed)."""
         self._queue.append(_Queued(self._sent_updates[update_id], force=True))
-        self._signal()
+        self._signal("queue")
 
     @property
     def pending_updates(self) -> int:
@@ -513,7 +513,7 @@ class FakeTelegram:
         try:
             async with asyncio.timeout(timeout):
                 while (msg := found()) is None:
-                    await self._changed()
+                    await self._changed(("chat", chat_id))
                 return msg
         except TimeoutError:
             texts = [m.plain[:80] for m in self.messages(chat_id) if m.seq > mark]
@@ -526,7 +526,7 @@ class FakeTelegram:
         try:
             async with asyncio.timeout(timeout):
                 while len(calls := self.calls_for(method, chat_id)) < count:
-                    await self._changed()
+                    await self._changed("calls")
                 return calls
         except TimeoutError:
             raise AssertionError(f"{method} called {len(self.calls_for(method, chat_id))} "
@@ -542,7 +542,7 @@ class FakeTelegram:
         try:
             async with asyncio.timeout(timeout):
                 while not confirmed():
-                    await self._changed()
+                    await self._changed("calls")
         except TimeoutError:
             raise AssertionError(f"update {update_id} was not confirmed") from None
 
@@ -551,7 +551,7 @@ class FakeTelegram:
         try:
             async with asyncio.timeout(timeout):
                 while gate.waiting < count:
-                    await self._changed()
+                    await self._changed("calls")
         except TimeoutError:
             raise AssertionError(f"{gate.method}: {gate.waiting} call(s) held") from None
 
@@ -599,11 +599,12 @@ class FakeTelegram:
         call = Call(method, {**params, **{k: v.filename for k, v in files.items()}},
                     time.perf_counter(), chat_id)
         self.calls.append(call)
+        self._signal("calls")
         for gate in self._gates:
             if gate.method == method and gate.chat_id in (None, chat_id) \
                     and not gate.event.is_set():
                 gate.waiting += 1
-                self._signal()
+                self._signal("calls")
                 await gate.event.wait()
                 gate.waiting -= 1
                 if gate.dropped:
@@ -612,7 +613,7 @@ class FakeTelegram:
         failure = self._take_failure(method, chat_id)
         if failure is not None:
             call.status, call.error = failure.status, failure.description
-            self._signal()
+            self._signal("calls")
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return _error(failure.status, failure.description, extra)
         handler = getattr(self, f"_m_{method.lower()}", None)
@@ -623,9 +624,9 @@ class FakeTelegram:
             result = await handler(params, files)
         except _ApiError as exc:
             call.status, call.error = exc.status, exc.description
-            self._signal()
+            self._signal("calls")
             return _error(exc.status, exc.description)
-        self._signal()
+        self._signal("calls")
         return web.json_response({"ok": True, "result": result})
 
     async def _file(self, request: web.Request) -> web.Response:
@@ -679,11 +680,11 @@ class FakeTelegram:
         timeout = float(params.get("timeout") or 0)
         if isinstance(offset, int):  # everything below the offset is confirmed
             self._queue = [q for q in self._queue if q.force or q.update["update_id"] >= offset]
-            self._signal()
+            self._signal("calls")
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 while not self._queue and not self._closing:
-                    await self._changed()
+                    await self._changed("queue")
         batch = self._queue[:limit]
         for q in batch:
             if q.force:
@@ -784,19 +785,23 @@ class FakeTelegram:
     def _touch(self, msg: BotMessage) -> None:
         msg.seq = self._last_seq = next(self._seq)
         msg.changed_at = time.perf_counter()
+        self._signal(("chat", msg.chat_id))
 
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
-    def _signal(self) -> None:
-        """Wake everyone waiting for a change (long polls, wait_for)."""
-        if self._change is not None:
-            event, self._change = self._change, asyncio.Event()
-            event.set()
+    def _signal(self, *topics: Any) -> None:
+        """Wake whoever waits for these topics (long polls, wait_for, wait_calls)."""
+        for topic in topics:
+            event = self._signals.pop(topic, None)
+            if event is not None:
+                event.set()
 
-    async def _changed(self) -> None:
-        assert self._change is not None, "start() the server first"
-        await self._change.wait()
+    async def _changed(self, topic: Any) -> None:
+        event = self._signals.get(topic)
+        if event is None:
+            event = self._signals[topic] = asyncio.Event()
+        await event.wait()
 
 
 class _ApiError(Exception):

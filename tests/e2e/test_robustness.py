@@ -138,11 +138,11 @@ async def test_long_matter_history_in_show_is_split_cleanly(tg, bot):
     await tg.wait_for(STAFF, lambda m: "垃圾" in m.plain, after=0)
     tg.send_text(STAFF, "/take 1")
     await tg.wait_for(STAFF)
-    first = "已联系环卫所<b>协调</b>&处理。" * 150
-    tg.send_text(STAFF, "/reply 1 " + first)
+    tg.send_text(STAFF, "/reply 1 " + "已联系环卫所<b>协调</b>&处理。" * 150)
     await tg.wait_for(STAFF)
-    tg.send_text(STAFF, "/reply 1 " + "补充：下周一开始调整清运时间。\n" * 200)
-    await tg.wait_for(STAFF)
+    for n in range(24):  # a long history: each note is one line of /show
+        tg.send_text(STAFF, f"/note 1 第{n}次跟进：" + "已与村委会和环卫所现场查看，商量清运站搬迁和除臭方案。" * 8)
+        await tg.wait_for(STAFF)
     mark = tg.seq
     tg.send_text(STAFF, "/show 1")
     await tg.wait_for(STAFF, after=mark)
@@ -151,7 +151,8 @@ async def test_long_matter_history_in_show_is_split_cleanly(tg, bot):
     assert len(shown) >= 2  # the history is longer than one Telegram message
     for part in shown:
         assert 0 < len(part.plain.encode("utf-16-le")) // 2 <= 4096
-    assert "Q1" in shown[0].plain
+        assert not part.plain.startswith(("\n", " "))
+    assert "Q1" in shown[0].plain and "第23次跟进" in shown[-1].plain
     assert [c for c in tg.calls if c.status != 200] == []  # each part is well-formed HTML
     # the resident saw the reply as typed: markup-looking text is escaped, not interpreted
     assert "<b>协调</b>&处理" in "".join(m.plain for m in tg.messages(RESIDENT))
