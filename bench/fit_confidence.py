@@ -79,10 +79,18 @@ def load_rows() -> dict[str, list[Row]]:
     return rows
 
 
-def fit(rows: list[Row]) -> tuple[float, list[float]]:
-    """Intercept and raw-scale weights of an L2 logistic regression (Newton's method)."""
+def fit(rows: list[Row], used: list[int] | None = None) -> tuple[float, list[float]]:
+    """Intercept and raw-scale weights of an L2 logistic regression (Newton's method),
+    over the features whose positions are `used` (all by default; the others get 0)."""
+    if used is not None:
+        sub = [([x[j] for j in used], y, s) for x, y, s in rows if x]
+        intercept, weights = fit(sub)
+        full = [0.0] * len(FEATURES)
+        for j, w in zip(used, weights, strict=True):
+            full[j] = w
+        return intercept, full
     data = [(x, y) for x, y, _ in rows if x]
-    k = len(FEATURES)
+    k = len(data[0][0])
     mean = [sum(x[j] for x, _ in data) / len(data) for j in range(k)]
     std = [math.sqrt(sum((x[j] - mean[j]) ** 2 for x, _ in data) / len(data)) or 1.0 for j in range(k)]
     z = [([1.0] + [(x[j] - mean[j]) / std[j] for j in range(k)], y) for x, y in data]
@@ -150,7 +158,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", action="store_true", help="leave-one-set-out figures")
     parser.add_argument("--write", action="store_true", help="write the fit into knowledge/confidence.py")
+    parser.add_argument("--only", default="", help="comma-separated features to use (default: all)")
     args = parser.parse_args()
+    used = [FEATURES.index(f) for f in args.only.split(",")] if args.only else None
     rows = load_rows()
     current = (confidence.INTERCEPT, [confidence.WEIGHTS[f] for f in FEATURES], confidence.THRESHOLD)
     for name, data in rows.items():
@@ -159,12 +169,12 @@ def main() -> int:
     if args.cv:
         for held in rows:
             train = [r for name, data in rows.items() if name != held for r in data]
-            intercept, weights = fit(train)
+            intercept, weights = fit(train, used)
             threshold = best_threshold(train, intercept, weights)
             top1, reject = rates(rows[held], intercept, weights, threshold)
             print(f"held out       {held:9s} top1={top1:.3f} reject={reject:.3f} (threshold {threshold:.2f})")
     everything = [r for data in rows.values() for r in data]
-    intercept, weights = fit(everything)
+    intercept, weights = fit(everything, used)
     threshold = best_threshold(everything, intercept, weights)
     for name, data in rows.items():
         top1, reject = rates(data, intercept, weights, threshold)

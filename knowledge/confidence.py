@@ -38,14 +38,17 @@ class Evidence:
     unexplained: float  # share no item explains at all
     elsewhere: float  # share other items explain better than the top item
     off_topic: float  # share that is a subject the center does not serve
+    gap: float  # share that is a recognised service this KB has no words for
     name_bonus: float  # how completely the top item's name or an alias is spelled out
     concepts: int  # content words and phrases in the question
     request_share: float  # share of the weight in the request (not narrative) clauses
+    request_coverage: float  # share of the request clauses the top item explains
+    request_unexplained: float  # share of the request clauses no item explains
     total: float  # the question's weight, in units of one specific word
 
 
-FEATURES = ("score", "margin", "coverage", "coverage_margin", "log_explained", "unexplained",
-            "elsewhere", "off_topic", "name_bonus", "log_concepts", "request_share", "log_total")
+FEATURES = ("score", "margin", "coverage", "unexplained", "off_topic", "gap", "name_bonus",
+            "log_explained", "log_concepts")
 
 
 def features(e: Evidence) -> list[float]:
@@ -54,26 +57,23 @@ def features(e: Evidence) -> list[float]:
         e.score,
         e.score - e.runner_up,
         e.coverage,
-        e.coverage - e.runner_coverage,
-        math.log1p(e.explained),
         e.unexplained,
-        e.elsewhere,
         e.off_topic,
+        e.gap,
         e.name_bonus,
+        math.log1p(e.explained),
         math.log1p(e.concepts),
-        e.request_share,
-        math.log1p(e.total),
     ]
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -6.2321
+INTERCEPT = -6.0691
 WEIGHTS = {
-    "score": 2.1025, "margin": 8.3695, "coverage": 1.1198, "coverage_margin": 5.1090,
-    "log_explained": 1.7149, "unexplained": -0.6094, "elsewhere": -2.6620, "off_topic": -11.2412,
-    "name_bonus": 2.3495, "log_concepts": 2.0041, "request_share": 1.1685, "log_total": -0.1307,
+    "score": 2.2520, "margin": 15.2225, "coverage": 2.1001, "unexplained": 3.2141,
+    "off_topic": -12.1930, "gap": -3.3373, "name_bonus": 1.0383, "log_explained": 2.4522,
+    "log_concepts": 0.8559,
 }
-THRESHOLD = 0.48
+THRESHOLD = 0.45
 
 
 def probability(e: Evidence) -> float:

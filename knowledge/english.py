@@ -11,6 +11,7 @@ offers that service.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -20,10 +21,12 @@ def _words(text: str) -> list[str]:
 
 
 def _expand(groups: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """'a|b|c' keys share one space-separated target list."""
+    """'a|b|c' keys share one space-separated target list. Keys are spelled as questions
+    are after cleaning: "driver's license" is looked up as driver s license."""
     table: dict[str, tuple[str, ...]] = {}
     for keys, targets in groups.items():
         for key in keys.split("|"):
+            key = " ".join(re.sub(r"[^a-z0-9]+", " ", key.lower()).split())
             table[key] = tuple(dict.fromkeys((*table.get(key, ()), *targets.split())))
     return table
 
@@ -322,6 +325,7 @@ myself himself herself ourselves themselves sir madam dear good morning afternoo
 really actually just maybe perhaps around nearly almost quite rather then because while though
 although until after before during through per via should've i've i'd i'll we're we've they're
 he's she's it's that's there's got gotten go went gone come came coming back home
+don didn doesn isn aren wasn weren won wouldn hasn haven hadn couldn shouldn ll ve re d m
 """))
 
 # Words that make an English clause a request rather than narrative.

@@ -109,6 +109,7 @@ class Matcher:
         second = scored[1][1] if len(scored) > 1 else None
         runner_coverage = max((v for i, v in coverage.items() if i != first), default=0.0)
         request = sum(c.weight for c in concepts if c.request)
+        asked = [(c, f) for c, f in zip(concepts, found, strict=True) if c.request]
         return Evidence(
             score=scored[0][0],
             runner_up=scored[1][0] if second is not None else 0.0,
@@ -120,9 +121,14 @@ class Matcher:
             elsewhere=sum(c.weight * max(0.0, min(1.0, max(f.values(), default=0.0)) - f.get(first, 0.0))
                           for c, f in zip(concepts, found, strict=True)) / total,
             off_topic=sum(c.weight for c in concepts if c.off_topic) / total,
+            gap=sum(c.weight for c in concepts if c.gap) / total,
             name_bonus=bonuses[first],
             concepts=len(concepts),
             request_share=request / total,
+            request_coverage=sum(c.weight * min(1.0, f.get(first, 0.0)) for c, f in asked) / request
+            if request else 0.0,
+            request_unexplained=sum(c.weight * (1 - min(1.0, max(f.values(), default=0.0)))
+                                    for c, f in asked) / request if request else 1.0,
             total=total / unit,
         )
 

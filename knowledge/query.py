@@ -52,8 +52,9 @@ SPECIFICITY = 1.0  # how much less a rendering below the concept's mean specific
 STRONG_FIELD = 0.9  # field weight from which a mention says the KB serves a subject
 
 STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
-# Segmentation cost of one token by kind: on equal token counts, prefer the KB's words.
-TOKEN_COST = {WORD: 0.9, STOP: 1.0, OFF: 1.0, GENERAL: 1.05}
+# Segmentation cost of one token by kind: on equal token counts, prefer the KB's words —
+# except a whole off-topic phrase (结婚证), which must not be cut into the KB's pieces.
+TOKEN_COST = {WORD: 0.9, STOP: 1.0, OFF: 0.85, GENERAL: 1.05}
 UNKNOWN_SPAN_WEIGHT = 0.8  # leftover characters: sometimes a topic, often debris
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -84,6 +85,9 @@ class Concept:
     weight: float
     spelled: str = ""  # Chinese it stands for, when the question said it in English or pinyin
     off_topic: bool = False  # a subject this center does not serve
+    # A service the synonym tables recognise (上户口, 技能培训) but this KB knows none
+    # of the official words for: most likely a service of another center.
+    gap: bool = False
     request: bool = True  # False: from a narrative clause of a long message
 
 
@@ -447,10 +451,13 @@ class QueryAnalyzer:
         if not renderings:
             return None
         unknown = self.index.idf_unknown
+        gap = False
         if unserved:
             weight, scale = unknown, OFF_TOPIC_WEIGHT
         else:
             known = [r for r in renderings if self._known(r)]
+            gap = not known and (kind == "english" or (kind == WORD and text in COLLOQUIAL
+                                                      and text not in self.index.vocabulary))
             idfs = [self._idf(r) for r in known]
             # Between the mean and the most specific rendering: a concept with one very
             # telling rendering (失独 for "lost our only child") is a telling concept.
@@ -472,7 +479,7 @@ class QueryAnalyzer:
         elif token.factor < 1.0:  # recovered from pinyin
             spelled = text
         return Concept(text, kind, tuple(renderings), weight * scale * clause_weight, spelled,
-                       off_topic, clause_weight == 1.0)
+                       off_topic, gap, clause_weight == 1.0)
 
     def _known(self, rendering: Rendering) -> bool:
         return all(self.index.df(f) > 0 for f in rendering.features)
