@@ -28,6 +28,7 @@ from domain import deadlines
 from handlers.staff import matter_for_action, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
+from storage.bookings import normalise_code
 from storage.errors import DomainError
 from storage.models import Booking, Matter, Resident
 from storage.people import find_resident
@@ -59,10 +60,11 @@ async def _resolve(ctx: Context, ref: str) -> Start:
         if resident is None:
             raise DomainError("no_such_resident", ref=ref[:40])
         return Start(resident)
-    booking = await cases.find_booking(session, code=ref.upper()) or await cases.find_booking(
-        session, code=ref)
-    if booking is not None:
-        return await _from_booking(ctx, booking)
+    # as the appointments flow reads codes (`abc-234` → ABC234), else exactly as typed
+    for code in dict.fromkeys(c for c in (normalise_code(ref), ref.upper(), ref) if c):
+        booking = await cases.find_booking(session, code=code)
+        if booking is not None:
+            return await _from_booking(ctx, booking)
     if matters.parse_ref(ref) is None:
         raise DomainError("accept_ref_unknown", ref=ref[:20])
     parent = await matters.get_matter(session, ref)

@@ -59,6 +59,14 @@ async def test_accept_from_booking_code_sends_the_receipt(app, inboxes):
                        AuditEntry.matter_id == 1, AuditEntry.allowed.is_(True)) == 1
 
 
+async def test_booking_code_is_read_as_the_appointments_flow_prints_it(app, inboxes):
+    res = Console(app, "r5", "钱六")
+    await res.say("/status")
+    await seed_booking(app, resident_user="r5", item_id="id-card", code="ABC234")
+    replies = await Console(app, "staff").say("/accept abc-234")
+    assert "居民身份证办理" in text_of(replies) and "钱六" in text_of(replies)
+
+
 async def test_same_day_item_is_due_today(app, inboxes):
     res = Console(app, "r2", "李大爷")
     await res.say("/status")
