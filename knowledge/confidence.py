@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -6.0691
+INTERCEPT = -6.1291
 WEIGHTS = {
-    "score": 2.2520, "margin": 15.2225, "coverage": 2.1001, "unexplained": 3.2141,
-    "off_topic": -12.1930, "gap": -3.3373, "name_bonus": 1.0383, "log_explained": 2.4522,
-    "log_concepts": 0.8559,
+    "score": 2.4038, "margin": 13.9683, "coverage": 2.3143, "unexplained": 2.1572,
+    "off_topic": -11.6603, "gap": -2.4657, "name_bonus": 1.0168, "log_explained": 2.6753,
+    "log_concepts": 0.9448,
 }
-THRESHOLD = 0.45
+THRESHOLD = 0.44
 
 
 def probability(e: Evidence) -> float:

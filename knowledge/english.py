@@ -105,7 +105,7 @@ ENGLISH = _expand({
         "养老保险 居民养老保险",
     "social security|social insurance": "社会保险 社保",
     "social security card|insurance card|medical card|medical insurance card": "社会保障卡 社保卡",
-    "reimburse|reimbursement|reimbursed|claim|refund|pay back|paid back|money back|get back|"
+    "reimburse|reimbursement|reimbursed|claim|pay back|paid back|money back|get back|"
     "cover|covered|claim back|compensate": "报销 结算",
     "directly settle|direct settlement|settle directly|settle": "直接结算 结算",
     "hospital|doctor|treatment|medical treatment|see a doctor|treated|hospitalised|hospitalized|"
@@ -303,7 +303,25 @@ ENGLISH = _expand({
     "name my baby|baby name|name for my baby|choose a name|name for my son|name for my daughter":
         "起名 取名",
     "blood pressure reading|is it serious|what medicine should|which medicine|symptom|symptoms|"
-    "fever|cough|headache|toothache|cold|flu": "看病 症状 吃什么药",
+    "fever|cough|headache|toothache|cold|flu|dizzy|dizziness|nausea|vomit|stomach ache|"
+    "stomachache|diarrhea|diarrhoea|insomnia|allergy|rash|blood sugar|cholesterol|what should i eat|"
+    "what to eat|diet|lose weight|x-ray|ct scan|check-up|checkup|physical exam|appointment with":
+        "看病 症状 吃什么药 体检",
+    "wedding|get married|marriage registration|marriage certificate|marry my|engagement|"
+    "divorce certificate|divorce papers": "结婚登记 结婚证 离婚",
+    "traffic|traffic jam|road|route|directions|how far|distance|map|navigation|bus station|"
+    "bus timetable|taxi|uber|didi": "路线 导航 打车",
+    "refund|online order|seller|customer service|warranty|fake": "退货 网购 商家",
+    "wechat|alipay|qq|tiktok|douyin|online account|login|log in|sign in|verification code|app store|"
+    "download": "微信 支付宝 账号",
+    "teacher|class|classes|grade|exam results|test score|scores|homework|tutor|tuition fee|"
+    "primary school|middle school|high school|kindergarten place|school place": "学校 上学 考试",
+    "hotel|travel|trip|tour|holiday|vacation|sightseeing": "旅游 酒店",
+    "song|poem|write me|write a|tell me a|chat|bored|lonely tonight|girlfriend|boyfriend":
+        "唱歌 写诗 聊天",
+    "police|call the police|theft|stolen bike|thief|robbed|scam|scammed|fraud": "报警 诈骗",
+    "pension account|personal account|individual account|account balance": "个人账户 养老保险",
+    "insurance company|car insurance|commercial insurance|life insurance": "保险公司 车险 商业保险",
 })
 
 # English words that carry no topic; left out when reading an English question.
