@@ -22,6 +22,7 @@ How it scores (everything item-specific comes from the knowledge base itself):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -229,7 +230,7 @@ def _query_strings(question: str) -> tuple[str, str]:
     return text, sound
 
 
-def _run_sound(run: str) -> list[str]:
+def _run_sound(run: str) -> Sequence[str]:
     if is_han(run):
         return han_syllables(run)
     return latin_syllables(run) or [run]

@@ -59,12 +59,16 @@ def fuzzy(syllable: str) -> str:
     return s
 
 
-def han_syllables(text: str) -> list[str]:
-    """Fuzzy toneless syllables of a run of Han characters, one per character."""
+@lru_cache(maxsize=65536)
+def han_syllables(text: str) -> tuple[str, ...]:
+    """Fuzzy toneless syllables of a run of Han characters, one per character.
+
+    Cached: knowledge bases and questions repeat the same phrases, and pypinyin's
+    phrase-aware conversion (银行 is yin hang) is the slowest step of indexing."""
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
     if len(syllables) != len(text):  # pypinyin keeps one syllable per Han char; be safe
-        return ["?"] * len(text)
-    return [fuzzy(s) for s in syllables]
+        return ("?",) * len(text)
+    return tuple(fuzzy(s) for s in syllables)
 
 
 @lru_cache(maxsize=4096)

@@ -1,4 +1,4 @@
-"""Accuracy on case files: the public set (targets of the issue), the dev set, the alt KB."""
+"""Accuracy on case files: the public set (targets of the issue), the dev set, the alt KBs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.cli import evaluate, read_cases
+from knowledge.cli import EvalReport, evaluate, read_cases
 from knowledge.loader import load_kb
 from knowledge.matcher import Matcher
 
@@ -20,23 +20,37 @@ def matcher() -> Matcher:
     return Matcher(load_kb())
 
 
-# The issue's targets; not met yet on the public set (measured: top1=0.874 top3=0.990
-# reject=0.898). Kept as an expected failure so it shows in every run and turns into
-# XPASS — then drop the mark — once the matcher gets there.
-@pytest.mark.xfail(reason="matcher below the issue's targets on the public set", strict=False)
+def _report(matcher: Matcher, path: Path) -> EvalReport:
+    return evaluate(matcher, read_cases(path))
+
+
 def test_public_cases_meet_the_targets(matcher: Matcher) -> None:
-    if not PUBLIC_CASES.exists():
-        pytest.skip(f"{PUBLIC_CASES} does not exist yet (written by the KB-data task)")
-    report = evaluate(matcher, read_cases(PUBLIC_CASES))
+    """The issue's targets on the public case file (never used to fit anything)."""
+    report = _report(matcher, PUBLIC_CASES)
     assert report.cases >= 400
     assert report.top1 >= 0.92, report.summary_line()
     assert report.top3 >= 0.98, report.summary_line()
     assert report.reject >= 0.90, report.summary_line()
 
 
+# Floors a little under the figures reached (dev 0.925/0.988/0.974, township KB
+# 0.932/0.989/0.969, alt KB 1/1/1): a change that loses ground on the cases the
+# confidence model was fitted on, or on another center's knowledge base, fails here.
 def test_dev_cases_stay_good(matcher: Matcher) -> None:
-    report = evaluate(matcher, read_cases(DEV_CASES))
-    assert report.top1 >= 0.87 and report.top3 >= 0.97 and report.reject >= 0.9, (
+    report = _report(matcher, DEV_CASES)
+    assert report.top1 >= 0.90 and report.top3 >= 0.97 and report.reject >= 0.95, (
+        report.summary_line())
+
+
+@pytest.mark.parametrize(("kb_dir", "floors"), [
+    ("kb_alt", (0.92, 0.97, 0.9)),
+    ("kb_alt_township", (0.90, 0.97, 0.93)),
+])
+def test_other_knowledge_bases_stay_good(kb_dir: str, floors: tuple[float, float, float]) -> None:
+    """Nothing in the matcher knows these knowledge bases: everything comes from their fields."""
+    report = _report(Matcher(load_kb(DATA / kb_dir)), DATA / kb_dir / "cases.jsonl")
+    top1, top3, reject = floors
+    assert report.top1 >= top1 and report.top3 >= top3 and report.reject >= reject, (
         report.summary_line())
 
 
@@ -45,3 +59,7 @@ def test_every_case_names_a_real_item(matcher: Matcher) -> None:
         if path.exists():
             unknown = {c.expect for c in read_cases(path) if c.expect} - set(matcher.kb.by_id)
             assert not unknown, f"{path.name}: unknown ids {sorted(unknown)}"
+    for kb_dir in ("kb_alt", "kb_alt_township"):
+        kb = load_kb(DATA / kb_dir)
+        unknown = {c.expect for c in read_cases(DATA / kb_dir / "cases.jsonl") if c.expect} - set(kb.by_id)
+        assert not unknown, f"{kb_dir}: unknown ids {sorted(unknown)}"
