@@ -104,3 +104,9 @@ async def refusals(app: App, action: str | None = None) -> int:
 
 async def pending(app: App) -> int:
     return await count(app, Outbox, Outbox.status == "pending")
+
+
+async def ask_staff(app: App, console: Console, question: str) -> list[Reply]:
+    """A question handed to staff through 转人工 — whatever the matcher makes of its words."""
+    await press(app, console, "ho:new")
+    return await console.say(question)

@@ -8,6 +8,7 @@ from datetime import date
 from storage.models import AuditEntry, Matter
 from tests.factories import Console, make_app, make_settings
 from tests.matter_helpers import (
+    ask_staff,
     count,
     labels,
     matter,
@@ -101,8 +102,7 @@ async def test_checkin_button_starts_acceptance_and_a_booking_is_accepted_once(a
 
 async def test_consultation_becomes_a_case_and_the_item_is_chosen_by_name(app, inboxes):
     res = Console(app, "r4", "赵四")
-    replies = await res.say("村口那条路的路灯坏了好几天了谁管")
-    await press_label(app, res, replies, "提交给工作人员")  # Q1
+    await ask_staff(app, res, "村口那条路的路灯坏了好几天了谁管")  # Q1
     staff = Console(app, "staff")
     replies = await staff.say("/accept Q1")
     assert "请输入办理事项" in text_of(replies)

@@ -13,7 +13,7 @@ from bot.delivery import MAX_ATTEMPTS, PermanentFailure, RecipientBlocked, Retry
 from storage import outbox
 from storage.models import Outbox, Resident
 from tests.factories import Console, make_app, make_settings
-from tests.matter_helpers import press_label, pushed
+from tests.matter_helpers import ask_staff, pushed
 
 RESIDENTS = ("r1", "r2", "r3")
 PER_RESIDENT = 8
@@ -150,8 +150,7 @@ async def test_server_errors_are_retried_with_backoff_then_given_up(app, clock):
 
 async def test_blocked_bot_marks_the_resident_unreachable_and_staff_see_it(app, clock):
     res = Console(app, "r1", "王大妈")
-    replies = await res.say("村口那条路的路灯坏了好几天了谁管")
-    await press_label(app, res, replies, "提交给工作人员")
+    await ask_staff(app, res, "村口那条路的路灯坏了好几天了谁管")
     staff = Console(app, "staff", "小陈")
     await staff.say("/take 1")
     api = FlakyApi(blocked={"r1"})

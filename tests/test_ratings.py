@@ -8,14 +8,13 @@ from datetime import date
 
 from storage.models import Matter
 from tests.factories import Console
-from tests.matter_helpers import count, labels, matter, press, press_label, pushed, text_of
+from tests.matter_helpers import ask_staff, count, labels, matter, press, press_label, pushed, text_of
 
 
 async def _done_consultation(app, inboxes, user: str = "r1"):  # type: ignore[no-untyped-def]
     """A consultation handed to staff and answered and closed by 小陈 (staff)."""
     res = Console(app, user, "王大妈")
-    replies = await res.say("村口那条路的路灯坏了好几天了谁管")
-    await press_label(app, res, replies, "提交给工作人员")
+    await ask_staff(app, res, "村口那条路的路灯坏了好几天了谁管")
     staff = Console(app, "staff", "小陈")
     await staff.say("/take 1")
     await staff.say("/done 1 已报供电所，路灯明天修好")
@@ -75,7 +74,5 @@ async def test_ratings_only_for_ones_own_done_matter(app, inboxes):
         assert replies and replies[0].text
     assert (await matter(app, 1)).rating is None
     # an open matter cannot be rated yet
-    replies = await res.say("我想问问合作医疗今年交多少钱，我们家五口人怎么交")
-    if any("提交给工作人员" in x for x in labels(replies)):
-        await press_label(app, res, replies, "提交给工作人员")
-        assert "还不能评价" in text_of(await press(app, res, "rate:s:2:5"))
+    await ask_staff(app, res, "我想问问合作医疗今年交多少钱，我们家五口人怎么交")
+    assert "还不能评价" in text_of(await press(app, res, "rate:s:2:5"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from storage.models import AuditEntry, StaffRole
 from tests.factories import Console
-from tests.matter_helpers import count, press_label, pushed, refusals
+from tests.matter_helpers import ask_staff, count, pushed, refusals
 
 STAFF_ONLY = ["/queue", "/accept", "/missing", "/resume", "/extend", "/done", "/note", "/find",
               "/take", "/reply", "/transfer", "/show"]
@@ -65,16 +65,14 @@ async def test_revoking_someone_with_open_matters_warns_to_hand_them_over(app, i
     admin = Console(app, "admin")
     await admin.say("/grant console:temp staff")
     res = Console(app, "r2")
-    replies = await res.say("村口那条路的路灯坏了好几天了谁管")
-    await press_label(app, res, replies, "提交给工作人员")
+    await ask_staff(app, res, "村口那条路的路灯坏了好几天了谁管")
     await Console(app, "temp").say("/take 1")
     assert "还负责 1 件在办事项" in await admin.text("/revoke console:temp")
 
 
 async def test_privileged_actions_are_audited_with_their_matter(app, inboxes):
     res = Console(app, "r3")
-    replies = await res.say("村口那条路的路灯坏了好几天了谁管")
-    await press_label(app, res, replies, "提交给工作人员")
+    await ask_staff(app, res, "村口那条路的路灯坏了好几天了谁管")
     staff = Console(app, "staff")
     await staff.say("/take 1")
     await staff.say("/note 1 已电话联系")

@@ -11,14 +11,13 @@ from sqlalchemy import select, update
 from bot.scheduler import Scheduler
 from storage.models import JobRun, Matter, Outbox
 from tests.factories import Console, Inboxes, make_app, make_settings
-from tests.matter_helpers import count, press_label, pushed
+from tests.matter_helpers import ask_staff, count, press_label, pushed
 
 
 async def _consultation(app, user: str = "r1", owner: str | None = "staff") -> None:  # type: ignore[no-untyped-def]
     """Q<n>: a question handed to staff on Mon Nov 23 2026, due Wed Dec 2 (7 working days)."""
     res = Console(app, user)
-    replies = await res.say("村口那条路的路灯坏了好几天了谁管")
-    await press_label(app, res, replies, "提交给工作人员")
+    await ask_staff(app, res, "村口那条路的路灯坏了好几天了谁管")
     if owner:
         await Console(app, owner, "小陈").say("/take 1")
 
@@ -129,8 +128,7 @@ async def test_two_workers_ticking_at_once_send_everything_once(db_url, tmp_path
     try:
         await _consultation(apps[0])
         res = Console(apps[0], "r2")
-        replies = await res.say("我家门口的排水沟堵了找谁")
-        await press_label(apps[0], res, replies, "提交给工作人员")  # Q2, nobody's yet
+        await ask_staff(apps[0], res, "我家门口的排水沟堵了找谁")  # Q2, nobody's yet
         async with apps[0].services.db.transaction() as s:  # Q2 is due tomorrow
             await s.execute(update(Matter).where(Matter.id == 2)
                             .values(deadline=date(2026, 12, 4)))

@@ -13,6 +13,15 @@ from tests.matter_helpers import seed_booking
 SUPERVISOR = 9100  # configured supervisor in make_settings
 
 
+async def _ask_staff(tg, question: str) -> None:  # type: ignore[no-untyped-def]
+    """转人工 from the menu, then the question: a consultation whatever the matcher knows."""
+    tg.send_text(RESIDENT, "/menu")
+    tg.tap(RESIDENT, await tg.wait_for(RESIDENT), "转人工")
+    await tg.wait_for(RESIDENT)
+    tg.send_text(RESIDENT, question)
+    await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+
+
 async def _accept_case(tg, bot) -> None:  # type: ignore[no-untyped-def]
     """王大妈 booked 户口迁移; staff accept it with the first material only."""
     tg.send_text(RESIDENT, "/status", first_name="王大妈")
@@ -110,9 +119,7 @@ async def test_complaint_alerts_supervisors_and_the_answer_reaches_the_resident(
 async def test_outbox_through_429_and_500_every_notice_exactly_once_in_order(tg, bot_any_db,
                                                                             clock):
     bot = bot_any_db
-    tg.send_text(RESIDENT, "村口那条路的路灯坏了好几天了谁管")
-    tg.tap(RESIDENT, await tg.wait_for(RESIDENT), "提交给工作人员")
-    await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+    await _ask_staff(tg, "村口那条路的路灯坏了好几天了谁管")
     tg.send_text(STAFF, "/take 1")
     await tg.wait_for(RESIDENT, lambda m: "负责" in m.plain, after=0)
     await tg.settle()
@@ -144,9 +151,7 @@ async def test_outbox_through_429_and_500_every_notice_exactly_once_in_order(tg,
 
 
 async def test_blocked_resident_is_marked_and_the_owner_is_told(tg, bot):
-    tg.send_text(RESIDENT, "我家门口的排水沟堵了找谁")
-    tg.tap(RESIDENT, await tg.wait_for(RESIDENT), "提交给工作人员")
-    await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+    await _ask_staff(tg, "我家门口的排水沟堵了找谁")
     tg.send_text(STAFF, "/take 1")
     await tg.wait_for(STAFF, lambda m: "首问责任人" in m.plain)
     tg.fail("sendMessage", 403, times=5, chat_id=RESIDENT)
