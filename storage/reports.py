@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.digest import BadRating, Digest, MatterFacts, summarise
+from domain.privacy import mask_text
 from storage.matters import OPEN_STATUSES
 from storage.models import Matter, MatterEvent, Resident
 
@@ -16,7 +17,7 @@ def facts(m: Matter) -> MatterFacts:
     return MatterFacts(id=m.id, number=m.number, kind=m.kind, status=m.status,
                        department=m.department, deadline=m.deadline,
                        paused=m.paused_since is not None, created_at=m.created_at,
-                       category=m.category, urgent=m.urgent, subject=m.subject)
+                       category=m.category, urgent=m.urgent, subject=mask_text(m.subject))
 
 
 async def digest(session: AsyncSession, *, today: date, since: datetime,
@@ -30,7 +31,8 @@ async def digest(session: AsyncSession, *, today: date, since: datetime,
         .where(MatterEvent.kind == "rated", MatterEvent.at >= since, Matter.rating <= 2)
         .order_by(MatterEvent.id)
     )
-    bad = [BadRating(number, score, comment or "") for number, score, comment in rated.all()]
+    bad = [BadRating(number, score, mask_text(comment or ""))
+           for number, score, comment in rated.all()]
     unreachable = await session.scalar(
         select(func.count(func.distinct(Resident.id)))
         .join(Matter, Matter.resident_id == Resident.id)
