@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 OPEN = ("open", "assigned", "answered", "waiting")
+RUNNING = ("open", "assigned")
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,9 @@ def summarise(matters: Iterable[MatterFacts], *, today: date, since: datetime,
     rows = list(matters)
     new = [m for m in rows if m.created_at >= since]
     open_rows = [m for m in rows if m.status in OPEN]
-    overdue = [m for m in open_rows
-               if m.deadline is not None and m.deadline < today and not m.paused]
+    # an answered question kept its promise; a paused case waits for the resident
+    overdue = [m for m in open_rows if m.deadline is not None and m.deadline < today
+               and not m.paused and m.status in RUNNING]
     return Digest(
         day=today,
         since=since,

@@ -24,6 +24,7 @@ from storage.people import staff_members
 
 PREFIX = {"consult": "Q", "complaint": "T", "case": "B", "homevisit": "H", "followup": "F"}
 OPEN_STATUSES = ("open", "assigned", "answered", "waiting")
+RUNNING_STATUSES = ("open", "assigned")  # the deadline clock runs (waiting: paused for 补正)
 _REF = re.compile(r"^#?\s*([A-Za-z]{0,2})\s*-?\s*(\d{1,9})$")
 
 
@@ -253,9 +254,10 @@ async def matters_by_phone_tail(session: AsyncSession, digits: str,
 
 async def open_with_deadline(session: AsyncSession, *, due_on: date | None = None,
                              due_before: date | None = None) -> list[Matter]:
-    """Open, running (not paused) matters due on a day or before one (the scheduler's rounds)."""
-    stmt = select(Matter).where(Matter.status.in_(OPEN_STATUSES), Matter.paused_since.is_(None),
-                                Matter.deadline.is_not(None))
+    """Matters whose clock is running (open or being handled, not paused, not a question
+    already answered — its promise was kept) due on a day or before one (the scheduler)."""
+    stmt = select(Matter).where(Matter.status.in_(RUNNING_STATUSES),
+                                Matter.paused_since.is_(None), Matter.deadline.is_not(None))
     if due_on is not None:
         stmt = stmt.where(Matter.deadline == due_on)
     if due_before is not None:

@@ -75,9 +75,16 @@ async def test_overdue_alert_to_supervisors_once_per_deadline(app, clock, inboxe
     assert (await app.scheduler.tick()).overdue == 1
 
 
-async def test_paused_and_done_matters_raise_no_alerts(app, clock, inboxes):
-    await _consultation(app)
+async def test_answered_and_done_matters_raise_no_alerts(app, clock, inboxes):
+    await _consultation(app)  # Q1, due Dec 2
     await Console(app, "staff").say("/done 1 已处理")
+    await ask_staff(app, Console(app, "r2"), "我家门口的排水沟堵了找谁")  # Q2, due Dec 2
+    await Console(app, "staff").say("/take 2")
+    await Console(app, "staff").say("/reply 2 已通知水利站")  # answered: the promise was kept
+    await ask_staff(app, Console(app, "r3"), "村委会的公章丢了怎么办")  # Q3, waiting for 补正
+    async with app.services.db.transaction() as s:
+        await s.execute(update(Matter).where(Matter.id == 3)
+                        .values(status="waiting", paused_since=clock.now))
     clock.set_local(2026, 12, 3, 9)
     report = await app.scheduler.tick()
     assert (report.due_soon, report.overdue) == (0, 0)
