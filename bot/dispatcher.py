@@ -117,7 +117,8 @@ class Dispatcher:
             display_name=event.display_name, language=locale_for(event.language_code),
             now=services.now(),
         )
-        if not person.language_chosen and event.language_code:
+        if not person.language_chosen and event.language_code \
+                and person.language != locale_for(event.language_code):
             person.language = locale_for(event.language_code)
         role = await role_of(session, services.settings, event.channel, event.user_id)
         return Context(event=event, session=session, services=services, person=person,

@@ -52,6 +52,12 @@ def visible_length(text: str) -> int:
     return sum(a.width for a in _atoms(text))
 
 
+def fits(text: str, limit: int = TELEGRAM_LIMIT) -> bool:
+    """Whether the text is within `limit` visible characters. Cheap for the usual case: the
+    raw text (tags and entities included) is never shorter than what Telegram counts."""
+    return _utf16(text) <= limit or visible_length(text) <= limit
+
+
 def plain_text(text: str) -> str:
     """Telegram HTML to plain text (for button labels, command descriptions)."""
     return html.unescape(re.sub(r"<[^<>]*>", "", text))
@@ -89,9 +95,11 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     every chunk well-formed on its own. Text within the limit comes back unchanged."""
     if limit < 1:
         raise ValueError("limit must be positive")
+    if _utf16(text) <= limit:  # the raw text is never shorter than the visible one
+        return [text] if text else []
     atoms = _atoms(text)
     if sum(a.width for a in atoms) <= limit:
-        return [text] if text else []
+        return [text]
     chunks: list[str] = []
     stack: list[_Atom] = []  # tags open where the current chunk starts
     start = 0

@@ -56,6 +56,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
                                pool_pre_ping=True, connect_args=connect_args)
 
+
 WRITER_WAIT = 30.0  # seconds an SQLite transaction may wait for its turn
 
 

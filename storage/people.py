@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +12,7 @@ from bot.settings import Settings
 from storage.models import AuditEntry, Conversation, Resident, StaffRole
 
 ROLE_ORDER = ("resident", "staff", "supervisor", "admin")
+LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id
         session.add(conv)
         await session.flush()
         return person, conv
-    person.last_seen_at = now
+    if now - person.last_seen_at >= LAST_SEEN_PRECISION:
+        person.last_seen_at = now  # not on every update: an UPDATE per message for nothing
     if display_name and person.display_name != display_name[:128]:
         person.display_name = display_name[:128]
     if person.unreachable:  # they wrote to us again, so they unblocked the bot

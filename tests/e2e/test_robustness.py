@@ -141,7 +141,8 @@ async def test_long_matter_history_in_show_is_split_cleanly(tg, bot):
     tg.send_text(STAFF, "/reply 1 " + "已联系环卫所<b>协调</b>&处理。" * 150)
     await tg.wait_for(STAFF)
     for n in range(24):  # a long history: each note is one line of /show
-        tg.send_text(STAFF, f"/note 1 第{n}次跟进：" + "已与村委会和环卫所现场查看，商量清运站搬迁和除臭方案。" * 8)
+        note = "已与村委会和环卫所现场查看，商量清运站搬迁和除臭方案。" * 8
+        tg.send_text(STAFF, f"/note 1 第{n}次跟进：{note}")
         await tg.wait_for(STAFF)
     mark = tg.seq
     tg.send_text(STAFF, "/show 1")

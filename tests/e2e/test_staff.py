@@ -11,14 +11,14 @@ from tests.e2e.conftest import RESIDENT, STAFF
 
 async def test_unmatched_question_staff_take_and_reply_reach_the_resident(tg, bot_any_db):
     bot = bot_any_db
-    tg.send_text(RESIDENT, "村口那条路的路灯坏了好几天了谁管", first_name="李大爷")
+    tg.send_text(RESIDENT, "我们组的广场舞音响太吵了能不能管管", first_name="李大爷")
     offer = await tg.wait_for(RESIDENT)
     tg.tap(RESIDENT, offer, "提交给工作人员")
     created = await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
     assert "2026年12月2日" in created.plain  # 7 working days from Monday 23 November
 
     # staff are told through the outbox, delivered by the worker through the fake Bot API
-    notice = await tg.wait_for(STAFF, lambda m: "村口那条路" in m.plain, after=0)
+    notice = await tg.wait_for(STAFF, lambda m: "广场舞" in m.plain, after=0)
     assert notice.has_button("接单")
 
     tg.send_text(STAFF, "/queue", first_name="小陈")
@@ -54,7 +54,7 @@ async def test_take_button_on_the_staff_notice(tg, bot):
 
 
 async def test_resident_cannot_use_staff_commands_and_nothing_changes(tg, bot):
-    tg.send_text(RESIDENT, "村里的路灯坏了")
+    tg.send_text(RESIDENT, "村口的桥栏杆松了")
     tg.tap(RESIDENT, await tg.wait_for(RESIDENT), "提交给工作人员")
     await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
     for command in ("/queue", "/take 1", "/reply 1 我自己答复", "/show 1", "/transfer 1 9002 x"):

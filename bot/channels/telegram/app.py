@@ -28,10 +28,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.app import App, create_app
 from bot.channels.telegram.events import CHANNEL, event_from_update
+from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.inbox import InboxBot, OrderedUpdateProcessor, UpdateLedger
 from bot.channels.telegram.render import ReplyRenderer, TelegramSender
 from bot.core import Event, Reply
@@ -260,8 +260,8 @@ def build_telegram_application(app: App, *, migrate: bool = True,
         channel.ledger,
         token=settings.telegram_bot_token,
         # each update in flight may answer a button and send at once; the outbox sends too
-        request=HTTPXRequest(connection_pool_size=2 * workers + 16, pool_timeout=10.0),
-        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=10.0),
+        request=AiohttpRequest(connection_pool_size=2 * workers + 16, pool_timeout=10.0),
+        get_updates_request=AiohttpRequest(connection_pool_size=1, read_timeout=10.0),
         **urls,
     )
     application = (

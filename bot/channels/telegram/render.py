@@ -41,7 +41,7 @@ from telegram.error import (
 
 from bot.core import Attachment, Button, Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
-from bot.textsplit import plain_text, split_message, visible_length
+from bot.textsplit import fits, plain_text, split_message
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class ReplyRenderer:
         return (reply.edit and bool(reply.text) and reply.document is None
                 and reply.photo is None and not reply.ask_contact
                 and isinstance(message, Message) and message.text is not None
-                and visible_length(reply.text) <= 4096)
+                and fits(reply.text))
 
     async def _edit(self, message: Message, reply: Reply,
                     call: Callable[..., Awaitable[Any]]) -> bool:
