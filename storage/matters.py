@@ -168,7 +168,8 @@ async def queue(session: AsyncSession, *, view: str, staff: str, department: str
     elif view == "new":
         stmt = stmt.where(Matter.owner.is_(None))
     elif view == "overdue":
-        stmt = stmt.where(Matter.deadline < today, Matter.paused_since.is_(None))
+        stmt = stmt.where(Matter.deadline < today, Matter.paused_since.is_(None),
+                          Matter.status.in_(RUNNING_STATUSES))
     if kinds:
         stmt = stmt.where(Matter.kind.in_(kinds))
     stmt = stmt.order_by(Matter.deadline.is_(None), Matter.deadline, Matter.id).limit(limit)
