@@ -27,6 +27,8 @@ MAX_TEXT = 3000
 MAX_SHORT = 200
 MAX_PHOTOS = 5
 STEPS = ("cat", "what", "whom", "when", "photo", "contact", "confirm")
+# typed instead of pressing 跳过 (people type what the button says, or "don't know")
+SKIP_WORDS = {"跳过", "skip", "无", "没有", "不知道", "不清楚", "no", "none", "n/a"}
 
 
 def _cancel_row(ctx: Context) -> tuple[Button, ...]:
@@ -125,6 +127,8 @@ async def on_input(ctx: Context) -> list[Reply]:
     if ev.kind != "text" or not ev.text.strip():
         return [ctx.say("err.text_only_here"), _prompt(ctx, step or "cat")]
     text = ev.text.strip()
+    if step in ("whom", "photo") and text.lower().strip("。.!！") in SKIP_WORDS:
+        return _goto(ctx, "when" if step == "whom" else "contact")
     if step == "what":
         return _goto(ctx, "whom", what=text[:MAX_TEXT])
     if step == "whom":

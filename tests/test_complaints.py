@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.models import Matter, Resident
+from storage.models import Conversation, Matter, Resident
 from tests.factories import Console
 from tests.matter_helpers import (
     count,
@@ -136,9 +136,12 @@ async def test_contact_must_be_the_residents_own_and_a_valid_number(app):
     replies = await res.say("/complain")
     replies = await press_label(app, res, replies, "其他")
     await res.say("大厅的饮水机坏了")
-    replies = await press_label(app, res, await res.say("不知道"), "昨天")
+    replies = await press_label(app, res, await res.say("不知道"), "昨天")  # typed: skipped
     replies = await press_label(app, res, replies, "跳过")
     assert "本人" in text_of(await share_contact(app, res, "13900001111", owner="someone-else"))
+    async with app.services.db.transaction() as s:
+        conv = await s.scalar(select(Conversation).join(Resident).where(Resident.user_id == "r6"))
+        assert "whom" not in conv.data  # 不知道 was taken as "skip", not as a name
     assert "不是有效的电话号码" in await res.text("12345")
     replies = await res.say("0571-88889999")
     assert "提交" in " ".join(labels(replies))
