@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -6.1291
+INTERCEPT = -5.8052
 WEIGHTS = {
-    "score": 2.4038, "margin": 13.9683, "coverage": 2.3143, "unexplained": 2.1572,
-    "off_topic": -11.6603, "gap": -2.4657, "name_bonus": 1.0168, "log_explained": 2.6753,
-    "log_concepts": 0.9448,
+    "score": 2.2178, "margin": 14.5317, "coverage": 2.0069, "unexplained": 2.0268,
+    "off_topic": -11.5430, "gap": -2.4607, "name_bonus": 1.1009, "log_explained": 2.6026,
+    "log_concepts": 0.8877,
 }
-THRESHOLD = 0.44
+THRESHOLD = 0.46
 
 
 def probability(e: Evidence) -> float:

@@ -102,7 +102,7 @@ ENGLISH = _expand({
     "medical insurance|health insurance|medical|health|healthcare|health care|"
     "rural medical insurance|cooperative medical|new cooperative medical": "医疗保险 医保 医疗",
     "pension insurance|rural pension|rural pension insurance|old-age insurance|endowment insurance":
-        "养老保险 居民养老保险",
+        "养老保险 养老金",
     "social security|social insurance": "社会保险 社保",
     "social security card|insurance card|medical card|medical insurance card": "社会保障卡 社保卡",
     "reimburse|reimbursement|reimbursed|claim|pay back|paid back|money back|get back|"
@@ -283,6 +283,39 @@ ENGLISH = _expand({
     "rural|village|villager|countryside|farmer's|villagers|township": "农村 城乡居民",
     "file|filing|record|put on record|register in advance|registration in advance": "备案",
     "bill|receipt|invoice|fapiao": "票据 发票 费用",
+    # -- more everyday phrasings ----------------------------------------------------------
+    "living on almost nothing|below the poverty line|poverty line|basic income support|"
+    "income support|basic income|poor household|poor households|poor family|poor families|"
+    "low income household|nothing to live on": "低保 最低生活保障 困难",
+    "nobody left|has nobody|no one left|nobody to care for|provide for him|provide for her|"
+    "state provide|provided for|no one to rely on|nobody to rely on": "特困 供养 孤寡",
+    "short-term relief|short term relief|short-term help|short term help|financial aid|"
+    "no savings|lost our income|lost his income|suddenly": "临时救助 临时 救助 困难",
+    "car crash|crash|hit by a car|run over": "交通事故 意外 车祸",
+    "wrecked|destroyed|damaged|washed away|blown away": "灾害 损毁 受灾",
+    "help with medical costs|after insurance|after the insurance|insurance payout|"
+    "after reimbursement|left to pay|still owe|still have to pay": "医疗救助 自付 报销后",
+    "one child policy|one-child policy|followed the policy|family planning policy":
+        "独生子女 计划生育 奖励扶助",
+    "marital status|marital|marriage status|married or not|marriage and children":
+        "婚育证明 婚姻 婚育",
+    "back home|home village|native place|where i was born": "迁回 老家 原籍",
+    "hometown|home town": "老家",
+    "use my medical insurance there|use my insurance there|use their insurance there|"
+    "use their medical insurance there|use my hometown medical insurance|hometown medical insurance|"
+    "insurance from home|insurance back home": "异地就医 备案 异地",
+    "ran away|ran off|disappeared|vanished|absconded|without paying|run away with|took off":
+        "欠薪 拖欠 包工头",
+    "refund|refunded|insurance refund|refunded by insurance": "报销 结算",
+    "pension payment|pension payments|pension money|my pension|get my pension|first pension|"
+    "monthly pension": "养老金 领取 待遇 发放",
+    "stopped coming|stopped paying|not arrived|hasn't arrived|has not arrived|not received|"
+    "haven't received|have not received|never received|still not paid": "停发 没到账 领取",
+    "turning 60|turning sixty|turn sixty|reaching 60|reaching sixty": "年满60周岁 领取 60周岁",
+    "family dispute|family quarrel|family conflict|between brothers|siblings fighting":
+        "家庭纠纷 婚姻家庭 调解",
+    "member of the communist party|become a member|apply for membership|membership application":
+        "入党 入党申请 党员",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",
@@ -297,8 +330,8 @@ ENGLISH = _expand({
     "vaccine|vaccination|vaccinate|jab|shot|injection": "疫苗 打疫苗",
     "sim|sim card|phone card|phone bill|mobile phone|phone|smartphone|wifi|broadband|signal":
         "手机 话费 宽带",
-    "parcel|package|delivery|courier|taobao|online shopping|online shop|online store|seller|"
-    "refund my money|shopping": "快递 网购 商家",
+    "parcel|package|delivery|courier|taobao|online shopping|online shop|online store|shopping":
+        "快递 网购 商家",
     "movie|film|music|song|sing|game|joke|story|funny": "电影 笑话 唱歌",
     "name my baby|baby name|name for my baby|choose a name|name for my son|name for my daughter":
         "起名 取名",
@@ -311,7 +344,8 @@ ENGLISH = _expand({
     "divorce certificate|divorce papers": "结婚登记 结婚证 离婚",
     "traffic|traffic jam|road|route|directions|how far|distance|map|navigation|bus station|"
     "bus timetable|taxi|uber|didi": "路线 导航 打车",
-    "refund|online order|seller|customer service|warranty|fake": "退货 网购 商家",
+    "online order|seller|customer service|warranty|fake|return the goods|refund my money":
+        "退货 网购 商家",
     "wechat|alipay|qq|tiktok|douyin|online account|login|log in|sign in|verification code|app store|"
     "download": "微信 支付宝 账号",
     "teacher|class|classes|grade|exam results|test score|scores|homework|tutor|tuition fee|"
