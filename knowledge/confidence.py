@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.8052
+INTERCEPT = -5.7071
 WEIGHTS = {
-    "score": 2.2178, "margin": 14.5317, "coverage": 2.0069, "unexplained": 2.0268,
-    "off_topic": -11.5430, "gap": -2.4607, "name_bonus": 1.1009, "log_explained": 2.6026,
-    "log_concepts": 0.8877,
+    "score": 2.2726, "margin": 15.0642, "coverage": 2.1007, "unexplained": 1.9777,
+    "off_topic": -11.8903, "gap": -2.6313, "name_bonus": 1.0225, "log_explained": 2.3216,
+    "log_concepts": 0.9454,
 }
-THRESHOLD = 0.46
+THRESHOLD = 0.47
 
 
 def probability(e: Evidence) -> float:

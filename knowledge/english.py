@@ -316,6 +316,21 @@ ENGLISH = _expand({
         "家庭纠纷 婚姻家庭 调解",
     "member of the communist party|become a member|apply for membership|membership application":
         "入党 入党申请 党员",
+    "struggling financially|struggling|living support|monthly living support|hard times":
+        "困难 生活困难 低保",
+    "can't work|cannot work|unable to work|can no longer work|too old to work|can't work anymore":
+        "丧失劳动能力 无劳动能力 困难",
+    "single|no kids|unmarried|never married|no wife|no husband|can't look after himself|"
+    "cannot look after himself|can't look after herself|cannot look after herself":
+        "孤寡 无子女 特困 生活不能自理",
+    "register|registered|registration|get registered|register the baby|register our baby":
+        "登记",
+    "rented|renting|rented a flat|rented a room|rent a room|rented a house|tenant": "租房 居住",
+    "rent our fields|rent my fields|rent our land|rent my land|rent the land|lease our land|"
+    "lease my land|rent out our fields|rent out my land": "土地流转 出租 流转",
+    "join the cpc|join cpc|join the ccp|join ccp|join the communist party of china": "入党 入党申请",
+    "latest subsidies|new subsidies|what subsidies|which subsidies|learn about|latest policies|"
+    "subsidies available|benefits available|what benefits": "政策 政策咨询 惠民政策",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",
@@ -368,7 +383,7 @@ not no so than too very just also any some all each every more most much many fe
 please thanks thank hi hello hey ok okay yes get got getting go going apply applying application
 applications want wants wanted like know tell find make made give given take taken bring
 document documents paper papers material materials required require requires requirement
-requirements procedure procedures process steps step register registration registered form forms
+requirements procedure procedures process steps step form forms
 new one two three first way ways thing things someone somebody anyone person people i'm im don't
 dont can't cannot what's whats s t day days week weeks month months year years today tomorrow
 yesterday now ago last next since already still again always never sometimes often time times
