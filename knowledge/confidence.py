@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.7071
+INTERCEPT = -5.5359
 WEIGHTS = {
-    "score": 2.2726, "margin": 15.0642, "coverage": 2.1007, "unexplained": 1.9777,
-    "off_topic": -11.8903, "gap": -2.6313, "name_bonus": 1.0225, "log_explained": 2.3216,
-    "log_concepts": 0.9454,
+    "score": 1.9903, "margin": 13.9477, "coverage": 2.4337, "unexplained": 1.0274,
+    "off_topic": -10.9294, "gap": -2.1079, "name_bonus": 0.4462, "log_explained": 1.7892,
+    "log_concepts": 1.2405,
 }
-THRESHOLD = 0.47
+THRESHOLD = 0.44
 
 
 def probability(e: Evidence) -> float:

@@ -36,6 +36,7 @@ from knowledge.query import NARRATIVE_CLAUSE, Concept, QueryAnalyzer, Rendering
 
 COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
 NAME_SHARE = 1.0 - COVERAGE_SHARE
+NAME_COVER = 0.1  # added for the share of the item's official name the question says
 RERANK = 12  # candidates whose name bonus is computed
 NESTED_NAME = 0.5  # name bonus kept when the name is only part of another item's spelled name
 FAQ_THRESHOLD = 0.4
@@ -66,6 +67,10 @@ class Matcher:
         self.index = ItemIndex(kb)
         self.analyzer = QueryAnalyzer(self.index)
         self._name_sounds = [[_sound_string(n) for n in names] for names in self.index.names]
+        self._name_features = [
+            [(f, self.index.feature_idf(f)) for f in dict.fromkeys(text_features(names[0]))]
+            if names else [] for names in self.index.names
+        ]
 
     def match(self, question: str, top: int = 3) -> MatchResult:
         """Rank the items for a question; `confident` is False when none is really meant."""
@@ -94,7 +99,10 @@ class Matcher:
         for index, name in spelled.items():
             if name and any(name != other and name in other for other in spelled.values()):
                 bonuses[index] *= NESTED_NAME
-        scored = [(COVERAGE_SHARE * coverage[i] + NAME_SHARE * bonuses[i], i) for i in shortlist]
+        said = {f for c in concepts for r in c.renderings if not r.strict for f in r.features}
+        named = {i: self._name_covered(i, said) for i in shortlist}
+        scored = [(COVERAGE_SHARE * coverage[i] + NAME_SHARE * bonuses[i] + NAME_COVER * named[i], i)
+                  for i in shortlist]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         matches = tuple(Match(self.index.items[i], round(min(1.0, s), 4))
                         for s, i in scored[: max(top, 0)])
@@ -186,6 +194,13 @@ class Matcher:
                 explained[item] += concept.weight * value
             found_by_concept.append(best)
         return {item: value / total for item, value in explained.items()}, found_by_concept
+
+    def _name_covered(self, index: int, said: set[str]) -> float:
+        """Share of the item's official name the question says, in any of its renderings,
+        weighted by specificity: 待遇领取 said tells 养老保险待遇领取 from 养老保险参保登记."""
+        features = self._name_features[index]
+        total = sum(w for _, w in features)
+        return sum(w for f, w in features if f in said) / total if total else 0.0
 
     def _name_bonus(self, index: int, query_text: str, query_sound: str) -> tuple[float, str]:
         """How completely the item's name or an alias is spelled out in the question, and
