@@ -67,11 +67,11 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.5359
+INTERCEPT = -5.3420
 WEIGHTS = {
-    "score": 1.9903, "margin": 13.9477, "coverage": 2.4337, "unexplained": 1.0274,
-    "off_topic": -10.9294, "gap": -2.1079, "name_bonus": 0.4462, "log_explained": 1.7892,
-    "log_concepts": 1.2405,
+    "score": 2.1060, "margin": 14.3152, "coverage": 2.2026, "unexplained": 0.8410,
+    "off_topic": -11.0388, "gap": -2.1622, "name_bonus": 0.4951, "log_explained": 1.6322,
+    "log_concepts": 1.2511,
 }
 THRESHOLD = 0.44
 

@@ -331,6 +331,24 @@ ENGLISH = _expand({
     "join the cpc|join cpc|join the ccp|join ccp|join the communist party of china": "入党 入党申请",
     "latest subsidies|new subsidies|what subsidies|which subsidies|learn about|latest policies|"
     "subsidies available|benefits available|what benefits": "政策 政策咨询 惠民政策",
+    # -- formal names of common township services ---------------------------------------
+    "livelihood guarantee|minimum livelihood|subsistence guarantee|minimum subsistence|"
+    "minimum living guarantee|subsistence allowance|basic living security": "低保 最低生活保障",
+    "medical assistance|medical aid|medical relief|medical help|medical financial assistance":
+        "医疗救助",
+    "pension benefits|basic pension benefits|old-age benefits|retirement benefits|pension benefit|"
+    "pension entitlement|pension treatment": "养老金 待遇领取 领取 待遇",
+    "individual industrial and commercial household|industrial and commercial|individual business|"
+    "sole trader|sole proprietorship|individual household business": "个体工商户 营业执照",
+    "application for party membership|party membership application|apply for party membership|"
+    "apply to the party": "入党申请 入党",
+    "entitled groups|entitled group|special care recipients|preferential care|veterans pension|"
+    "veterans' pension|survivor pension|martyr pension|pension for veterans|living allowance for veterans":
+        "优抚 抚恤 优抚对象 定期生活补助",
+    "cultivated land|fertility protection|land fertility|arable land|soil fertility":
+        "耕地 地力 耕地地力保护补贴",
+    "land management rights|management rights|land use rights|land contract rights|"
+    "rural land transfer|land contracting": "土地流转 经营权 流转",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",
