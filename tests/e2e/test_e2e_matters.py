@@ -44,7 +44,7 @@ async def test_accept_sends_the_receipt_with_a_printable_copy(tg, bot):
     assert "2026年12月7日" in receipt.plain  # Monday + 10 working days
     await tg.wait_for(RESIDENT, lambda m: m.kind == "document")
     document = tg.documents(RESIDENT)[-1].document
-    assert document is not None and "B1" in document.filename and "收件回执" in document.text
+    assert document is not None and "B1" in document.text and "收件回执" in document.text
 
 
 async def test_missing_materials_stop_the_clock_and_resume_moves_the_date(tg, bot, clock):
@@ -54,7 +54,7 @@ async def test_missing_materials_stop_the_clock_and_resume_moves_the_date(tg, bo
     notice = await tg.wait_for(RESIDENT, lambda m: "补正告知 · B1" in m.plain, after=0)
     item = bot.app.services.kb.get("hukou-transfer")
     assert item.materials[1].name in notice.plain and "暂停" in notice.plain
-    await tg.wait_for(RESIDENT, lambda m: m.kind == "document" and "补正" in m.document.filename,
+    await tg.wait_for(RESIDENT, lambda m: m.kind == "document" and "补正材料告知书" in m.document.text,
                       after=0)
     clock.set_local(2026, 11, 25, 11)  # the resident comes back on Wednesday: 2 days lost
     tg.send_text(STAFF, "/resume 1")
