@@ -67,11 +67,11 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.3420
+INTERCEPT = -5.2169
 WEIGHTS = {
-    "score": 2.1060, "margin": 14.3152, "coverage": 2.2026, "unexplained": 0.8410,
-    "off_topic": -11.0388, "gap": -2.1622, "name_bonus": 0.4951, "log_explained": 1.6322,
-    "log_concepts": 1.2511,
+    "score": 1.8115, "margin": 14.3962, "coverage": 2.2857, "unexplained": 0.7798,
+    "off_topic": -11.1677, "gap": -2.2024, "name_bonus": 0.7626, "log_explained": 1.7951,
+    "log_concepts": 1.1730,
 }
 THRESHOLD = 0.44
 

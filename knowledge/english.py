@@ -294,7 +294,7 @@ ENGLISH = _expand({
     "car crash|crash|hit by a car|run over": "交通事故 意外 车祸",
     "wrecked|destroyed|damaged|washed away|blown away": "灾害 损毁 受灾",
     "help with medical costs|after insurance|after the insurance|insurance payout|"
-    "after reimbursement|left to pay|still owe|still have to pay": "医疗救助 自付 报销后",
+    "after reimbursement|left to pay|still have to pay": "医疗救助 自付 报销后",
     "one child policy|one-child policy|followed the policy|family planning policy":
         "独生子女 计划生育 奖励扶助",
     "marital status|marital|marriage status|married or not|marriage and children":
@@ -390,6 +390,12 @@ ENGLISH = _expand({
     "pension account|personal account|individual account|account balance": "个人账户 养老保险",
     "insurance company|car insurance|commercial insurance|life insurance": "保险公司 车险 商业保险",
 })
+
+# Family relations: who the question is about, rarely which service.
+ENGLISH_KIN = frozenset(_words("""
+parent father mother mom mum dad mommy daddy in-law mother-in-law father-in-law wife husband spouse
+partner brother sister sibling relative cousin uncle aunt nephew niece grandson granddaughter
+"""))
 
 # English words that carry no topic; left out when reading an English question.
 ENGLISH_STOPWORDS = frozenset(_words("""

@@ -26,13 +26,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.english import ENGLISH, ENGLISH_QUESTION_WORDS, ENGLISH_STOPWORDS, lemma
+from knowledge.english import ENGLISH, ENGLISH_KIN, ENGLISH_QUESTION_WORDS, ENGLISH_STOPWORDS, lemma
 from knowledge.general_words import word_ranks
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, is_latin, split_runs
 from knowledge.offtopic import OFF_TOPIC, OFF_TOPIC_ACTS
 from knowledge.pinyin import han_syllables, latin_syllables
-from knowledge.synonyms import COLLOQUIAL, NARRATIVE_WORDS, REQUEST_MARKERS, STOPWORDS
+from knowledge.synonyms import COLLOQUIAL, KIN_WORDS, NARRATIVE_WORDS, REQUEST_MARKERS, STOPWORDS
 
 SYNONYM_FACTOR = 0.9  # an official synonym is nearly, not quite, the word itself
 SOUND_FACTOR = 0.8  # same sound, different characters: probably a typo, maybe not
@@ -41,6 +41,7 @@ INITIALS_FACTOR = 0.8  # pinyin initials (sfz): a good guess, not a certainty
 SINGLE_CHAR_WEIGHT = 0.5  # one character alone is weak, ambiguous evidence
 UNKNOWN_LATIN_WEIGHT = 0.5  # an English word we have no translation for
 OFF_TOPIC_WEIGHT = 1.5  # a subject known to be outside the center, absent from the KB
+KIN_WEIGHT = 0.6  # 我妈, my father: who is asking about, not what
 STORY_WEIGHT = 0.35  # times and quantities (前年, 两个, 十几万): they tell, not ask
 NARRATIVE_CLAUSE = 0.5  # a clause of a long message that is not the request
 LONG_MESSAGE_CHARS = 24  # from this many letters on, a message is read clause by clause
@@ -52,6 +53,7 @@ SPECIFICITY = 1.0  # how much less a rendering below the concept's mean specific
 STRONG_FIELD = 0.9  # field weight from which a mention says the KB serves a subject
 
 STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
+COMPOUND = "compound"  # a word and a head character the dictionary could not place (居住证)
 # Segmentation cost of one token by kind: on equal token counts, prefer the KB's words —
 # except a whole off-topic phrase (结婚证), which must not be cut into the KB's pieces.
 TOKEN_COST = {WORD: 0.9, STOP: 1.0, OFF: 0.85, GENERAL: 1.05}
@@ -422,6 +424,10 @@ class QueryAnalyzer:
                                for t in COLLOQUIAL.get(word, ())]
             off_topic = kind == OFF
             unserved = off_topic and self.off_topic.get(text, False)
+        elif kind == COMPOUND:
+            # Strict: the modifier alone (居住 of 居住证) is a weak, quadratic match.
+            renderings.append(Rendering(text_features(text), token.factor, strict=True))
+            background = UNKNOWN_SPAN_WEIGHT
         elif kind in (UNKNOWN, GENERAL):
             renderings.append(Rendering(text_features(text), token.factor))
             if kind == UNKNOWN and len(text) > 1:  # real words are rarely typos
@@ -467,12 +473,14 @@ class QueryAnalyzer:
                 # than a specific one (评定) of the same concept (评残).
                 renderings = [_discount(r, self._idf(r) / weight) if r in known and not r.strict
                               else r for r in renderings]
-            if kind in (UNKNOWN, GENERAL):
+            if kind in (UNKNOWN, GENERAL, COMPOUND):
                 # A word the KB happens to mention once is not thereby specific: an
                 # everyday word weighs at most what its everyday frequency says.
                 weight = min(weight, unknown * background)
         if all(len(r.features) == 1 and r.features[0].startswith("#") for r in renderings):
             scale *= SINGLE_CHAR_WEIGHT
+        if text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN):
+            scale *= KIN_WEIGHT
         spelled = ""
         if kind == "english":
             spelled = "|".join(ENGLISH[text])
@@ -519,7 +527,7 @@ def _join_heads(tokens: list[Token]) -> list[Token]:
     for token in tokens:
         if (out and token.kind == UNKNOWN and len(token.text) == 1 and token.text in HEAD_CHARS
                 and out[-1].kind == WORD and not out[-1].alternatives):
-            out[-1] = Token(out[-1].text + token.text, UNKNOWN, min(out[-1].factor, token.factor))
+            out[-1] = Token(out[-1].text + token.text, COMPOUND, min(out[-1].factor, token.factor))
         else:
             out.append(token)
     return out

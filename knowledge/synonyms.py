@@ -346,6 +346,13 @@ STOPWORDS = frozenset(_words("""
 总是 经常 有时 其实 反正 到底 究竟 突然 终于
 """))
 
+# Family relations: they say who the question is about, rarely which service.
+KIN_WORDS = frozenset(_words("""
+爸 爸爸 妈 妈妈 我爸 我妈 父亲 母亲 爹 娘 老爸 老妈 爹妈 爸妈 媳妇 老婆 老公 男人 丈夫 妻子 爱人 对象
+外孙 孙子 孙女 外孙女 侄子 侄女 外甥 婆婆 公公 岳父 岳母 丈母娘 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 兄弟
+姐妹 叔叔 舅舅 姑姑 大伯 奶奶 爷爷 外婆 外公 姥姥 姥爷
+"""))
+
 # Times and story words: in a question they tell what happened, not what is asked.
 NARRATIVE_WORDS = frozenset(_words("""
 前年 去年 今年 明年 后年 上个月 下个月 这个月 上周 下周 这周 每周 上礼拜 这礼拜 下礼拜 礼拜 星期
