@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.2169
+INTERCEPT = -5.5397
 WEIGHTS = {
-    "score": 1.8115, "margin": 14.3962, "coverage": 2.2857, "unexplained": 0.7798,
-    "off_topic": -11.1677, "gap": -2.2024, "name_bonus": 0.7626, "log_explained": 1.7951,
-    "log_concepts": 1.1730,
+    "score": 2.4922, "margin": 14.6365, "coverage": 2.0056, "unexplained": 1.0904,
+    "off_topic": -11.5147, "gap": -2.2359, "name_bonus": 0.6028, "log_explained": 1.8350,
+    "log_concepts": 1.2148,
 }
-THRESHOLD = 0.44
+THRESHOLD = 0.45
 
 
 def probability(e: Evidence) -> float:
