@@ -66,7 +66,9 @@ class Matcher:
         self.kb = kb
         self.index = ItemIndex(kb)
         self.analyzer = QueryAnalyzer(self.index)
-        self._name_sounds = [[_sound_string(n) for n in names] for names in self.index.names]
+        # Names and aliases as compared: without spaces, two characters or more, with sound.
+        self._names = [[(n.replace(" ", ""), _sound_string(n)) for n in names
+                        if len(n.replace(" ", "")) >= 2] for names in self.index.names]
         self._name_features = [
             [(f, self.index.feature_idf(f)) for f in dict.fromkeys(text_features(names[0]))]
             if names else [] for names in self.index.names
@@ -91,7 +93,8 @@ class Matcher:
         bonuses, spelled = {}, {}
         for index in shortlist:
             bonuses[index], spelled[index] = self._name_bonus(index, query_text, query_sound)
-            if story_text:  # a name mentioned in the story (已经办了残疾证) says less
+            if story_text and bonuses[index] < NARRATIVE_CLAUSE:
+                # A name mentioned only in the story (已经办了残疾证) says less.
                 story_bonus, story_spelled = self._name_bonus(index, story_text, story_sound)
                 if NARRATIVE_CLAUSE * story_bonus > bonuses[index]:
                     bonuses[index], spelled[index] = NARRATIVE_CLAUSE * story_bonus, story_spelled
@@ -207,18 +210,22 @@ class Matcher:
         the longest one spelled out exactly ("" if none)."""
         best = 0.0
         spelled = ""
-        for name, sound in zip(self.index.names[index], self._name_sounds[index], strict=True):
-            name = name.replace(" ", "")
-            if len(name) < 2:
-                continue
+        for name, sound in self._names[index]:
             if name in query_text:
                 spelled = max(spelled, name, key=len)
             if spelled:
                 continue
-            best = max(best, fuzz.partial_ratio(name, query_text) / 100 * _length_trust(name))
-            if sound and query_sound:
-                best = max(best, 0.9 * fuzz.partial_ratio(sound, query_sound) / 100
-                           * _length_trust(name))
+            # Only scores above what is already found (and above 60) matter: the cutoff
+            # lets rapidfuzz give up early on the many names that do not.
+            trust = _length_trust(name)
+            cutoff = 100 * max(0.6, best) / trust
+            if cutoff <= 100:
+                best = max(best, fuzz.partial_ratio(name, query_text, score_cutoff=cutoff)
+                           / 100 * trust)
+            cutoff = 100 * max(0.6, best) / (0.9 * trust)
+            if sound and query_sound and cutoff <= 100:
+                best = max(best, 0.9 * fuzz.partial_ratio(sound, query_sound, score_cutoff=cutoff)
+                           / 100 * trust)
         if spelled:
             return 1.0, spelled
         # Only near-complete spellings count: partial_ratio gives 50 to any shared half.

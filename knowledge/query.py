@@ -62,6 +62,7 @@ UNKNOWN_SPAN_WEIGHT = 0.8  # leftover characters: sometimes a topic, often debri
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Clause breaks: punctuation, line breaks, and spaces between Chinese characters.
 _CLAUSE_BREAK = re.compile(rf"[，。！？；：、,!?;:\n\r\t…~～]+|\.(?:\s|$)+|(?<=[{_HAN}])\s+(?=[{_HAN}])")
+MAX_KIND_CACHE = 200_000  # remembered segmentation lookups before starting afresh
 HEAD_CHARS = frozenset("证卡本照册单险款贷票")  # heads of document and money compounds
 _NUMERAL_START = frozenset("一二两三四五六七八九十百千万几半每")
 _VOWELS = frozenset("aeiouv")
@@ -117,6 +118,7 @@ class QueryAnalyzer:
         self.index = index
         self.off_topic = self._unserved()
         self._held: dict[str, bool] = {}
+        self._kinds: dict[str, str | None] = {}  # segmentation lookups, remembered
         self.max_word = max(index.max_word, max(len(w) for w in _general_words()))
         self._sound_dictionary: dict[tuple[str, ...], str] | None = None
         self._initials: dict[str, tuple[str, ...]] | None = None
@@ -178,6 +180,14 @@ class QueryAnalyzer:
 
     # -- Han segmentation --------------------------------------------------
     def _kind(self, word: str) -> str | None:
+        if word in self._kinds:
+            return self._kinds[word]
+        if len(self._kinds) > MAX_KIND_CACHE:
+            self._kinds.clear()
+        kind = self._kinds[word] = self._lookup_kind(word)
+        return kind
+
+    def _lookup_kind(self, word: str) -> str | None:
         vocab = self.index.vocabulary.get(word)
         if vocab == 2:
             return WORD  # a whole name, alias or keyword beats everything
