@@ -49,6 +49,7 @@ class Result:
     failures: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    fetch_waits: list[float] = field(default_factory=list)  # available → fetched by getUpdates
     bot_cpu: float | None = None  # CPU seconds the bot process used under load
     driver_cpu: float = 0.0  # CPU seconds of this process (fake Bot API + residents)
 
@@ -152,6 +153,7 @@ async def resident(tg: FakeTelegram, user_id: int, question: str, think: float,
     async def step(update_id: int, predicate) -> object:  # type: ignore[no-untyped-def]
         msg = await tg.wait_for(user_id, predicate, timeout=60)
         result.latencies.append(msg.changed_at - tg.queued_at[update_id])
+        result.fetch_waits.append(tg.fetched_at[update_id] - tg.queued_at[update_id])
         result.updates += 1
         if think:
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
@@ -257,6 +259,12 @@ async def main(args: argparse.Namespace) -> int:
     print(HEADER)
     for r in results:
         print(r.row())
+    for r in results:
+        waits = sorted(r.fetch_waits) or [0.0]
+        print(f"{r.db}: of which waiting to be fetched by getUpdates: p50 "
+              f"{statistics.median(waits) * 1000:.1f} ms, p95 "
+              f"{waits[min(len(waits) - 1, int(len(waits) * 0.95))] * 1000:.1f} ms",
+              file=sys.stderr)
     return 1 if any(r.failures for r in results) else 0
 
 

@@ -228,6 +228,7 @@ class FakeTelegram:
         self.user_messages: dict[int, list[dict[str, Any]]] = {}
         self.left_chats: list[Any] = []
         self.queued_at: dict[int, float] = {}  # update_id -> when it became available
+        self.fetched_at: dict[int, float] = {}  # update_id -> when getUpdates first returned it
         self._bot_messages: dict[int, dict[int, BotMessage]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._users: dict[int, dict[str, Any]] = {}
@@ -686,7 +687,9 @@ class FakeTelegram:
                 while not self._queue and not self._closing:
                     await self._changed("queue")
         batch = self._queue[:limit]
+        now = time.perf_counter()
         for q in batch:
+            self.fetched_at.setdefault(q.update["update_id"], now)
             if q.force:
                 self._queue.remove(q)
         return [q.update for q in batch]

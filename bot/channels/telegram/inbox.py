@@ -59,7 +59,8 @@ class UpdateLedger:
             return
         self.admitted.update(ids)
         try:
-            async with self.app.services.db.transaction() as session:
+            # urgent: polling waits for this, and every chat's next update waits for polling
+            async with self.app.services.db.transaction(urgent=True) as session:
                 done = await inbox.store_many(
                     session, channel=CHANNEL, now=self.app.services.now(),
                     updates=[(str(u["update_id"]), u) for u in updates if "update_id" in u])
