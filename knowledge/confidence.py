@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.5397
+INTERCEPT = -5.5168
 WEIGHTS = {
-    "score": 2.4922, "margin": 14.6365, "coverage": 2.0056, "unexplained": 1.0904,
-    "off_topic": -11.5147, "gap": -2.2359, "name_bonus": 0.6028, "log_explained": 1.8350,
-    "log_concepts": 1.2148,
+    "score": 2.4500, "margin": 14.6740, "coverage": 2.0994, "unexplained": 0.9949,
+    "off_topic": -11.4677, "gap": -1.5701, "name_bonus": 0.5731, "log_explained": 1.7608,
+    "log_concepts": 1.2350,
 }
-THRESHOLD = 0.45
+THRESHOLD = 0.42
 
 
 def probability(e: Evidence) -> float:

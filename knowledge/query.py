@@ -474,6 +474,8 @@ class QueryAnalyzer:
             known = [r for r in renderings if self._known(r)]
             gap = not known and (kind == "english" or (kind == WORD and text in COLLOQUIAL
                                                       and text not in self.index.vocabulary))
+            if gap:  # pieces of the words it stands for (居住 of 居住证) are weak evidence
+                renderings = [Rendering(r.features, r.factor, True, r.anchors) for r in renderings]
             idfs = [self._idf(r) for r in known]
             # Between the mean and the most specific rendering: a concept with one very
             # telling rendering (失独 for "lost our only child") is a telling concept.
