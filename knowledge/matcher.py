@@ -8,15 +8,18 @@ How it scores (everything item-specific comes from the knowledge base itself):
 
 1. The question becomes weighted concepts (query.py): words of the KB's vocabulary,
    colloquial words with their official synonyms, English words translated,
-   pinyin turned back into words, unknown spans kept with their sound.
+   pinyin (or its initials) turned back into words, unknown spans kept with their
+   sound; the narrative clauses of a long message weigh half, the request in full.
 2. Each item explains each concept as well as its best rendering appears in it,
    times the weight of the field it appears in (index.py). The item's *coverage* is
    the weighted share of the question it explains.
 3. Items whose name or alias is (nearly) spelled out in the question get a bonus,
-   measured with rapidfuzz on characters and on sound.
-4. The answer is confident when the best score clears an absolute threshold and
-   stands out from the runner-up; a question whose content is mostly unexplained —
-   small talk, other services, gibberish — is not.
+   measured with rapidfuzz on characters and on sound (half of it when the name is
+   only in the story); and the share of an item's official name that the question
+   says, in any rendering, separates siblings (参保登记 vs 待遇领取).
+4. Whether the top item is meant is decided by a small logistic model over the
+   evidence — scores, margin, unexplained, off-topic and unserved-service shares,
+   length (confidence.py) — fitted on development cases and other KBs.
 """
 
 from __future__ import annotations

@@ -33,18 +33,18 @@ def test_public_cases_meet_the_targets(matcher: Matcher) -> None:
     assert report.reject >= 0.90, report.summary_line()
 
 
-# Floors a little under the figures reached (dev 0.925/0.988/0.974, township KB
-# 0.932/0.989/0.969, alt KB 1/1/1): a change that loses ground on the cases the
+# Floors a little under the figures reached (dev 0.947/0.993/0.964, township KB
+# 0.951/0.997/0.980, county KB 1/1/1): a change that loses ground on the cases the
 # confidence model was fitted on, or on another center's knowledge base, fails here.
 def test_dev_cases_stay_good(matcher: Matcher) -> None:
     report = _report(matcher, DEV_CASES)
-    assert report.top1 >= 0.90 and report.top3 >= 0.97 and report.reject >= 0.95, (
+    assert report.top1 >= 0.92 and report.top3 >= 0.98 and report.reject >= 0.94, (
         report.summary_line())
 
 
 @pytest.mark.parametrize(("kb_dir", "floors"), [
-    ("kb_alt", (0.92, 0.97, 0.9)),
-    ("kb_alt_township", (0.90, 0.97, 0.93)),
+    ("kb_alt", (0.95, 0.97, 0.9)),
+    ("kb_alt_township", (0.92, 0.98, 0.95)),
 ])
 def test_other_knowledge_bases_stay_good(kb_dir: str, floors: tuple[float, float, float]) -> None:
     """Nothing in the matcher knows these knowledge bases: everything comes from their fields."""
