@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.5168
+INTERCEPT = -5.7593
 WEIGHTS = {
-    "score": 2.4500, "margin": 14.6740, "coverage": 2.0994, "unexplained": 0.9949,
-    "off_topic": -11.4677, "gap": -1.5701, "name_bonus": 0.5731, "log_explained": 1.7608,
-    "log_concepts": 1.2350,
+    "score": 3.0395, "margin": 14.7803, "coverage": 2.2132, "unexplained": 1.2810,
+    "off_topic": -11.6558, "gap": -1.6394, "name_bonus": 0.2935, "log_explained": 1.7473,
+    "log_concepts": 1.2100,
 }
-THRESHOLD = 0.42
+THRESHOLD = 0.43
 
 
 def probability(e: Evidence) -> float:

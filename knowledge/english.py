@@ -213,7 +213,7 @@ ENGLISH = _expand({
     "tree|timber|logging|felling|cut down|cut trees|cut down trees|chop|wood|lumber|fir|pine":
         "林木 采伐 砍伐",
     "forest|hill|mountain|woodland": "林地 山林",
-    "farmland|field|farming|farm|farmer|crop|agriculture|agricultural|grain|plant|planting|"
+    "farmland|field|farming|farm|crop|agriculture|agricultural|grain|plant|planting|"
     "grow|growing|acre|mu": "耕地 农业 种植",
     "rice|wheat|corn|maize|vegetable|fruit|fruit tree|orchard|tea|strawberry|pepper|chili|"
     "citrus|orange|watermelon|greenhouse|seedling": "种植 农业技术",
@@ -349,6 +349,16 @@ ENGLISH = _expand({
         "耕地 地力 耕地地力保护补贴",
     "land management rights|management rights|land use rights|land contract rights|"
     "rural land transfer|land contracting": "土地流转 经营权 流转",
+    "social card|security card|social insurance card": "社会保障卡 社保卡",
+    "from other province|from another province|outsider|not local|non-local|non local|"
+    "not from here|foreigner": "非本地户籍 流动人口 外地",
+    "live here|living here|stay here|staying here|live in town|reside": "居住 居住证",
+    "buy|purchase|bought|buying": "购买 购置",
+    "farmer|farmers|peasant|peasants": "农民 农村 城乡居民",
+    "join party|join communist party|join the cp|join cp": "入党 入党申请",
+    "no child|no kid|no son|no daughter|without children": "无子女 孤寡 特困",
+    "house fire|fire at home|home burned|house burned|house burnt": "火灾 临时救助 受灾",
+    "bus free|bus card free|free bus card|bus for free|ride free|ride for free": "免费乘车 老年人优待证 优待",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",

@@ -161,7 +161,7 @@ class QueryAnalyzer:
         for i, run in enumerate(runs):
             following = runs[i + 1] if i + 1 < len(runs) else ""
             if run[0].isdigit() and (following[:1] == "岁" or following[:2] == "周岁"
-                                     or (latin_group and following in ("", "year", "years"))):
+                                     or latin_group or is_latin(following)):
                 age = _age_word(run)  # 68岁, "my dad is 68": how old says who is asking
                 if age:
                     tokens.append(Token(age, WORD))
@@ -525,8 +525,10 @@ def _age_word(number: str) -> str | None:
         return None
     if 80 <= age <= 120:
         return "八十多"
-    if 60 <= age < 80:
+    if 65 <= age < 80:
         return "老年"
+    if 60 <= age < 65:
+        return "六十岁"  # the age pensions start and senior cards begin
     if 0 < age < 18:
         return "小孩"
     return None
