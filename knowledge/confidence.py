@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.7593
+INTERCEPT = -5.6563
 WEIGHTS = {
-    "score": 3.0395, "margin": 14.7803, "coverage": 2.2132, "unexplained": 1.2810,
-    "off_topic": -11.6558, "gap": -1.6394, "name_bonus": 0.2935, "log_explained": 1.7473,
-    "log_concepts": 1.2100,
+    "score": 2.9614, "margin": 14.7252, "coverage": 2.1785, "unexplained": 1.2040,
+    "off_topic": -11.5572, "gap": -2.4182, "name_bonus": 0.2573, "log_explained": 1.7459,
+    "log_concepts": 1.2002,
 }
-THRESHOLD = 0.43
+THRESHOLD = 0.45
 
 
 def probability(e: Evidence) -> float:

@@ -32,7 +32,14 @@ from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, is_latin, split_runs
 from knowledge.offtopic import OFF_TOPIC, OFF_TOPIC_ACTS
 from knowledge.pinyin import han_syllables, latin_syllables
-from knowledge.synonyms import COLLOQUIAL, KIN_WORDS, NARRATIVE_WORDS, REQUEST_MARKERS, STOPWORDS
+from knowledge.synonyms import (
+    ASK_WORDS,
+    COLLOQUIAL,
+    KIN_WORDS,
+    NARRATIVE_WORDS,
+    REQUEST_MARKERS,
+    STOPWORDS,
+)
 
 SYNONYM_FACTOR = 0.9  # an official synonym is nearly, not quite, the word itself
 SOUND_FACTOR = 0.8  # same sound, different characters: probably a typo, maybe not
@@ -42,6 +49,7 @@ SINGLE_CHAR_WEIGHT = 0.5  # one character alone is weak, ambiguous evidence
 UNKNOWN_LATIN_WEIGHT = 0.5  # an English word we have no translation for
 OFF_TOPIC_WEIGHT = 1.5  # a subject known to be outside the center, absent from the KB
 KIN_WEIGHT = 0.6  # 我妈, my father: who is asking about, not what
+ASK_WEIGHT = 0.6  # 去哪, 多久: how, where, when — every item answers these
 STORY_WEIGHT = 0.35  # times and quantities (前年, 两个, 十几万): they tell, not ask
 NARRATIVE_CLAUSE = 0.5  # a clause of a long message that is not the request
 LONG_MESSAGE_CHARS = 24  # from this many letters on, a message is read clause by clause
@@ -161,7 +169,7 @@ class QueryAnalyzer:
         for i, run in enumerate(runs):
             following = runs[i + 1] if i + 1 < len(runs) else ""
             if run[0].isdigit() and (following[:1] == "岁" or following[:2] == "周岁"
-                                     or latin_group or is_latin(following)):
+                                     or _english_age(run, latin_group[-1:], following)):
                 age = _age_word(run)  # 68岁, "my dad is 68": how old says who is asking
                 if age:
                     tokens.append(Token(age, WORD))
@@ -493,6 +501,8 @@ class QueryAnalyzer:
             scale *= SINGLE_CHAR_WEIGHT
         if text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN):
             scale *= KIN_WEIGHT
+        elif text in ASK_WORDS:
+            scale *= ASK_WEIGHT
         spelled = ""
         if kind == "english":
             spelled = "|".join(ENGLISH[text])
@@ -515,6 +525,16 @@ def _asks(text: str, raw: str) -> bool:
     if any(marker in text for marker in REQUEST_MARKERS):
         return True
     return any(w in ENGLISH_QUESTION_WORDS for w in text.split())
+
+
+def _english_age(number: str, before: list[str], after: str) -> bool:
+    """In English, is this number an age? "is 68", "aged 82", "68 years old", "pension 60"."""
+    if before and before[0] in ("is", "aged", "age", "turned", "turning", "turn", "am", "reached",
+                                "reaching", "over", "past"):
+        return True
+    if after in ("year", "years", "yrs", "yo") or (not after and before):
+        return True
+    return number.isdigit() and 60 <= int(number) <= 110 and bool(before or is_latin(after))
 
 
 def _age_word(number: str) -> str | None:

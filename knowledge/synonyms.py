@@ -357,6 +357,14 @@ STOPWORDS = frozenset(_words("""
 总是 经常 有时 其实 反正 到底 究竟 突然 终于
 """))
 
+# How, where and when to do something: every item answers these, so they say little
+# about which item is meant (they still help pick an item's FAQ entry).
+ASK_WORDS = frozenset(_words("""
+加急 当天 当场 多久能拿 几天能拿 多久出 多久下来 多久 几天 多长时间 啥时候 什么时候 多少天 要等多久 多快
+在哪 哪里办 去哪 在哪儿 哪个窗口 什么地方 去哪里 在哪里 到哪里 去哪儿 网上 手机上 线上 小程序 微信上
+别人 亲戚 家属 帮我 代替 替我 代办 代领 代替办
+"""))
+
 # Family relations: they say who the question is about, rarely which service.
 KIN_WORDS = frozenset(_words("""
 爸 爸爸 妈 妈妈 我爸 我妈 父亲 母亲 爹 娘 老爸 老妈 爹妈 爸妈 媳妇 老婆 老公 男人 丈夫 妻子 爱人 对象
