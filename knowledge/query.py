@@ -58,6 +58,7 @@ MAX_PINYIN_WORD = 8  # syllables
 MAX_INITIALS = 6  # letters of a pinyin abbreviation
 UNKNOWN_CHAR_COST = 2.5  # segmentation prefers dictionary words to unknown characters
 SPECIFICITY = 1.0  # how much less a rendering below the concept's mean specificity explains
+ADVICE_KIND = "咨询"  # an item that gives advice on a subject rather than a service
 STRONG_FIELD = 0.9  # field weight from which a mention says the KB serves a subject
 
 STOP, WORD, UNKNOWN, OFF, GENERAL = "stop", "word", "unknown", "off-topic", "general"
@@ -400,15 +401,18 @@ class QueryAnalyzer:
         """The off-topic lexicon minus what this knowledge base serves.
 
         Word → True when the KB never names it, False when it only mentions it in
-        passing. A subject (护照) is served when an item's name, aliases, keywords,
-        category or FAQ questions say it; mentioned only among materials or conditions
-        (护照 as an identity document of a foreign-born child), it still says the
-        question is about something else, but it is not held against a match as hard.
-        A procedure of another office (离婚手续, 办护照) is served only when an item's
-        name or alias names its core — a keyword 离婚 on a legal-advice item does not
-        make the center a marriage registry.
+        passing. A subject (护照) is served when an item's name, aliases or keywords
+        say it; mentioned only among materials or conditions (护照 as an identity
+        document of a foreign-born child), it still says the question is about
+        something else, but it is not held against a match as hard. A procedure of
+        another office (离婚手续, 办护照) is served only when an item's name or alias
+        names its core, or a keyword of an item that is a service rather than advice
+        does — a keyword 离婚 on a legal-advice (咨询) item does not make the center a
+        marriage registry.
         """
         names = [n for item_names in self.index.names for n in item_names]
+        names += [clean_text(k).replace(" ", "") for item in self.index.items
+                  if item.kind != ADVICE_KIND for k in item.keywords]
         unserved: dict[str, bool] = {}
         for word in OFF_TOPIC:
             strength = self._mention_strength(word)

@@ -11,6 +11,7 @@ from knowledge import confidence
 from knowledge.english import lemma
 from knowledge.loader import load_kb
 from knowledge.matcher import Matcher, MatchResult
+from knowledge.model import Item, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -73,6 +74,18 @@ def test_another_offices_procedure_is_refused_unless_the_kb_names_it(
     assert matcher.match("想办离婚要准备啥").confident is False
     # The county center names 离婚登记 as an item: there it is in scope.
     assert top(alt_matcher.match("想办离婚要准备啥")) == "divorce-registration"
+
+
+def test_a_center_that_offers_an_everyday_subject_is_matched_on_it() -> None:
+    """Off-topic for the shipped center, vaccination is in scope where an item serves it."""
+    kb = KnowledgeBase(items=(
+        Item(id="vaccination", name="儿童预防接种证办理", kind="即办件", time_limit_workdays=0,
+             keywords=("打疫苗", "接种本")),
+        Item(id="dibao", name="最低生活保障", kind="上报件", time_limit_workdays=30,
+             aliases=("低保",)),
+    ))
+    assert top(Matcher(kb).match("孩子打疫苗要带什么")) == "vaccination"
+    assert Matcher(load_kb()).match("孩子打疫苗要带什么").confident is False
 
 
 def test_a_service_the_kb_has_no_words_for_is_refused(township: Matcher) -> None:
