@@ -156,7 +156,9 @@ ENGLISH = _expand({
     "out of date|broken|damaged|not working|stopped working|chip": "补办 补领 换领 到期 损坏",
     "first time|for the first time": "首次",
     "years old|year old|age|aged over": "周岁 年龄",
-    "paid|spent|spend|paid myself|paid it myself|paid for": "费用 自付费用",
+    "paid|spent|spend|paid for": "费用",
+    "paid myself|paid it myself|paid everything myself|paid out of my own pocket|paid up front|"
+    "paid upfront|paid in advance|advanced the money": "垫付 自费 报销",
     "property|real estate|house deed|property certificate": "不动产 房产",
     "tax|taxes": "税务 纳税",
     "housing fund|provident fund": "公积金",
