@@ -13,7 +13,8 @@ from domain.workdays import CalendarFileError, WorkCalendar, load_calendar
 
 @pytest.mark.parametrize(("start", "n", "due"), [
     (date(2026, 11, 23), 7, date(2026, 12, 2)),   # ordinary weeks
-    (date(2026, 2, 12), 3, date(2026, 2, 24)),    # across the Spring Festival (Feb 15-23), with the Feb 14 make-up day
+    # across the Spring Festival (Feb 15-23), with the Feb 14 make-up day
+    (date(2026, 2, 12), 3, date(2026, 2, 24)),
     (date(2026, 9, 30), 1, date(2026, 10, 8)),    # National Day: Oct 1-7 closed
     (date(2026, 11, 21), 0, date(2026, 11, 23)),  # accepted on a Saturday: same-day items are due Monday
 ])
