@@ -41,9 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 from telegram import Bot  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.app import create_app  # noqa: E402
+from bot.channels.telegram.http import AiohttpRequest  # noqa: E402
 from bot.channels.telegram.render import ReplyRenderer, TelegramSender  # noqa: E402
 from bot.core import Reply  # noqa: E402
 from bot.delivery import DeliveryWorker  # noqa: E402
@@ -102,8 +102,9 @@ async def run(scenario: str, db_url: str, database: str, *, notices: int, rate: 
                 outbox_rate_per_second=rate, outbox_per_chat_interval=per_chat)
             app = create_app(settings)
             await app.start(migrate=True)
+            # the HTTP stack the Telegram channel uses in production
             bot = Bot(tg.token, base_url=tg.base_url,
-                      request=HTTPXRequest(connection_pool_size=96, pool_timeout=30.0))
+                      request=AiohttpRequest(connection_pool_size=96, pool_timeout=30.0))
             await bot.initialize()
 
             async def label(_user: str, key: str) -> str:
