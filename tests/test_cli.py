@@ -27,7 +27,7 @@ def test_run_without_token_starts_the_console_and_says_why(tmp_path):
 
 
 def test_console_as_staff_sees_queue(tmp_path):
-    run(["console"], tmp_path, stdin="我家猪圈被邻居占了怎么处理才好呢\n1\n/quit\n")
+    run(["console"], tmp_path, stdin="村口的路灯坏了好几天了归谁管\n1\n/quit\n")
     out = run(["console", "--as", "staff"], tmp_path, stdin="/queue\n/quit\n")
     assert out.returncode == 0, out.stderr
     assert "Q1" in out.stdout
