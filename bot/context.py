@@ -46,22 +46,22 @@ class Context:
         return self.services.today()
 
     # -- text ----------------------------------------------------------------------------
-    def t(self, name: str, *, lang: str | None = None, **kw: Any) -> str:
+    def t(self, template: str, /, *, lang: str | None = None, **kw: Any) -> str:
         """Render a message template in the person's language (or `lang`)."""
         kw.setdefault("center", self.services.kb.center)
-        return self.services.renderer.render(lang or self.lang, name, **kw)
+        return self.services.renderer.render(lang or self.lang, template, **kw)
 
-    def label(self, key: str, *, lang: str | None = None, **kw: Any) -> str:
+    def label(self, key: str, /, *, lang: str | None = None, **kw: Any) -> str:
         return self.services.renderer.label(lang or self.lang, key, **kw)
 
-    def button(self, key: str, data: str, **kw: Any) -> Button:
+    def button(self, key: str, data: str, /, **kw: Any) -> Button:
         return Button(self.label(key, **kw), data)
 
-    def reply(self, name: str, *, buttons: Sequence[Sequence[Button]] = (), edit: bool = False,
+    def reply(self, template: str, /, *, buttons: Sequence[Sequence[Button]] = (), edit: bool = False,
               **kw: Any) -> Reply:
-        return Reply(self.t(name, **kw), tuple(tuple(r) for r in buttons), edit=edit)
+        return Reply(self.t(template, **kw), tuple(tuple(r) for r in buttons), edit=edit)
 
-    def say(self, key: str, **kw: Any) -> Reply:
+    def say(self, key: str, /, **kw: Any) -> Reply:
         """A one-line answer from the labels catalogue (errors, confirmations)."""
         return Reply(self.label(key, **kw))
 

@@ -61,13 +61,13 @@ class Renderer:
                 merged[key] = str(value)
         return merged
 
-    def render(self, locale: str, name: str, **context: Any) -> str:
+    def render(self, locale: str, name: str, /, **context: Any) -> str:
         """Render `<locale>/<name>.j2` (or `.html.j2` for documents), stripped."""
         loc = locale if locale in LOCALES else DEFAULT_LOCALE
         template = self.env.get_template(f"{loc}/{name}.j2")
         return template.render(locale=loc, **context).strip()
 
-    def label(self, locale: str, key: str, **context: Any) -> str:
+    def label(self, locale: str, key: str, /, **context: Any) -> str:
         """A short string by key; falls back to zh, then to the key itself (never crashes)."""
         loc = locale if locale in LOCALES else DEFAULT_LOCALE
         raw = self._labels[loc].get(key) or self._labels[DEFAULT_LOCALE].get(key) or key

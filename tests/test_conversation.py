@@ -191,3 +191,10 @@ def _choice(console: Console, data: str):  # type: ignore[no-untyped-def]
     ch = console.channel
     return Event(channel="console", user_id=ch.user_id, kind="choice", choice=data,
                  display_name=ch.name, language_code=ch.lang)
+
+
+async def test_start_greets_by_name_with_menu(app):
+    res = Console(app, "r12", "赵四")
+    replies = await res.say("/start")
+    assert "赵四" in replies[0].text
+    assert any("预约" in b.label for row in replies[0].buttons for b in row)
