@@ -8,8 +8,6 @@ once, ignoring the busy timeout.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -62,41 +60,6 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 WRITER_WAIT = 30.0  # seconds an SQLite transaction may wait for its turn
 
 
-class _WriterTurns:
-    """Turns at SQLite's single writer, first come first served, with a lane in front for
-    short urgent transactions (storing fetched updates, which holds up polling)."""
-
-    def __init__(self) -> None:
-        self._busy = False
-        self._urgent: deque[asyncio.Future[None]] = deque()
-        self._normal: deque[asyncio.Future[None]] = deque()
-
-    async def acquire(self, *, urgent: bool) -> None:
-        if not self._busy and not self._urgent and not self._normal:
-            self._busy = True
-            return
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        lane = self._urgent if urgent else self._normal
-        lane.append(turn)
-        try:
-            await turn
-        except BaseException:
-            if turn.done() and not turn.cancelled():
-                self.release()  # the turn came as we gave up: pass it on
-            else:
-                with contextlib.suppress(ValueError):
-                    lane.remove(turn)
-            raise
-
-    def release(self) -> None:
-        while self._urgent or self._normal:
-            turn = (self._urgent or self._normal).popleft()
-            if not turn.done():
-                turn.set_result(None)  # handed over: still busy
-                return
-        self._busy = False
-
-
 class Database:
     """One engine and its session factory; `transaction()` is the unit of work of one update."""
 
@@ -106,8 +69,7 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer: let transactions queue here, in order, rather than in
         # SQLite's busy handler, which sleeps up to 100 ms between tries
-        self._writer = _WriterTurns() if self.is_sqlite else None
-        self._urgent: tuple[AsyncEngine, async_sessionmaker[AsyncSession]] | None = None
+        self._writer = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -118,18 +80,14 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @asynccontextmanager
-    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on any error.
-        `urgent`: a short transaction others wait on goes first on SQLite's writer."""
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on any error."""
         if self._writer is None:
-            # PostgreSQL: urgent work gets two connections of its own, so it never waits
-            # for the pool that busy updates have drained
-            sessions = self._urgent_sessions() if urgent else self.sessions
-            async with sessions() as session, session.begin():
+            async with self.sessions() as session, session.begin():
                 yield session
             return
         async with asyncio.timeout(WRITER_WAIT):
-            await self._writer.acquire(urgent=urgent)
+            await self._writer.acquire()
         try:
             async with self.sessions() as session, session.begin():
                 yield session
@@ -141,14 +99,5 @@ class Database:
 
         await upgrade(self.engine)
 
-    def _urgent_sessions(self) -> async_sessionmaker[AsyncSession]:
-        if self._urgent is None:
-            engine = make_engine(self.url, pool_size=1)
-            self._urgent = (engine, async_sessionmaker(engine, expire_on_commit=False))
-        return self._urgent[1]
-
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self._urgent is not None:
-            await self._urgent[0].dispose()
-            self._urgent = None
