@@ -79,6 +79,16 @@ class Settings:
     outbox_rate_per_second: float = 25.0
     outbox_per_chat_interval: float = 1.0
     concurrent_updates: int = 64
+    # WeChat Official Account (公众号): the webhook runs when wechat_token is set
+    wechat_token: str | None = None  # the Token configured in the 公众号 backend
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_encoding_aes_key: str | None = None  # 安全模式 (encrypted messages) when set
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_host: str = "127.0.0.1"  # behind the HTTPS reverse proxy WeChat talks to
+    wechat_port: int = 8080
+    wechat_public_url: str | None = None  # e.g. https://bot.example.cn (file links start here)
+    wechat_link_days: int = 7  # how long a document / picture link stays valid
 
     @property
     def db_url(self) -> str:

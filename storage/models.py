@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -281,3 +282,32 @@ class JobRun(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(32), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NumberedOptions(Base):
+    """The options last shown to a person on a channel without buttons (WeChat): the typed
+    number → the button's callback data, so "1" still means the same after a restart or on
+    another worker."""
+
+    __tablename__ = "numbered_options"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FileLink(Base):
+    """A document or picture sent as a link (WeChat): served at an unguessable URL until it
+    expires."""
+
+    __tablename__ = "file_links"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(160))
+    content_type: Mapped[str] = mapped_column(String(80))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
