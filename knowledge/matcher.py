@@ -40,7 +40,7 @@ from knowledge.query import NARRATIVE_CLAUSE, Concept, QueryAnalyzer, Rendering
 COVERAGE_SHARE = 0.8  # the rest of the score is the name bonus
 NAME_SHARE = 1.0 - COVERAGE_SHARE
 NAME_COVER = 0.1  # added for the share of the item's official name the question says
-RERANK = 12  # candidates whose name bonus is computed
+RERANK = 8  # candidates whose name bonus is computed
 NESTED_NAME = 0.5  # name bonus kept when the name is only part of another item's spelled name
 FAQ_THRESHOLD = 0.4
 
