@@ -12,11 +12,14 @@ clause is cleaned (see normalize.py), then:
 
 Each concept carries alternative *renderings* (itself, its official synonyms, its
 sound) and a weight saying how specific it is (IDF over items, tempered by how
-common the word is in everyday Chinese). Words that only tell the story — times,
-quantities, the clauses of a long message that are not the request — weigh less.
-Subjects the center does not serve (off-topic lexicon, unless this knowledge base
-offers them) weigh more, so a question about them is mostly unexplained by every
-item — which is how it gets refused.
+common the word is in everyday Chinese; a generic rendering explains less than a
+specific one). Words that only tell the story — times, quantities, family relations,
+how/where/when asks, the clauses of a long message that are not the request — weigh
+less; an age (68岁, "is 68") becomes its age group. Subjects the center does not
+serve (off-topic lexicon, unless this knowledge base offers them) weigh more, and a
+service the synonym tables recognise but this KB has no words for is marked as a
+*gap*: a question about either is mostly unexplained by every item — which is how it
+gets refused.
 """
 
 from __future__ import annotations
