@@ -227,6 +227,7 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}  # language code ("" = default)
         self.user_messages: dict[int, list[dict[str, Any]]] = {}
         self.left_chats: list[Any] = []
+        self.webhook: dict[str, Any] | None = None  # what setWebhook was given
         self.queued_at: dict[int, float] = {}  # update_id -> when it became available
         self.fetched_at: dict[int, float] = {}  # update_id -> when getUpdates first returned it
         self._bot_messages: dict[int, dict[int, BotMessage]] = {}
@@ -662,6 +663,10 @@ class FakeTelegram:
         return True
 
     async def _m_close(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        return True
+
+    async def _m_setwebhook(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        self.webhook = {"url": params.get("url"), "secret_token": params.get("secret_token")}
         return True
 
     async def _m_getwebhookinfo(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:

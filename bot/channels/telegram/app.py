@@ -287,16 +287,19 @@ def build_telegram_application(app: App, *, migrate: bool = True,
 
 @contextlib.asynccontextmanager
 async def running(application: Application[Any, Any, Any, Any, Any, Any], *,
-                  poll_timeout: int = 10) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """Run polling inside an existing event loop (tests, benchmarks), with the same steps in
-    the same order as `Application.run_polling`, and stop it gracefully on exit."""
+                  poll_timeout: int = 10, polling: bool = True,
+                  ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """Run the application inside an existing event loop (tests, benchmarks, webhook mode),
+    with the same steps in the same order as `Application.run_polling`, and stop it
+    gracefully on exit. `polling=False`: updates arrive through the webhook instead."""
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
-                                                allowed_updates=ALLOWED_UPDATES)
+        if polling:
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
+                                                    allowed_updates=ALLOWED_UPDATES)
         await application.start()
         yield application
     finally:
