@@ -1,6 +1,7 @@
 """The `servicebot` command line: one entry point, one subcommand per concern.
 
-    servicebot run                 Telegram polling when TELEGRAM_BOT_TOKEN is set, else the console
+    servicebot run                 Telegram polling when TELEGRAM_BOT_TOKEN is set, the WeChat
+                                   webhook when SERVICEBOT_WECHAT_TOKEN is set, else the console
     servicebot console [--as ROLE] talk to the bot in this terminal (resident, staff, supervisor, admin)
     servicebot db upgrade          apply the database migrations
     servicebot kb check|ask|eval   validate and query the knowledge base
@@ -22,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser("kb", help="knowledge base: check | ask | eval", add_help=False)
-    commands.add_parser("run", help="run the bot (Telegram if a token is set, else console)")
+    commands.add_parser("run", help="run the bot (Telegram and/or WeChat if their tokens are "
+                        "set, else console)")
     console = commands.add_parser("console", help="talk to the bot in this terminal")
     console.add_argument("--as", dest="role", default="resident",
                          choices=("resident", "staff", "supervisor", "admin"))
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
             return asyncio.run(_console(settings, args.role, args.user or args.role, args.lang))
+        if settings.wechat_token:  # the webhook, beside Telegram polling if that is set too
+            from bot.channels.wechat import run_webhook
+
+            return run_webhook(settings)
         if settings.telegram_bot_token:
             from bot.channels.telegram import run_polling
 

@@ -1,0 +1,162 @@
+"""The WeChat API client (access token, customer-service messages) and the outbox sender.
+
+The access token from `/cgi-bin/token` is cached until shortly before it expires and fetched
+again when WeChat says it is invalid or expired (40001, 40014, 42001) — once per call, so
+a wrong secret does not loop. Every process fetches its own token; `/cgi-bin/token` hands
+out a new one each time and the old one stays valid for a few minutes only, so several
+workers on one account should move to `/cgi-bin/stable_token` or share the token.
+
+Customer-service messages (`/cgi-bin/message/custom/send`) only reach a person within 48
+hours of their last message to the account: past that WeChat answers 45015, which no retry
+fixes (later notices need template or subscription messages, which we do not send).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from bot.core import Reply
+from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
+
+log = logging.getLogger(__name__)
+
+TOKEN_EXPIRED = {40001, 40014, 42001}  # invalid credential, invalid token, token expired
+UNREACHABLE = {43004, 43019}  # the person unsubscribed / is on the account's blocklist
+OUTSIDE_WINDOW = 45015  # no message from the person in the last 48 hours
+TRY_LATER = {-1, 45009, 45011, 45047}  # busy, quota, frequency, too many unanswered messages
+EXPIRY_MARGIN = 300.0  # seconds: a token is renewed this long before WeChat's expiry
+TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class ApiError(Exception):
+    """WeChat answered with an error code."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"WeChat error {errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class ApiUnavailable(Exception):
+    """WeChat could not be reached, or answered with a server error."""
+
+
+class WeChatApi:
+    """One Official Account's API: `base` is https://api.weixin.qq.com (a fake in tests)."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, base: str, app_id: str,
+                 app_secret: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.session = session
+        self.base = base.rstrip("/")
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.clock = clock
+        self._token: str | None = None
+        self._expires = 0.0
+        self._lock = asyncio.Lock()
+
+    async def access_token(self) -> str:
+        """The cached token, or a new one (one fetch at a time)."""
+        async with self._lock:
+            if self._token is None or self.clock() >= self._expires:
+                data = await self._request("GET", "/cgi-bin/token", params={
+                    "grant_type": "client_credential", "appid": self.app_id,
+                    "secret": self.app_secret})
+                token = data.get("access_token")
+                if not isinstance(token, str) or not token:
+                    raise ApiUnavailable("no access_token in WeChat's answer")
+                expires_in = float(data.get("expires_in") or 7200)
+                self._token = token
+                self._expires = self.clock() + max(60.0, expires_in - EXPIRY_MARGIN)
+            return self._token
+
+    def forget_token(self, token: str) -> None:
+        if self._token == token:
+            self._token = None
+
+    async def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST a JSON call with the access token; a token WeChat rejects is renewed once."""
+        for attempt in (1, 2):
+            token = await self.access_token()
+            try:
+                return await self._request("POST", path, params={"access_token": token},
+                                           payload=payload)
+            except ApiError as exc:
+                if exc.errcode not in TOKEN_EXPIRED or attempt == 2:
+                    raise
+                log.info("WeChat access token rejected (%s); fetching a new one", exc.errcode)
+                self.forget_token(token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send_text(self, openid: str, content: str) -> None:
+        await self.call("/cgi-bin/message/custom/send",
+                        {"touser": openid, "msgtype": "text", "text": {"content": content}})
+
+    async def _request(self, method: str, path: str, *, params: dict[str, str],
+                       payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        # WeChat shows \\uXXXX escapes literally: the JSON must be UTF-8 as it is
+        body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body else None
+        try:
+            async with self.session.request(method, self.base + path, params=params, data=body,
+                                            headers=headers, timeout=TIMEOUT) as resp:
+                if resp.status >= 500:
+                    raise ApiUnavailable(f"WeChat answered HTTP {resp.status}")
+                if resp.status != 200:
+                    raise ApiError(-resp.status, f"HTTP {resp.status}")
+                data = json.loads(await resp.read() or b"{}")
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise ApiUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        except ValueError as exc:
+            raise ApiUnavailable("WeChat's answer is not JSON") from exc
+        if not isinstance(data, dict):
+            raise ApiUnavailable("WeChat's answer is not an object")
+        errcode = int(data.get("errcode") or 0)
+        if errcode:
+            raise ApiError(errcode, str(data.get("errmsg", "")))
+        return data
+
+
+Prepare = Callable[[str, list[Reply]], Awaitable[list[str]]]
+
+
+class WeChatSender:
+    """The outbox `Sender` for WeChat: replies rendered to text (numbered options kept, files
+    linked) by `prepare`, sent as customer-service messages; WeChat's answers become delivery
+    outcomes."""
+
+    def __init__(self, api: WeChatApi, prepare: Prepare) -> None:
+        self.api = api
+        self.prepare = prepare
+
+    async def send(self, user_id: str, replies: list[Reply]) -> None:
+        parts = await self.prepare(user_id, replies)
+        for part in parts:
+            try:
+                await self.api.send_text(user_id, part)
+            except ApiUnavailable as exc:
+                raise RetryLater(str(exc)) from exc
+            except ApiError as exc:
+                raise _outcome(exc) from exc
+
+
+def _outcome(exc: ApiError) -> Exception:
+    code = exc.errcode
+    if code in UNREACHABLE:
+        return RecipientBlocked(str(exc))
+    if code == OUTSIDE_WINDOW:
+        return PermanentFailure(f"{exc} (more than 48 hours since the person last wrote)")
+    if code in TRY_LATER or code in TOKEN_EXPIRED:
+        return RetryLater(str(exc))
+    if code in (40013, 40125, 40164, 41002, 41004):  # app id, secret, IP whitelist: config
+        log.error("WeChat refuses our credentials (%s): check wechat_app_id / "
+                  "wechat_app_secret and the IP whitelist", code)
+        return RetryLater(str(exc))
+    return PermanentFailure(str(exc))

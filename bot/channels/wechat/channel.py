@@ -1,0 +1,338 @@
+"""The WeChat channel: messages in, answers out, on the conversation core.
+
+WeChat waits 5 seconds for the answer to a callback, then tries again (three tries in all).
+So a message is stored in the `inbox` table first (its MsgId, or sender + time for events,
+is the key: a repeat is answered "success" and not handled again), then handled; if the
+answer is ready within `reply_budget` its first message is the passive reply and the rest
+are pushed (customer-service messages through the outbox); if not, WeChat gets "success"
+at once and the whole answer is pushed when it is ready. A message stored but never
+handled (the process died) is handled by the next sweep and its answer pushed.
+
+One person's messages are handled one at a time, in order: "1" must mean the option shown
+by the answer before it. Those options (number → callback data) are kept in the database,
+so they survive a restart and mean the same on every worker. Documents and pictures are
+stored with an unguessable token and sent as a link that expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import mimetypes
+import secrets
+from collections import defaultdict
+from collections.abc import AsyncIterator, Coroutine
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.channels.wechat.events import (
+    CHANNEL,
+    Unsubscribed,
+    action_for,
+    press_number,
+    typed_number,
+)
+from bot.channels.wechat.messages import Inbound, inbound_from
+from bot.channels.wechat.render import attachments, render
+from bot.core import Attachment, Event, Reply
+from bot.notices import push as push_notice
+from bot.textsplit import plain_text
+from storage import inbox, outbox
+from storage import wechat as store
+from storage.matters import OPEN_STATUSES
+from storage.models import FileLink, Matter, Resident
+from storage.people import find_resident
+
+log = logging.getLogger(__name__)
+
+REPLY_BUDGET = 4.0  # seconds to answer in the callback; WeChat gives up at 5
+REPLAY_AFTER = timedelta(seconds=60)  # an unhandled message this old was lost by its worker
+REPLAY_WINDOW = timedelta(hours=24)  # older ones are dropped, not answered out of the blue
+SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
+
+
+class WeChatChannel:
+    """The WeChat side of one App. The web layer hands it verified messages (`receive`) and
+    file tokens (`file`); the outbox sender renders pushes through `prepare_push`."""
+
+    def __init__(self, app: App, *, public_url: str | None = None,
+                 reply_budget: float = REPLY_BUDGET) -> None:
+        self.app = app
+        self.services = app.services
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.reply_budget = reply_budget
+        self.link_days = self.services.settings.wechat_link_days
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._waiting: dict[str, int] = defaultdict(int)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._in_flight: set[str] = set()  # inbox keys being handled here
+
+    # -- intake --------------------------------------------------------------------------------
+    async def receive(self, message: Inbound) -> str | None:
+        """Handle a verified message; returns the passive reply's text, or None for
+        "success" (nothing to say now: a repeat, an event without answer, or pushed later)."""
+        action = action_for(message)
+        if action is None:
+            return None
+        if isinstance(action, Unsubscribed):
+            await self._unsubscribe(message)
+            return None
+        key = await self._admit(message)
+        if key is False:
+            log.info("WeChat message %s seen before; answered once already", message.key)
+            return None
+        task = self._spawn(self._answer(action, key or None))
+        try:
+            parts = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
+        except TimeoutError:
+            task.add_done_callback(partial(self._push_when_done, message.from_user))
+            return None
+        if len(parts) > 1:
+            await self.push(message.from_user, parts[1:])
+        return parts[0] if parts else None
+
+    async def _admit(self, message: Inbound) -> str | bool:
+        """Store the message before handling it: its inbox key; False for a repeat; "" if
+        the database is down (it is handled anyway — the dispatcher then apologises)."""
+        payload = {"fields": message.fields}
+        try:
+            async with self.services.db.transaction() as session:
+                fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
+                                          payload=payload, now=self.services.now())
+        except Exception as exc:
+            log.warning("could not store a WeChat message: %s", type(exc).__name__)
+            return ""
+        return message.key if fresh else False
+
+    async def _answer(self, event: Event, key: str | None) -> list[str]:
+        """Handle one event in its person's turn; the messages of the answer."""
+        if key:
+            self._in_flight.add(key)
+        try:
+            async with self._turn(event.user_id):
+                options, lang = await self._shown(event.user_id)
+                pressed = press_number(event, options)
+                number = typed_number(pressed)
+                if number is not None and options:  # a number, but not one of the options
+                    if key:
+                        await self._mark(key)
+                    return [plain_text(self.services.renderer.label(
+                        lang, "wx.bad_number", n=number, first=1, last=len(options)))]
+                replies = await self.app.handle(pressed, update_key=key)
+                return await self.prepare(event.user_id, replies, replace_options=True)
+        except Exception:
+            log.exception("WeChat message from %s*** not answered", event.user_id[:4])
+            lang = self.services.settings.default_language
+            return [plain_text(self.services.renderer.label(lang, "err.internal"))]
+        finally:
+            if key:
+                self._in_flight.discard(key)
+
+    async def _shown(self, user_id: str) -> tuple[dict[str, str], str]:
+        """The options shown to the person last, and their language."""
+        async with self.services.db.transaction() as session:
+            options = await store.options_of(session, channel=CHANNEL, user_id=user_id)
+            person = await find_resident(session, f"{CHANNEL}:{user_id}")
+        return options, person.language if person else self.services.settings.default_language
+
+    # -- unsubscribe ---------------------------------------------------------------------------
+    async def _unsubscribe(self, message: Inbound) -> None:
+        """Nothing reaches the person any more: mark them unreachable, fail what is queued
+        for them, and tell the owners of their open matters to phone instead."""
+        services = self.services
+        now = services.now()
+        async with services.db.transaction() as session:
+            if not await store.admit(session, channel=CHANNEL, update_key=message.key,
+                                     payload={}, now=now):
+                return
+            person = await store.mark_unreachable(session, channel=CHANNEL,
+                                                  user_id=message.from_user, now=now)
+            await outbox.fail_pending_for(session, channel=CHANNEL, user_id=message.from_user,
+                                          error="the person unsubscribed")
+            if person is not None:
+                await self._tell_owners(session, person, now)
+            await inbox.mark_processed(session, channel=CHANNEL, update_key=message.key, now=now)
+        log.info("WeChat user %s*** unsubscribed", message.from_user[:4])
+        self.wake()
+
+    async def _tell_owners(self, session, person: Resident, now) -> None:  # type: ignore[no-untyped-def]
+        matters = await session.scalars(
+            select(Matter).where(Matter.resident_id == person.id, Matter.owner.is_not(None),
+                                 Matter.status.in_(OPEN_STATUSES)))
+        for matter in matters:
+            if matter.owner == person.key:
+                continue
+            # the delivery worker's key for the same news: the owner hears it once
+            await push_notice(session, self.services, [matter.owner], "delivery/unreachable",
+                              kind="resident_unreachable", now=now, matter_id=matter.id,
+                              dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
+                              matter=matter, resident=person)
+
+    # -- answers out ---------------------------------------------------------------------------
+    async def prepare(self, user_id: str, replies: list[Reply], *,
+                      replace_options: bool) -> list[str]:
+        """Render replies for WeChat in the person's language: store their files (links) and
+        the numbered options (all of them when `replace_options`, else only if there are
+        new ones); returns the text messages."""
+        services = self.services
+        now = services.now()
+        async with services.db.transaction() as session:
+            person = await find_resident(session, f"{CHANNEL}:{user_id}")
+            lang = person.language if person else services.settings.default_language
+            label = partial(services.renderer.label, lang)
+            lines: dict[Attachment, str] = {}
+            for att in attachments(replies):
+                lines[att] = await self._link(session, user_id, att, label, now)
+            rendered = render(replies, label=label, describe=lambda att: lines[att])
+            if replace_options or rendered.has_options:
+                await store.save_options(session, channel=CHANNEL, user_id=user_id,
+                                         options=rendered.options, now=now)
+        return rendered.parts
+
+    async def prepare_push(self, user_id: str, replies: list[Reply]) -> list[str]:
+        """For the outbox sender: a notice's options replace the shown ones only if it has
+        some (a staff reply does not take away the checklist's numbers)."""
+        return await self.prepare(user_id, replies, replace_options=False)
+
+    async def _link(self, session, user_id: str, att: Attachment, label, now) -> str:  # type: ignore[no-untyped-def]
+        name = plain_text(att.caption).strip().rstrip("。.!！:：") or att.filename
+        if self.public_url is None:
+            return plain_text(label("wx.no_link", name=name))
+        token = secrets.token_urlsafe(32)
+        await store.add_file(session, token=token, channel=CHANNEL, user_id=user_id,
+                             filename=att.filename, content_type=content_type(att.filename),
+                             data=att.data, now=now,
+                             expires_at=now + timedelta(days=self.link_days))
+        return plain_text(label("wx.link", name=name, url=self.link_url(token),
+                                days=self.link_days))
+
+    def link_url(self, token: str) -> str:
+        return f"{self.public_url}/wechat/f/{token}"
+
+    async def push(self, user_id: str, parts: list[str], *, kind: str = "reply") -> None:
+        """Queue rendered messages as customer-service pushes, one outbox row each (a retry
+        never sends an earlier part twice)."""
+        if not parts:
+            return
+        try:
+            async with self.services.db.transaction() as session:
+                for part in parts:
+                    # pushes are rendered again by the sender: escape what is plain already
+                    await outbox.enqueue(session, channel=CHANNEL, user_id=user_id, kind=kind,
+                                         replies=[Reply(html.escape(part, quote=False))],
+                                         now=self.services.now())
+        except Exception as exc:
+            log.warning("could not queue %d WeChat message(s): %s", len(parts),
+                        type(exc).__name__)
+
+    def wake(self) -> None:
+        """Pushes were queued: the delivery worker should look now."""
+        if self.app.delivery is not None:
+            self.app.delivery.wake()
+
+    def _push_when_done(self, user_id: str, task: asyncio.Task[list[str]]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            return
+        self._spawn(self._push_and_wake(user_id, task.result()))
+
+    async def _push_and_wake(self, user_id: str, parts: list[str]) -> None:
+        await self.push(user_id, parts)
+        self.wake()
+
+    # -- files ---------------------------------------------------------------------------------
+    async def file(self, token: str) -> FileLink | None:
+        """The file behind a link, unless unknown or expired."""
+        async with self.services.db.transaction() as session:
+            return await store.live_file(session, token=token, now=self.services.now())
+
+    # -- sweeps --------------------------------------------------------------------------------
+    async def sweep(self) -> int:
+        """Handle messages stored but never handled (their worker died) and push the
+        answers; drop expired files. Returns how many messages were handled."""
+        services = self.services
+        now = services.now()
+        async with services.db.transaction() as session:
+            rows = await inbox.unprocessed(session, channel=CHANNEL)
+            await store.prune_files(session, now=now)
+        handled = 0
+        for row in rows:
+            if row.update_key in self._in_flight or row.received_at > now - REPLAY_AFTER:
+                continue  # being handled here, or maybe by another worker
+            try:
+                message = inbound_from(dict(row.payload.get("fields") or {}))
+            except Exception:
+                message = None
+            action = action_for(message) if message is not None else None
+            if row.received_at < now - REPLAY_WINDOW or not isinstance(action, Event):
+                await self._mark(row.update_key)
+                continue
+            parts = await self._answer(action, row.update_key)
+            await self.push(action.user_id, parts)
+            handled += 1
+        if handled:
+            log.info("answered %d WeChat message(s) stored before a stop", handled)
+            self.wake()
+        return handled
+
+    async def run_sweeps(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("WeChat sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SWEEP_EVERY)
+
+    async def _mark(self, key: str) -> None:
+        try:
+            async with self.services.db.transaction() as session:
+                await inbox.mark_processed(session, channel=CHANNEL, update_key=key,
+                                           now=self.services.now())
+        except Exception as exc:
+            log.warning("could not mark WeChat message %s processed: %s", key,
+                        type(exc).__name__)
+
+    # -- tasks and turns -----------------------------------------------------------------------
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def drain(self, *, within: float = 10.0) -> None:
+        """Let answers in progress finish (shutdown, tests)."""
+        while self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=within)
+            if pending:
+                log.warning("%d WeChat answer(s) still running at shutdown", len(pending))
+                for task in pending:
+                    task.cancel()
+                return
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, user_id: str) -> AsyncIterator[None]:
+        """One person's messages one at a time, in arrival order."""
+        self._waiting[user_id] += 1
+        try:
+            async with self._locks[user_id]:
+                yield
+        finally:
+            self._waiting[user_id] -= 1
+            if not self._waiting[user_id]:
+                del self._waiting[user_id]
+                self._locks.pop(user_id, None)
+
+
+def content_type(filename: str) -> str:
+    if filename.lower().endswith(".ics"):
+        return "text/calendar; charset=utf-8"
+    guessed, _ = mimetypes.guess_type(filename)
+    if guessed is None:
+        return "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed

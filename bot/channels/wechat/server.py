@@ -1,0 +1,267 @@
+"""The WeChat webhook: an aiohttp application the CLI serves and the tests call.
+
+    GET  /wechat           WeChat's URL check: signature → echo `echostr`
+    POST /wechat           messages and events (plain or encrypted): the passive reply or "success"
+    GET  /wechat/f/{token} a document or picture sent as a link, until it expires
+
+`create_wechat_app(app)` builds it; its resources (HTTP client session, API client, the
+channel, the outbox worker and the sweeps) are made and closed in one `cleanup_ctx`. The
+views only speak HTTP: checking and decoding a request is `read_message` (plain functions
+raising `Rejected`), answering it is the channel's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import quote
+
+import aiohttp
+from aiohttp import web
+
+from bot.app import App, create_app
+from bot.channels.wechat.api import WeChatApi, WeChatSender
+from bot.channels.wechat.channel import REPLY_BUDGET, WeChatChannel
+from bot.channels.wechat.crypto import MessageCrypt
+from bot.channels.wechat.events import CHANNEL
+from bot.channels.wechat.messages import (
+    BODY_LIMIT,
+    Inbound,
+    encrypted_reply,
+    inbound_from,
+    parse_fields,
+    text_reply,
+)
+from bot.channels.wechat.security import FRESHNESS, NonceCache, Rejected, check_query
+from bot.delivery import DeliveryWorker
+from bot.settings import Settings
+from bot.textsplit import plain_text
+
+log = logging.getLogger(__name__)
+
+PATH = "/wechat"
+OUTBOX_POLL = 1.0
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+@dataclass(frozen=True)
+class Verifier:
+    """What checking a callback needs: the token, the replay cache, the clock, the cipher."""
+
+    token: str
+    nonces: NonceCache
+    clock: Callable[[], float] = time.time
+    crypt: MessageCrypt | None = None
+    window: float = FRESHNESS
+
+
+@dataclass(frozen=True)
+class Received:
+    message: Inbound
+    encrypted: bool
+    nonce: str
+
+
+APP = web.AppKey("app", App)
+VERIFIER = web.AppKey("verifier", Verifier)
+CHANNEL_KEY = web.AppKey("channel", WeChatChannel)
+
+
+# -- checking and decoding (plain functions) -----------------------------------------------------
+def check_length(content_length: int | None) -> None:
+    if content_length is not None and content_length > BODY_LIMIT:
+        raise Rejected(413, "body too large")
+
+
+def read_message(query: Mapping[str, str], body: bytes, verifier: Verifier) -> Received:
+    """A verified, decoded message from a POST callback, or `Rejected`."""
+    check_length(len(body))
+    _, nonce = check_query(query, token=verifier.token, nonces=verifier.nonces,
+                           now=verifier.clock(), window=verifier.window)
+    fields = parse_fields(body)
+    encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+    if encrypted:
+        if verifier.crypt is None:
+            raise Rejected(400, "encrypted message but no EncodingAESKey configured")
+        if not fields.get("Encrypt"):
+            raise Rejected(400, "missing Encrypt")
+        xml = verifier.crypt.decrypt(fields["Encrypt"], msg_signature=query.get("msg_signature", ""),
+                                     timestamp=query.get("timestamp", ""), nonce=nonce)
+        fields = parse_fields(xml)
+    return Received(inbound_from(fields), encrypted, nonce)
+
+
+def reply_body(received: Received, content: str, verifier: Verifier) -> str:
+    """The passive reply (encrypted if the message was)."""
+    now = verifier.clock()
+    xml = text_reply(received.message, content, now=now)
+    if not received.encrypted or verifier.crypt is None:
+        return xml
+    stamp = str(int(now))
+    encrypted, msg_signature = verifier.crypt.encrypt(xml.encode("utf-8"), nonce=received.nonce,
+                                                      timestamp=stamp)
+    return encrypted_reply(encrypted, msg_signature, stamp, received.nonce)
+
+
+# -- views ----------------------------------------------------------------------------------------
+async def handshake(request: web.Request) -> web.Response:
+    """WeChat checks the URL: echo `echostr` when the signature is ours."""
+    try:
+        check_query(request.query, token=request.app[VERIFIER].token,
+                    nonces=request.app[VERIFIER].nonces, now=request.app[VERIFIER].clock(),
+                    window=request.app[VERIFIER].window)
+    except Rejected as exc:
+        return _refused(request, exc)
+    return web.Response(text=request.query.get("echostr", ""))
+
+
+async def callback(request: web.Request) -> web.StreamResponse:
+    """A message or event: the passive reply, or "success" (answer pushed or none)."""
+    verifier = request.app[VERIFIER]
+    try:
+        check_length(request.content_length)
+        body = await request.read()
+        received = read_message(request.query, body, verifier)
+    except web.HTTPRequestEntityTooLarge:
+        return _refused(request, Rejected(413, "body too large"))
+    except Rejected as exc:
+        return _refused(request, exc)
+    channel = request.app[CHANNEL_KEY]
+    content = await channel.receive(received.message)
+    if content is None:
+        return web.Response(text="success")
+    response = web.Response(text=reply_body(received, content, verifier),
+                            content_type="application/xml")
+    await response.prepare(request)
+    await response.write_eof()
+    channel.wake()  # the rest of a long answer goes out after the passive reply
+    return response
+
+
+async def linked_file(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    channel = request.app[CHANNEL_KEY]
+    found = await channel.file(token) if _TOKEN.fullmatch(token) else None
+    if found is None:
+        renderer = channel.services.renderer
+        text = plain_text(renderer.label(channel.services.settings.default_language,
+                                         "wx.link_expired"))
+        return web.Response(status=404, text=text, headers={"Cache-Control": "no-store"})
+    return web.Response(body=found.data, headers={
+        "Content-Type": found.content_type,
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(found.filename)}",
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        # our documents need no script and load nothing from elsewhere
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                   "img-src data:; sandbox",
+    })
+
+
+def _refused(request: web.Request, exc: Rejected) -> web.Response:
+    log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
+    return web.Response(status=exc.status, text=exc.reason)
+
+
+# -- the application ------------------------------------------------------------------------------
+async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
+                     reply_budget: float) -> AsyncIterator[None]:
+    """Schema, HTTP client, API, channel, outbox worker and sweeps; closed in reverse."""
+    app = web_app[APP]
+    settings = app.services.settings
+    if migrate:
+        await app.start()
+    channel = WeChatChannel(app, public_url=settings.wechat_public_url, reply_budget=reply_budget)
+    web_app[CHANNEL_KEY] = channel
+    if not settings.wechat_public_url:
+        log.warning("wechat_public_url is not set: documents cannot be sent as links")
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(channel.run_sweeps(stop),
+                                                           name="wechat-sweeps")]
+    async with aiohttp.ClientSession() as http:
+        if settings.wechat_app_id and settings.wechat_app_secret:
+            api = WeChatApi(http, base=settings.wechat_api_base, app_id=settings.wechat_app_id,
+                            app_secret=settings.wechat_app_secret)
+            worker: DeliveryWorker = app.attach_sender(CHANNEL, WeChatSender(api, channel.prepare_push))
+            if deliver:
+                tasks.append(asyncio.create_task(worker.run(stop, poll=OUTBOX_POLL),
+                                                 name="wechat-outbox"))
+        else:
+            log.warning("wechat_app_id / wechat_app_secret are not set: answers that do not "
+                        "fit the passive reply, and notices, cannot be pushed")
+        try:
+            yield
+        finally:
+            await channel.drain()
+            stop.set()
+            if app.delivery is not None:
+                app.delivery.wake()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            app.senders.pop(CHANNEL, None)
+            if app.delivery is not None:
+                app.delivery.senders.pop(CHANNEL, None)
+
+
+def create_wechat_app(app: App, *, migrate: bool = True, deliver: bool = True,
+                      clock: Callable[[], float] = time.time,
+                      reply_budget: float = REPLY_BUDGET) -> web.Application:
+    """The webhook application for `app`, configured from its settings; not started.
+    `deliver=False` leaves running the outbox worker to someone else (Telegram's polling,
+    when both channels run in one process)."""
+    settings = app.services.settings
+    if not settings.wechat_token:
+        raise ValueError("wechat_token is not set")
+    crypt = None
+    if settings.wechat_encoding_aes_key:
+        crypt = MessageCrypt(settings.wechat_token, settings.wechat_encoding_aes_key,
+                             settings.wechat_app_id or "")
+    web_app = web.Application(client_max_size=BODY_LIMIT)
+    web_app[APP] = app
+    web_app[VERIFIER] = Verifier(settings.wechat_token, NonceCache(), clock, crypt)
+    web_app.cleanup_ctx.append(partial(_resources, migrate=migrate, deliver=deliver,
+                                       reply_budget=reply_budget))
+    web_app.router.add_get(PATH, handshake)
+    web_app.router.add_post(PATH, callback)
+    web_app.router.add_get(PATH + "/f/{token}", linked_file)
+    return web_app
+
+
+def run_webhook(settings: Settings) -> int:
+    """`servicebot run` with a WeChat token: serve the webhook until interrupted, beside
+    Telegram polling when a Telegram token is set too."""
+    return asyncio.run(_serve(settings)) or 0
+
+
+async def _serve(settings: Settings) -> int:
+    app = create_app(settings)
+    both = bool(settings.telegram_bot_token)
+    runner = web.AppRunner(create_wechat_app(app, deliver=not both), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.wechat_host, settings.wechat_port).start()
+        log.info("WeChat webhook on http://%s:%s%s", settings.wechat_host, settings.wechat_port,
+                 PATH)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        if both:
+            from bot.channels.telegram import build_telegram_application, running
+
+            async with running(build_telegram_application(app), poll_timeout=30):
+                await stop.wait()
+        else:
+            await stop.wait()
+    finally:
+        await runner.cleanup()
+        await app.close()
+    return 0
