@@ -43,6 +43,9 @@ PUBLIC_URL = "https://bot.example.cn"
 RESIDENT = "oRESIDENT_0000000000000001"
 RESIDENT_2 = "oRESIDENT_0000000000000002"
 STAFF = "oSTAFF_00000000000000000001"
+# unique across restarts in a test, as WeChat's are
+_MSG_IDS = itertools.count(24_000_000_000_000_001)
+_CREATED = itertools.count(int(time.time()))
 
 
 class WeChatPeer:
@@ -53,8 +56,6 @@ class WeChatPeer:
         self.client = client
         self.token = token
         self.crypt = crypt
-        self._msg_ids = itertools.count(24_000_000_000_000_001)
-        self._created = itertools.count(int(time.time()))
 
     def query(self, *, timestamp: str | None = None, nonce: str | None = None,
               token: str | None = None, **extra: str) -> dict[str, str]:
@@ -71,9 +72,9 @@ class WeChatPeer:
 
     def message(self, openid: str, msg_type: str, **fields: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"ToUserName": ACCOUNT, "FromUserName": openid,
-                               "CreateTime": next(self._created), "MsgType": msg_type}
+                               "CreateTime": next(_CREATED), "MsgType": msg_type}
         if msg_type != "event":
-            out["MsgId"] = next(self._msg_ids)
+            out["MsgId"] = next(_MSG_IDS)
         out.update(fields)
         return out
 
@@ -196,3 +197,12 @@ def option(text: str, label_part: str) -> str:
         if label_part in m.group(3):
             return m.group(1) or m.group(2)
     raise AssertionError(f"no option with {label_part!r} in:\n{text}")
+
+
+def link_path(text: str) -> str:
+    """The path of the first file link in a message (served by the webhook app)."""
+    import re
+
+    found = re.search(re.escape(PUBLIC_URL) + r"(/wechat/f/[A-Za-z0-9_-]+)", text)
+    assert found, f"no link in:\n{text}"
+    return found.group(1)

@@ -202,8 +202,10 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
         finally:
             await channel.drain()
             stop.set()
-            if app.delivery is not None:
-                app.delivery.wake()
+            while not all(task.done() for task in tasks):
+                if app.delivery is not None:  # (a wake can be cleared by a pass in progress)
+                    app.delivery.wake()
+                await asyncio.wait(tasks, timeout=0.05)
             await asyncio.gather(*tasks, return_exceptions=True)
             app.senders.pop(CHANNEL, None)
             if app.delivery is not None:
