@@ -42,7 +42,7 @@ class FakeWeChat:
     sent: dict[str, list[str]] = field(default_factory=dict)  # openid → texts received
     valid_tokens: set[str] = field(default_factory=set)
     _failures: list[tuple[int, str | None]] = field(default_factory=list)
-    _http_failures: list[int] = field(default_factory=list)
+    _http_failures: list[tuple[int, str | None]] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
@@ -69,8 +69,9 @@ class FakeWeChat:
         """The next `times` sends (to `touser`, if given) answer with `errcode`."""
         self._failures.extend([(errcode, touser)] * times)
 
-    def fail_http(self, status: int, *, times: int = 1) -> None:
-        self._http_failures.extend([status] * times)
+    def fail_http(self, status: int, *, times: int = 1, touser: str | None = None) -> None:
+        """The next `times` sends (to `touser`, if given) answer with HTTP `status`."""
+        self._http_failures.extend([(status, touser)] * times)
 
     def expire_token(self) -> None:
         """Tokens handed out so far stop working (WeChat answers 40001)."""
@@ -124,15 +125,17 @@ class FakeWeChat:
     async def _send(self, request: web.Request) -> web.Response:
         raw = await request.read()
         payload = json.loads(raw.decode("utf-8"))
-        if self._http_failures:
-            status = self._http_failures.pop(0)
-            self.calls.append(Call(request.path, dict(request.query), payload, {"http": status}))
-            self._changed.set()
-            return web.Response(status=status, text="server error")
+        touser = payload.get("touser")
+        for n, (status, who) in enumerate(self._http_failures):
+            if who is None or who == touser:
+                del self._http_failures[n]
+                self.calls.append(Call(request.path, dict(request.query), payload,
+                                       {"http": status}))
+                self._changed.set()
+                return web.Response(status=status, text="server error")
         if request.query.get("access_token") not in self.valid_tokens:
             return self._record(request, payload,
                                 {"errcode": 40001, "errmsg": "invalid credential"})
-        touser = payload.get("touser")
         for n, (errcode, who) in enumerate(self._failures):
             if who is None or who == touser:
                 del self._failures[n]

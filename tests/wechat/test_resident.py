@@ -182,3 +182,11 @@ async def test_unsubscribing_makes_the_resident_unreachable(wx):
     async with wx.session() as s:
         person = await s.scalar(select(Resident).where(Resident.user_id == RESIDENT))
         assert not person.unreachable
+
+
+async def test_a_number_at_a_step_that_takes_text_is_an_answer(wx):
+    await wx.say(RESIDENT, "/complain")
+    ask = await wx.say(RESIDENT, "1")  # the first category
+    assert "经过" in ask and "【1】✖ 取消投诉" in ask
+    nxt = await wx.say(RESIDENT, "3")  # not an option: what happened (a terse answer)
+    assert "没有第" not in nxt and "哪位工作人员" in nxt

@@ -46,7 +46,7 @@ from bot.textsplit import plain_text
 from storage import inbox, outbox
 from storage import wechat as store
 from storage.matters import OPEN_STATUSES
-from storage.models import FileLink, Matter, Resident
+from storage.models import Conversation, FileLink, Matter, Resident
 from storage.people import find_resident
 
 log = logging.getLogger(__name__)
@@ -116,10 +116,11 @@ class WeChatChannel:
             self._in_flight.add(key)
         try:
             async with self._turn(event.user_id):
-                options, lang = await self._shown(event.user_id)
+                options, lang, free_text = await self._shown(event.user_id)
                 pressed = press_number(event, options)
                 number = typed_number(pressed)
-                if number is not None and options:  # a number, but not one of the options
+                if number is not None and options and not free_text:
+                    # a number, but none of the options, and no dialog step that takes text
                     if key:
                         await self._mark(key)
                     return [plain_text(self.services.renderer.label(
@@ -134,12 +135,17 @@ class WeChatChannel:
             if key:
                 self._in_flight.discard(key)
 
-    async def _shown(self, user_id: str) -> tuple[dict[str, str], str]:
-        """The options shown to the person last, and their language."""
+    async def _shown(self, user_id: str) -> tuple[dict[str, str], str, bool]:
+        """The options shown to the person last, their language, and whether their dialog
+        is at a step that takes free text (where "3" may be an answer, not an option)."""
         async with self.services.db.transaction() as session:
             options = await store.options_of(session, channel=CHANNEL, user_id=user_id)
             person = await find_resident(session, f"{CHANNEL}:{user_id}")
-        return options, person.language if person else self.services.settings.default_language
+            conv = await session.get(Conversation, person.id) if person else None
+        state = conv.state if conv is not None else "idle"
+        free_text = state != "idle" and self.app.router.for_state(state) is not None
+        lang = person.language if person else self.services.settings.default_language
+        return options, lang, free_text
 
     # -- unsubscribe ---------------------------------------------------------------------------
     async def _unsubscribe(self, message: Inbound) -> None:

@@ -1,0 +1,82 @@
+"""Pure parts of the WeChat channel: replies → plain-text messages within 2,048 bytes with
+numbered options; messages → events; typed numbers → the options shown."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.channels.wechat.events import Unsubscribed, action_for, press_number
+from bot.channels.wechat.messages import inbound_from
+from bot.channels.wechat.render import render, size, split_text
+from bot.core import Attachment, Button, Event, Reply
+from bot.i18n import Renderer
+
+LABEL = partial(Renderer().label, "zh")
+
+
+def describe(att: Attachment) -> str:
+    return f"📎 {att.filename}: https://x/{att.filename}"
+
+
+def test_options_are_numbered_across_replies_and_html_is_plain():
+    replies = [Reply("<b>低保</b> &amp; 救助", ((Button("📋 材料清单", "chk:o:dibao"),
+                                                Button("📅 预约", "bk:i:dibao")),)),
+               Reply("还有", ((Button("<i>转人工</i>", "ho:new"),),))]
+    out = render(replies, label=LABEL, describe=describe)
+    assert out.options == {"1": "chk:o:dibao", "2": "bk:i:dibao", "3": "ho:new"}
+    text = "\n".join(out.parts)
+    assert "低保 & 救助" in text and "<b>" not in text and "<i>" not in text
+    assert "【1】📋 材料清单" in text and "【3】转人工" in text
+    assert text.rstrip().endswith("回复 1、2、3 选择")
+    assert len(out.parts) == 1  # short replies share one message
+
+
+def test_many_options_get_a_range_hint_and_contact_a_typing_hint():
+    buttons = tuple((Button(f"第{n}项", f"x:{n}"),) for n in range(12))
+    out = render([Reply("请选择", buttons, ask_contact=True)], label=LABEL, describe=describe)
+    assert "回复 1–12 中的数字选择" in out.parts[-1] and "手机号码" in out.parts[-1]
+
+
+def test_documents_become_links_and_the_hint_stays_with_the_options():
+    doc = Attachment("notice.html", b"<html></html>", "告知单")
+    out = render([Reply("卡片", ((Button("一", "a:1"),),)), Reply(document=doc)],
+                 label=LABEL, describe=describe)
+    text = out.parts[0]
+    assert text.index("回复 1 选择") < text.index("https://x/notice.html")
+
+
+def test_long_text_is_cut_at_breaks_within_2048_bytes():
+    paragraph = "申请最低生活保障需要准备户口簿和身份证。" * 20
+    text = "\n\n".join([paragraph] * 6) + "🙂" * 700
+    pieces = split_text(text)
+    assert len(pieces) > 3 and all(size(p) <= 2048 for p in pieces)
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")  # nothing lost or broken
+    assert all(p.endswith(("。", "🙂")) for p in pieces)
+
+
+def test_messages_become_events():
+    base = {"ToUserName": "gh", "FromUserName": "oABC", "CreateTime": "1700000000"}
+
+    def action(**fields: str):  # type: ignore[no-untyped-def]
+        return action_for(inbound_from({**base, **fields}))
+
+    assert action(MsgType="text", Content="/take 3").command == "take"
+    assert action(MsgType="image", MediaId="m1").kind == "photo"
+    assert action(MsgType="voice", Recognition="低保怎么办").text == "低保怎么办"
+    assert action(MsgType="video", MediaId="v").kind == "unsupported"
+    assert action(MsgType="event", Event="subscribe").command == "start"
+    assert action(MsgType="event", Event="unsubscribe") == Unsubscribed("oABC")
+    assert action(MsgType="event", Event="CLICK", EventKey="chk:o:dibao").choice == "chk:o:dibao"
+    assert action(MsgType="event", Event="TEMPLATESENDJOBFINISH") is None
+
+
+def test_a_typed_number_presses_the_option_shown():
+    options = {"1": "chk:o:dibao", "2": "ho:new"}
+
+    def typed(text: str) -> Event:
+        return press_number(Event("wechat", "oABC", "text", text=text), options)
+
+    assert typed("2").choice == "ho:new" and typed(" ２ ").choice == "ho:new"
+    assert typed("1。").kind == "choice"
+    assert typed("12").kind == "text" and typed("低保").kind == "text"
+    assert typed("13800138000").kind == "text"  # a phone number is not an option
