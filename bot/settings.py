@@ -88,7 +88,7 @@ class Settings:
     wechat_host: str = "127.0.0.1"  # behind the HTTPS reverse proxy WeChat talks to
     wechat_port: int = 8080
     wechat_public_url: str | None = None  # e.g. https://bot.example.cn (file links start here)
-    wechat_link_days: int = 7  # how long a document / picture link stays valid
+    wechat_link_days: int = 14  # how long a document / picture link stays valid (a booking's QR code too)
 
     @property
     def db_url(self) -> str:

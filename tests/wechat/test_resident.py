@@ -153,7 +153,7 @@ async def test_links_expire(wx, api, clock):
     path = link_path(link)
     assert (await wx.client.get(path)).status == 200
     assert (await wx.client.get(path[:-4] + "AAAA")).status == 404  # guessing gets nothing
-    clock.advance(days=8)
+    clock.advance(days=15)
     resp = await wx.client.get(path)
     assert resp.status == 404 and "失效" in await resp.text()
 
@@ -190,3 +190,28 @@ async def test_a_number_at_a_step_that_takes_text_is_an_answer(wx):
     assert "经过" in ask and "【1】✖ 取消投诉" in ask
     nxt = await wx.say(RESIDENT, "3")  # not an option: what happened (a terse answer)
     assert "没有第" not in nxt and "哪位工作人员" in nxt
+
+
+async def test_a_booking_links_its_qr_code_and_calendar_file(wx, api):
+    card = await wx.say(RESIDENT, "低保怎么申请")
+    days = await wx.say(RESIDENT, option(card, "预约办理"))
+    times = await wx.say(RESIDENT, "1")
+    await wx.say(RESIDENT, "1")
+    ask_phone = await wx.say(RESIDENT, "王大妈")
+    assert "请直接回复您的手机号码" in ask_phone  # no contact button on WeChat
+    summary = await wx.say(RESIDENT, "13800138000")
+    confirmed = await wx.say(RESIDENT, option(summary, "确认预约"))
+    assert "预约" in confirmed and days and times
+    if confirmed.count("📎") < 2:  # the rest of a long confirmation is pushed
+        await api.wait_for(RESIDENT, lambda t: "📎" in t)
+    pushed = "\n".join(api.texts(RESIDENT))
+    links = [link_path(part) for part in (confirmed + "\n" + pushed).split("📎")[1:]]
+    assert len(links) == 2
+    kinds = set()
+    for path in links:
+        resp = await wx.client.get(path)
+        assert resp.status == 200 and resp.headers["X-Content-Type-Options"] == "nosniff"
+        kinds.add(resp.content_type)
+        body = await resp.read()
+        assert body.startswith(b"\x89PNG") or b"BEGIN:VCALENDAR" in body
+    assert kinds == {"image/png", "text/calendar"}
