@@ -53,3 +53,16 @@ async def test_run_serves_the_wechat_webhook(tmp_path):
         _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()
     assert "WeChat webhook on" in err.decode()
+
+
+def test_a_bad_encoding_aes_key_stops_run_with_a_clear_message(tmp_path):
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SERVICEBOT_") and k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL")}
+    env.update(SERVICEBOT_DATA_DIR=str(tmp_path / "data"), SERVICEBOT_WECHAT_TOKEN=TOKEN,
+               SERVICEBOT_WECHAT_APP_ID="wx1", SERVICEBOT_WECHAT_ENCODING_AES_KEY="short")
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "EncodingAESKey" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -85,7 +85,8 @@ class WeChatChannel:
             return None
         key = await self._admit(message)
         if key is False:
-            log.info("WeChat message %s seen before; answered once already", message.key)
+            log.info("WeChat %s seen before; answered once already",
+                     f"message {message.get('MsgId')}" if message.msg_type != "event" else "event")
             return None
         task = self._spawn(self._answer(action, key or None))
         try:

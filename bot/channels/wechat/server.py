@@ -17,6 +17,7 @@ import contextlib
 import logging
 import re
 import signal
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from bot.channels.wechat.messages import (
 )
 from bot.channels.wechat.security import FRESHNESS, NonceCache, Rejected, check_query
 from bot.delivery import DeliveryWorker
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.textsplit import plain_text
 
 log = logging.getLogger(__name__)
@@ -220,11 +221,19 @@ def create_wechat_app(app: App, *, migrate: bool = True, deliver: bool = True,
     when both channels run in one process)."""
     settings = app.services.settings
     if not settings.wechat_token:
-        raise ValueError("wechat_token is not set")
+        raise SettingsError("wechat_token is not set")
+    if settings.wechat_public_url and not settings.wechat_public_url.startswith(("https://",
+                                                                                 "http://")):
+        raise SettingsError("wechat_public_url must be an http(s) URL, e.g. https://bot.example.cn")
     crypt = None
     if settings.wechat_encoding_aes_key:
-        crypt = MessageCrypt(settings.wechat_token, settings.wechat_encoding_aes_key,
-                             settings.wechat_app_id or "")
+        if not settings.wechat_app_id:
+            raise SettingsError("wechat_app_id is needed with wechat_encoding_aes_key")
+        try:
+            crypt = MessageCrypt(settings.wechat_token, settings.wechat_encoding_aes_key,
+                                 settings.wechat_app_id)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     web_app = web.Application(client_max_size=BODY_LIMIT)
     web_app[APP] = app
     web_app[VERIFIER] = Verifier(settings.wechat_token, NonceCache(), clock, crypt)
@@ -239,13 +248,23 @@ def create_wechat_app(app: App, *, migrate: bool = True, deliver: bool = True,
 def run_webhook(settings: Settings) -> int:
     """`servicebot run` with a WeChat token: serve the webhook until interrupted, beside
     Telegram polling when a Telegram token is set too."""
-    return asyncio.run(_serve(settings)) or 0
+    try:
+        return asyncio.run(_serve(settings))
+    except SettingsError as exc:
+        print(f"servicebot: {exc}", file=sys.stderr)
+        return 2
 
 
 async def _serve(settings: Settings) -> int:
     app = create_app(settings)
     both = bool(settings.telegram_bot_token)
-    runner = web.AppRunner(create_wechat_app(app, deliver=not both), access_log=None)
+    try:
+        web_app = create_wechat_app(app, deliver=not both)
+    except SettingsError:
+        await app.close()
+        raise
+    # no access log: file links carry their token in the path
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.wechat_host, settings.wechat_port).start()
