@@ -27,6 +27,7 @@ class Context:
     role: Role = field(default_factory=Role)
     privileged_action: str | None = None  # set by the dispatcher; audited after success
     audit_matter_id: int | None = None  # which matter a privileged action touched
+    roles_changed: bool = False  # a grant/revoke: the role snapshot is re-read after commit
 
     # -- who and when ---------------------------------------------------------------------
     @property

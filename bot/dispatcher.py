@@ -80,6 +80,8 @@ class Dispatcher:
                                                    update_key=update_key, now=self.services.now())
                 if session.info.get("outbox_queued") and self.on_queued is not None:
                     self.on_queued()
+                if ctx.roles_changed:
+                    self.services.granted_roles.invalidate()
                 return replies, True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
@@ -120,7 +122,8 @@ class Dispatcher:
         if not person.language_chosen and event.language_code \
                 and person.language != locale_for(event.language_code):
             person.language = locale_for(event.language_code)
-        role = await role_of(session, services.settings, event.channel, event.user_id)
+        role = await role_of(session, services.settings, event.channel, event.user_id,
+                             services.granted_roles)
         return Context(event=event, session=session, services=services, person=person,
                        conv=conv, role=role)
 

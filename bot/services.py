@@ -14,6 +14,7 @@ from knowledge.loader import load_kb
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
 from storage.db import Database
+from storage.people import GrantedRoles
 
 
 def utc_now() -> datetime:
@@ -29,6 +30,7 @@ class Services:
     calendar: WorkCalendar
     renderer: Renderer
     clock: Callable[[], datetime] = field(default=utc_now)
+    granted_roles: GrantedRoles = field(default_factory=GrantedRoles)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -39,6 +39,7 @@ async def grant_cmd(ctx: Context) -> list[Reply]:
     department = args[2].strip()[:64] if len(args) > 2 else None
     await roles.grant(ctx.session, key=key, role=role, department=department, by=ctx.key,
                       now=ctx.now)
+    ctx.roles_changed = True
     await push(ctx.session, ctx.services, [key], "admin/granted", kind="role_granted",
                now=ctx.now, role=role, department=department)
     configured = configured_role(ctx.services.settings, key)
@@ -53,6 +54,7 @@ async def revoke_cmd(ctx: Context) -> list[Reply]:
         return [ctx.say("err.usage", usage=ctx.label("usage.revoke"))]
     key = person_key(args[0].lstrip("@"))
     role = await roles.revoke(ctx.session, ctx.services.settings, key=key)
+    ctx.roles_changed = True
     owned = await roles.open_matters_owned(ctx.session, key)
     await push(ctx.session, ctx.services, [key], "admin/revoked", kind="role_revoked",
                now=ctx.now, role=role)

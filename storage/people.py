@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,13 +42,42 @@ def configured_role(settings: Settings, key: str) -> Role | None:
     return None
 
 
-async def role_of(session: AsyncSession, settings: Settings, channel: str, user_id: str) -> Role:
+class GrantedRoles:
+    """A snapshot of the `staff_roles` table, re-read when older than `ttl` seconds.
+
+    Every update needs its sender's role; the table is tiny and rarely changes, so one
+    query per few seconds replaces one per update. A grant or revoke in this process
+    invalidates it at once; other processes see it within `ttl`."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._rows: dict[str, Role] = {}
+        self._loaded_at: float | None = None
+
+    def invalidate(self) -> None:
+        self._loaded_at = None
+
+    async def get(self, session: AsyncSession, key: str) -> Role | None:
+        now = time.monotonic()
+        if self._loaded_at is None or now - self._loaded_at > self.ttl:
+            rows = await session.scalars(select(StaffRole))
+            self._rows = {f"{r.channel}:{r.user_id}": Role(r.role, r.department) for r in rows}
+            self._loaded_at = now
+        return self._rows.get(key)
+
+
+async def role_of(session: AsyncSession, settings: Settings, channel: str, user_id: str,
+                  granted_roles: GrantedRoles | None = None) -> Role:
     """The effective role: the higher of the configured and the granted one."""
-    configured = configured_role(settings, f"{channel}:{user_id}")
-    row = await session.scalar(
-        select(StaffRole).where(StaffRole.channel == channel, StaffRole.user_id == user_id)
-    )
-    granted = Role(row.role, row.department) if row else None
+    key = f"{channel}:{user_id}"
+    configured = configured_role(settings, key)
+    if granted_roles is not None:
+        granted = await granted_roles.get(session, key)
+    else:
+        row = await session.scalar(
+            select(StaffRole).where(StaffRole.channel == channel, StaffRole.user_id == user_id)
+        )
+        granted = Role(row.role, row.department) if row else None
     candidates = [r for r in (configured, granted) if r is not None]
     if not candidates:
         return Role()
@@ -59,10 +89,13 @@ async def role_of(session: AsyncSession, settings: Settings, channel: str, user_
 async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id: str,
                                  display_name: str = "", language: str = "zh",
                                  now: datetime) -> tuple[Resident, Conversation]:
-    """The person and their conversation row, created on first contact."""
-    person = await session.scalar(
-        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id)
-    )
+    """The person and their conversation row (one query), created on first contact."""
+    row = (await session.execute(
+        select(Resident, Conversation)
+        .outerjoin(Conversation, Conversation.resident_id == Resident.id)
+        .where(Resident.channel == channel, Resident.user_id == user_id)
+    )).first()
+    person, conv = row if row is not None else (None, None)
     if person is None:
         person = Resident(channel=channel, user_id=user_id, display_name=display_name[:128],
                           language=language, created_at=now, last_seen_at=now)
@@ -79,7 +112,6 @@ async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id
     if person.unreachable:  # they wrote to us again, so they unblocked the bot
         person.unreachable = False
         person.unreachable_since = None
-    conv = await session.get(Conversation, person.id)
     if conv is None:
         conv = Conversation(resident_id=person.id, state="idle", data={}, updated_at=now)
         session.add(conv)
