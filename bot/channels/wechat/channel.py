@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 REPLY_BUDGET = 4.0  # seconds to answer in the callback; WeChat gives up at 5
 REPLAY_AFTER = timedelta(seconds=60)  # an unhandled message this old was lost by its worker
 REPLAY_WINDOW = timedelta(hours=24)  # older ones are dropped, not answered out of the blue
+KEEP_PROCESSED = timedelta(days=2)
 SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
 
 
@@ -261,12 +262,15 @@ class WeChatChannel:
     # -- sweeps --------------------------------------------------------------------------------
     async def sweep(self) -> int:
         """Handle messages stored but never handled (their worker died) and push the
-        answers; drop expired files. Returns how many messages were handled."""
+        answers; drop expired files and old processed keys. Returns how many messages were
+        handled."""
         services = self.services
         now = services.now()
         async with services.db.transaction() as session:
             rows = await inbox.unprocessed(session, channel=CHANNEL)
             await store.prune_files(session, now=now)
+            # WeChat's retries come within seconds: a processed key is not needed for long
+            await inbox.prune(session, processed_before=now - KEEP_PROCESSED)
         handled = 0
         for row in rows:
             if row.update_key in self._in_flight or row.received_at > now - REPLAY_AFTER:
