@@ -118,7 +118,11 @@ class WeChatChannel:
             self._in_flight.add(key)
         try:
             async with self._turn(event.user_id):
-                options, lang, free_text = await self._shown(event.user_id)
+                try:
+                    options, lang, free_text = await self._shown(event.user_id)
+                except Exception as exc:  # the dispatcher will apologise for the database
+                    log.warning("options of a WeChat user unknown: %s", type(exc).__name__)
+                    options, lang, free_text = {}, self.services.settings.default_language, True
                 pressed = press_number(event, options)
                 number = typed_number(pressed)
                 if number is not None and options and not free_text:
