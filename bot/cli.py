@@ -45,6 +45,7 @@ def setup_logging(verbose: bool = False) -> None:
     # httpx logs request URLs, which contain the bot token, at INFO
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin at start-up
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,14 +76,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
             return asyncio.run(_console(settings, args.role, args.user or args.role, args.lang))
-        if settings.wechat_token:  # the webhook, beside Telegram polling if that is set too
-            from bot.channels.wechat import run_webhook
+        from bot.serve import channels_configured, run
 
-            return run_webhook(settings)
-        if settings.telegram_bot_token:
-            from bot.channels.telegram import run_polling
-
-            return run_polling(settings)
+        if channels_configured(settings):
+            return run(settings)
         print("TELEGRAM_BOT_TOKEN is not set: starting the console channel instead. "
               "Type your question, a number to pick an option, /help, or /quit.")
         return asyncio.run(_console(settings, "resident", "resident", None))

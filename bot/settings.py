@@ -44,6 +44,12 @@ class Settings:
     telegram_bot_token: str | None = None
     telegram_base_url: str | None = None  # a local fake Bot API in tests
     telegram_base_file_url: str | None = None
+    # Telegram webhook mode (instead of polling) when a public HTTPS URL is set
+    telegram_webhook_url: str | None = None  # e.g. https://bot.example.cn/telegram
+    telegram_webhook_secret: str | None = None  # 1-256 of A-Z a-z 0-9 _ - (checked per request)
+    # the webhooks' HTTP server (WeChat, Telegram webhook), behind an HTTPS reverse proxy
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
     database_url: str | None = None
     data_dir: Path = Path("data")
     kb_path: Path | None = None
@@ -85,8 +91,6 @@ class Settings:
     wechat_app_secret: str | None = None
     wechat_encoding_aes_key: str | None = None  # 安全模式 (encrypted messages) when set
     wechat_api_base: str = "https://api.weixin.qq.com"
-    wechat_host: str = "127.0.0.1"  # behind the HTTPS reverse proxy WeChat talks to
-    wechat_port: int = 8080
     wechat_public_url: str | None = None  # e.g. https://bot.example.cn (file links start here)
     wechat_link_days: int = 14  # how long a document / picture link stays valid (a booking's QR code too)
 

@@ -10,7 +10,6 @@ from bot.channels.telegram.app import (
     ALLOWED_UPDATES,
     TelegramChannel,
     build_telegram_application,
-    run_polling,
     running,
 )
 from bot.channels.telegram.events import event_from_update
@@ -23,6 +22,5 @@ __all__ = [
     "TelegramSender",
     "build_telegram_application",
     "event_from_update",
-    "run_polling",
     "running",
 ]

@@ -1,6 +1,6 @@
 """The Telegram channel on python-telegram-bot's `Application`.
 
-`build_telegram_application(app)` is the factory the CLI (`run_polling`) and the tests call.
+`build_telegram_application(app)` is the factory `servicebot run` (bot/serve.py) and the tests call.
 Each update is converted into a core `Event` (events.py), handled by the dispatcher (one
 transaction), and the replies are rendered back (render.py). Updates are stored before PTB
 confirms them and handled concurrently across chats, in order within a chat (inbox.py).
@@ -30,14 +30,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import App, create_app
+from bot.app import App
 from bot.channels.telegram.events import CHANNEL, event_from_update
 from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.inbox import InboxBot, OrderedUpdateProcessor, UpdateLedger
 from bot.channels.telegram.render import ReplyRenderer, TelegramSender
 from bot.core import Event, Reply
 from bot.i18n import locale_for
-from bot.settings import Settings
 from bot.textsplit import plain_text
 from domain.privacy import MaskingFilter
 from storage import outbox
@@ -312,16 +311,6 @@ async def running(application: Application[Any, Any, Any, Any, Any, Any], *,
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
-
-
-def run_polling(settings: Settings) -> int:
-    """`servicebot run` with a token: poll Telegram until interrupted."""
-    app = create_app(settings)
-    application = build_telegram_application(app)
-    log.info("polling Telegram (%d concurrent updates)", settings.concurrent_updates)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30,
-                            drop_pending_updates=False)
-    return 0
 
 
 def quiet_library_logs() -> None:

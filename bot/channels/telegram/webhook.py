@@ -63,13 +63,20 @@ async def receive_update(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-def create_webhook_app(application: Application[Any, Any, Any, Any, Any, Any], *, secret: str,
-                       path: str = "/telegram") -> web.Application:
-    """The aiohttp application serving the webhook (tests call this factory too)."""
+def add_webhook(web_app: web.Application,
+                application: Application[Any, Any, Any, Any, Any, Any], *, secret: str,
+                path: str = "/telegram") -> None:
+    """Serve the webhook at `path` of `web_app` (which may serve other channels too)."""
     if not valid_secret(secret):
         raise ValueError("the webhook secret must be 1-256 characters of A-Z a-z 0-9 _ -")
-    web_app = web.Application(client_max_size=MAX_BODY)
     web_app[TELEGRAM_APP] = application
     web_app[SECRET] = secret
     web_app.router.add_post(path, receive_update)
+
+
+def create_webhook_app(application: Application[Any, Any, Any, Any, Any, Any], *, secret: str,
+                       path: str = "/telegram") -> web.Application:
+    """An aiohttp application serving only the webhook (tests call this factory too)."""
+    web_app = web.Application(client_max_size=MAX_BODY)
+    add_webhook(web_app, application, secret=secret, path=path)
     return web_app

@@ -12,6 +12,6 @@
 
 from bot.channels.wechat.api import WeChatApi, WeChatSender
 from bot.channels.wechat.channel import WeChatChannel
-from bot.channels.wechat.server import create_wechat_app, run_webhook
+from bot.channels.wechat.server import create_wechat_app
 
-__all__ = ["WeChatApi", "WeChatChannel", "WeChatSender", "create_wechat_app", "run_webhook"]
+__all__ = ["WeChatApi", "WeChatChannel", "WeChatSender", "create_wechat_app"]

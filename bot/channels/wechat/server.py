@@ -13,11 +13,8 @@ raising `Rejected`), answering it is the channel's.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
-import signal
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -27,7 +24,7 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
-from bot.app import App, create_app
+from bot.app import App
 from bot.channels.wechat.api import WeChatApi, WeChatSender
 from bot.channels.wechat.channel import REPLY_BUDGET, WeChatChannel
 from bot.channels.wechat.crypto import MessageCrypt
@@ -42,7 +39,7 @@ from bot.channels.wechat.messages import (
 )
 from bot.channels.wechat.security import FRESHNESS, NonceCache, Rejected, check_query
 from bot.delivery import DeliveryWorker
-from bot.settings import Settings, SettingsError
+from bot.settings import SettingsError
 from bot.textsplit import plain_text
 
 log = logging.getLogger(__name__)
@@ -243,46 +240,3 @@ def create_wechat_app(app: App, *, migrate: bool = True, deliver: bool = True,
     web_app.router.add_post(PATH, callback)
     web_app.router.add_get(PATH + "/f/{token}", linked_file)
     return web_app
-
-
-def run_webhook(settings: Settings) -> int:
-    """`servicebot run` with a WeChat token: serve the webhook until interrupted, beside
-    Telegram polling when a Telegram token is set too."""
-    try:
-        return asyncio.run(_serve(settings))
-    except SettingsError as exc:
-        print(f"servicebot: {exc}", file=sys.stderr)
-        return 2
-
-
-async def _serve(settings: Settings) -> int:
-    app = create_app(settings)
-    both = bool(settings.telegram_bot_token)
-    try:
-        web_app = create_wechat_app(app, deliver=not both)
-    except SettingsError:
-        await app.close()
-        raise
-    # no access log: file links carry their token in the path
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, settings.wechat_host, settings.wechat_port).start()
-        log.info("WeChat webhook on http://%s:%s%s", settings.wechat_host, settings.wechat_port,
-                 PATH)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
-        if both:
-            from bot.channels.telegram import build_telegram_application, running
-
-            async with running(build_telegram_application(app), poll_timeout=30):
-                await stop.wait()
-        else:
-            await stop.wait()
-    finally:
-        await runner.cleanup()
-        await app.close()
-    return 0

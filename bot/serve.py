@@ -1,0 +1,116 @@
+"""`servicebot run`: every configured channel in one process, sharing one outbox worker.
+
+- Telegram: long polling, or the webhook when `telegram_webhook_url` is set;
+- WeChat: the webhook when `wechat_token` is set;
+- both webhooks on one aiohttp server (`http_host:http_port`), behind an HTTPS proxy.
+The console channel is the CLI's fallback when no channel is configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+from bot.app import App, create_app
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def channels_configured(settings: Settings) -> bool:
+    return bool(settings.telegram_bot_token or settings.wechat_token)
+
+
+def _webhook_path(settings: Settings) -> str:
+    from bot.channels.telegram.webhook import valid_secret
+
+    url = urlparse(settings.telegram_webhook_url or "")
+    if url.scheme != "https" or not url.netloc:
+        raise SettingsError("telegram_webhook_url must be an https:// URL Telegram can reach")
+    if not valid_secret(settings.telegram_webhook_secret):
+        raise SettingsError("telegram_webhook_secret must be 1-256 characters of "
+                            "A-Z a-z 0-9 _ - (Telegram sends it back with every update)")
+    return url.path or "/telegram"
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
+    """Run until SIGINT/SIGTERM (or `stop` is set); returns the exit status."""
+    webhook_path = _webhook_path(settings) if settings.telegram_webhook_url else None
+    app = create_app(settings)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+    runner: web.AppRunner | None = None
+    try:
+        telegram = _telegram(app) if settings.telegram_bot_token else None
+        web_app = _web_app(app, settings, telegram, webhook_path)
+        if web_app is not None:
+            # no access log: WeChat file links carry their token in the path
+            runner = web.AppRunner(web_app, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+            log.info("webhooks on http://%s:%s (%s)", settings.http_host, settings.http_port,
+                     ", ".join(_routes(web_app)))
+        if telegram is None:
+            await stop.wait()
+            return 0
+        from bot.channels.telegram import ALLOWED_UPDATES, running
+
+        async with running(telegram, poll_timeout=30, polling=webhook_path is None):
+            if webhook_path is not None:
+                await telegram.bot.set_webhook(
+                    url=settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES, max_connections=40)
+                log.info("Telegram webhook set to %s", settings.telegram_webhook_url)
+            else:
+                log.info("polling Telegram (%d concurrent updates)", settings.concurrent_updates)
+            await stop.wait()
+        return 0
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await app.close()
+
+
+def _telegram(app: App) -> Any:
+    from bot.channels.telegram import build_telegram_application
+
+    return build_telegram_application(app)
+
+
+def _web_app(app: App, settings: Settings, telegram: Any,
+             webhook_path: str | None) -> web.Application | None:
+    web_app = None
+    if settings.wechat_token:
+        from bot.channels.wechat import create_wechat_app
+
+        # with Telegram in the process, its lifecycle runs the one outbox worker
+        web_app = create_wechat_app(app, deliver=telegram is None)
+    if telegram is not None and webhook_path is not None:
+        from bot.channels.telegram.webhook import MAX_BODY, add_webhook
+
+        web_app = web_app or web.Application(client_max_size=MAX_BODY)
+        add_webhook(web_app, telegram, secret=settings.telegram_webhook_secret or "",
+                    path=webhook_path)
+    return web_app
+
+
+def _routes(web_app: web.Application) -> list[str]:
+    return sorted({r.resource.canonical for r in web_app.router.routes() if r.resource})
+
+
+def run(settings: Settings) -> int:
+    try:
+        return asyncio.run(serve(settings))
+    except SettingsError as exc:
+        print(f"servicebot: {exc}", file=sys.stderr)
+        return 2
