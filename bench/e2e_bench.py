@@ -104,12 +104,14 @@ def serve_bot(base_url: str, file_url: str, token: str, db_url: str, data_dir: s
         async with running(application, poll_timeout=10):
             await stop.wait()
 
+    from bot.serve import run_loop  # the event loop `servicebot run` uses
+
     if profile:
         import cProfile
 
-        cProfile.runctx("asyncio.run(main())", globals(), locals(), profile)
+        cProfile.runctx("run_loop(main())", globals(), locals(), profile)
     else:
-        asyncio.run(main())
+        run_loop(main())
 
 
 async def start_bot_process(tg: FakeTelegram, db_url: str, data_dir: str, concurrent: int,

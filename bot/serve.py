@@ -13,7 +13,8 @@ import contextlib
 import logging
 import signal
 import sys
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -22,6 +23,7 @@ from bot.app import App, create_app
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def channels_configured(settings: Settings) -> bool:
@@ -108,9 +110,19 @@ def _routes(web_app: web.Application) -> list[str]:
     return sorted({r.resource.canonical for r in web_app.router.routes() if r.resource})
 
 
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run the bot's event loop: uvloop where it is installed (Linux, macOS) — the bot is a
+    loop of small socket and database hand-offs, and uvloop does those with less CPU."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
 def run(settings: Settings) -> int:
     try:
-        return asyncio.run(serve(settings))
+        return run_loop(serve(settings))
     except SettingsError as exc:
         print(f"servicebot: {exc}", file=sys.stderr)
         return 2
