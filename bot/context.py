@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Event, Reply
+from bot.notices import push
 from bot.services import Services
 from storage import outbox
 from storage.models import Conversation, Resident
-from storage.people import Role, audit, find_resident
+from storage.people import Role, audit
 
 
 @dataclass
@@ -107,25 +108,13 @@ class Context:
                     now=self.now, matter_id=matter_id, target=target, detail=detail,
                     allowed=allowed)
 
-    async def language_of(self, recipient: str) -> str:
-        """The language a person chose or Telegram reported; zh for someone never seen."""
-        person = await find_resident(self.session, recipient)
-        return person.language if person else self.services.settings.default_language
-
-    async def notify_template(self, recipients: Iterable[str], name: str, *, kind: str,
+    async def notify_template(self, recipients: Iterable[str], template: str, /, *, kind: str,
                               buttons: Sequence[Sequence[tuple[str, str]]] = (),
                               dedupe_prefix: str | None = None,
                               matter_id: int | None = None, **kw: Any) -> int:
-        """Render `name` in each recipient's language and queue it; buttons as (label key, data).
-
-        Returns how many notices were queued (a dedupe key already used queues nothing)."""
-        queued = 0
-        for key in dict.fromkeys(recipients):
-            lang = await self.language_of(key)
-            rows = tuple(tuple(Button(self.label(lk, lang=lang), data) for lk, data in row)
-                         for row in buttons)
-            reply = Reply(self.t(name, lang=lang, **kw), rows)
-            dedupe = f"{dedupe_prefix}:{key}" if dedupe_prefix else None
-            queued += await self.notify(key, [reply], kind=kind, dedupe_key=dedupe,
-                                        matter_id=matter_id)
-        return queued
+        """Render `template` in each recipient's language and queue it (bot.notices.push);
+        buttons as (label key, data). Returns how many were queued (a dedupe key already
+        used queues nothing)."""
+        return await push(self.session, self.services, recipients, template, kind=kind,
+                          now=self.now, buttons=buttons, dedupe_prefix=dedupe_prefix,
+                          matter_id=matter_id, **kw)

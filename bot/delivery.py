@@ -29,14 +29,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select, update
 
 from bot.core import Reply
-from bot.notices import push
+from bot.notices import resident_unreachable
 from bot.services import Services
 from storage import outbox
-from storage.matters import OPEN_STATUSES
-from storage.models import Matter, Outbox, Resident
+from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -212,34 +210,8 @@ class DeliveryWorker:
                     await apply(session)
 
     async def _blocked(self, session, row: Outbox, error: str) -> None:  # type: ignore[no-untyped-def]
-        now = self.services.now()
         await outbox.mark_failed(session, outbox_id=row.id, error=error)
-        await outbox.fail_pending_for(session, channel=row.channel, user_id=row.user_id,
-                                      error=error)
-        await session.execute(
-            update(Resident)
-            .where(Resident.channel == row.channel, Resident.user_id == row.user_id)
-            .values(unreachable=True, unreachable_since=now)
-        )
-        await self._tell_owners(session, row, now)
+        await resident_unreachable(session, self.services, channel=row.channel,
+                                   user_id=row.user_id, now=self.services.now(), error=error)
         log.info("recipient %s:%s blocked the bot; notices marked failed", row.channel,
                  row.user_id[:3] + "***")
-
-    async def _tell_owners(self, session, row: Outbox, now: datetime) -> None:  # type: ignore[no-untyped-def]
-        """The owners of the resident's open matters must phone them: the chat is gone."""
-        resident = await session.scalar(
-            select(Resident).where(Resident.channel == row.channel, Resident.user_id == row.user_id)
-        )
-        if resident is None:
-            return
-        open_matters = await session.scalars(
-            select(Matter).where(Matter.resident_id == resident.id, Matter.owner.is_not(None),
-                                 Matter.status.in_(OPEN_STATUSES))
-        )
-        for matter in open_matters:
-            if matter.owner == resident.key:
-                continue
-            await push(session, self.services, [matter.owner], "delivery/unreachable",
-                       kind="resident_unreachable", now=now, matter_id=matter.id,
-                       dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
-                       matter=matter, resident=resident)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.context import Context
 from bot.core import Event, Reply
 from bot.i18n import locale_for
+from bot.keyed_locks import KeyedLocks
 from bot.router import Router
 from bot.services import Services
 from domain.privacy import mask_text
@@ -35,29 +34,15 @@ class Dispatcher:
     def __init__(self, services: Services, router: Router) -> None:
         self.services = services
         self.router = router
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._waiting: dict[str, int] = defaultdict(int)
+        self._people = KeyedLocks()
         # called after a commit that queued outbox notices (the app wakes its delivery worker)
         self.on_queued: Callable[[], None] | None = None
-
-    @asynccontextmanager
-    async def _serial(self, key: str) -> AsyncIterator[None]:
-        """One update at a time per person; the lock is dropped when nobody waits for it."""
-        self._waiting[key] += 1
-        try:
-            async with self._locks[key]:
-                yield
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key]
-                self._locks.pop(key, None)
 
     async def handle(self, event: Event, *, update_key: str | None = None) -> list[Reply]:
         """Handle one event. `update_key` names the stored incoming update (storage.inbox) it
         came from: it is marked processed in the same transaction as the changes, so an
         update is never half-handled nor handled twice across a crash."""
-        async with self._serial(event.person_key):
+        async with self._people.hold(event.person_key):
             replies, settled = await self._handle(event, update_key)
             if update_key is not None and not settled:
                 await self._mark_processed(event.channel, update_key)

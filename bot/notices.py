@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Attachment, Button, Reply
 from bot.services import Services
 from storage import outbox
+from storage.matters import OPEN_STATUSES
+from storage.models import Matter, Resident
 from storage.people import find_resident
 
 
@@ -77,3 +80,27 @@ async def push(session: AsyncSession, services: Services, recipients: Iterable[s
             if part == 0:
                 queued += 1
     return queued
+
+
+async def resident_unreachable(session: AsyncSession, services: Services, *, channel: str,
+                               user_id: str, now: datetime, error: str) -> Resident | None:
+    """The person blocked the bot or unsubscribed: mark them unreachable, fail what is queued
+    for them, and tell the owners of their open matters to phone instead (once a day each)."""
+    await outbox.fail_pending_for(session, channel=channel, user_id=user_id, error=error)
+    resident = await session.scalar(
+        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id))
+    if resident is None:
+        return None
+    await session.execute(update(Resident).where(Resident.id == resident.id)
+                          .values(unreachable=True, unreachable_since=now))
+    matters = await session.scalars(
+        select(Matter).where(Matter.resident_id == resident.id, Matter.owner.is_not(None),
+                             Matter.status.in_(OPEN_STATUSES)))
+    for matter in matters:
+        if matter.owner == resident.key:
+            continue
+        await push(session, services, [matter.owner], "delivery/unreachable",
+                   kind="resident_unreachable", now=now, matter_id=matter.id,
+                   dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
+                   matter=matter, resident=resident)
+    return resident

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FileLink, InboxUpdate, NumberedOptions, Resident
+from storage.models import FileLink, InboxUpdate, NumberedOptions
 
 
 def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
@@ -66,13 +66,3 @@ async def live_file(session: AsyncSession, *, token: str, now: datetime) -> File
 async def prune_files(session: AsyncSession, *, now: datetime) -> int:
     result = await session.execute(delete(FileLink).where(FileLink.expires_at <= now))
     return result.rowcount or 0
-
-
-async def mark_unreachable(session: AsyncSession, *, channel: str, user_id: str,
-                           now: datetime) -> Resident | None:
-    """The person unsubscribed: nothing can reach them until they write again."""
-    await session.execute(
-        update(Resident).where(Resident.channel == channel, Resident.user_id == user_id)
-        .values(unreachable=True, unreachable_since=now))
-    return await session.scalar(
-        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id))

@@ -19,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor, ExtBot
 
 from bot.app import App
+from bot.keyed_locks import KeyedLocks
 from storage import inbox
 
 log = logging.getLogger(__name__)
@@ -186,8 +187,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates=max(256, 8 * workers))
         self.ledger = ledger
         self._work = asyncio.Semaphore(max(1, workers))
-        self._chats: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = defaultdict(int)
+        self._chats = KeyedLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):
@@ -198,26 +198,13 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             _close(coroutine)
             return
         try:
-            async with self._turn(_chat_key(update)), self._work:
+            async with self._chats.hold(_chat_key(update)), self._work:
                 if await self.ledger.ensure_stored(update):
                     await coroutine
                     return
             _close(coroutine)
         finally:
             await self.ledger.finish(update.update_id)
-
-    @contextlib.asynccontextmanager
-    async def _turn(self, chat: int) -> AsyncIterator[None]:
-        """The chat's turn (FIFO); the lock is dropped when nobody waits for it."""
-        self._waiting[chat] += 1
-        try:
-            async with self._chats.setdefault(chat, asyncio.Lock()):
-                yield
-        finally:
-            self._waiting[chat] -= 1
-            if not self._waiting[chat]:
-                del self._waiting[chat]
-                self._chats.pop(chat, None)
 
     async def initialize(self) -> None:
         pass

@@ -22,13 +22,10 @@ import html
 import logging
 import mimetypes
 import secrets
-from collections import defaultdict
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import Coroutine
 from datetime import timedelta
 from functools import partial
 from typing import Any
-
-from sqlalchemy import select
 
 from bot.app import App
 from bot.channels.wechat.events import (
@@ -41,12 +38,12 @@ from bot.channels.wechat.events import (
 from bot.channels.wechat.messages import Inbound, inbound_from
 from bot.channels.wechat.render import attachments, render
 from bot.core import Attachment, Event, Reply
-from bot.notices import push as push_notice
+from bot.keyed_locks import KeyedLocks
+from bot.notices import resident_unreachable
 from bot.textsplit import plain_text
 from storage import inbox, outbox
 from storage import wechat as store
-from storage.matters import OPEN_STATUSES
-from storage.models import Conversation, FileLink, Matter, Resident
+from storage.models import Conversation, FileLink
 from storage.people import find_resident
 
 log = logging.getLogger(__name__)
@@ -69,8 +66,7 @@ class WeChatChannel:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.reply_budget = reply_budget
         self.link_days = self.services.settings.wechat_link_days
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._waiting: dict[str, int] = defaultdict(int)
+        self._people = KeyedLocks()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: set[str] = set()  # inbox keys being handled here
 
@@ -117,7 +113,7 @@ class WeChatChannel:
         if key:
             self._in_flight.add(key)
         try:
-            async with self._turn(event.user_id):
+            async with self._people.hold(event.user_id):
                 try:
                     options, lang, free_text = await self._shown(event.user_id)
                 except Exception as exc:  # the dispatcher will apologise for the database
@@ -163,28 +159,12 @@ class WeChatChannel:
             if not await store.admit(session, channel=CHANNEL, update_key=message.key,
                                      payload={}, now=now):
                 return
-            person = await store.mark_unreachable(session, channel=CHANNEL,
-                                                  user_id=message.from_user, now=now)
-            await outbox.fail_pending_for(session, channel=CHANNEL, user_id=message.from_user,
-                                          error="the person unsubscribed")
-            if person is not None:
-                await self._tell_owners(session, person, now)
+            await resident_unreachable(session, services, channel=CHANNEL,
+                                       user_id=message.from_user, now=now,
+                                       error="the person unsubscribed")
             await inbox.mark_processed(session, channel=CHANNEL, update_key=message.key, now=now)
         log.info("WeChat user %s*** unsubscribed", message.from_user[:4])
         self.wake()
-
-    async def _tell_owners(self, session, person: Resident, now) -> None:  # type: ignore[no-untyped-def]
-        matters = await session.scalars(
-            select(Matter).where(Matter.resident_id == person.id, Matter.owner.is_not(None),
-                                 Matter.status.in_(OPEN_STATUSES)))
-        for matter in matters:
-            if matter.owner == person.key:
-                continue
-            # the delivery worker's key for the same news: the owner hears it once
-            await push_notice(session, self.services, [matter.owner], "delivery/unreachable",
-                              kind="resident_unreachable", now=now, matter_id=matter.id,
-                              dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
-                              matter=matter, resident=person)
 
     # -- answers out ---------------------------------------------------------------------------
     async def prepare(self, user_id: str, replies: list[Reply], *,
@@ -329,19 +309,6 @@ class WeChatChannel:
                 for task in pending:
                     task.cancel()
                 return
-
-    @contextlib.asynccontextmanager
-    async def _turn(self, user_id: str) -> AsyncIterator[None]:
-        """One person's messages one at a time, in arrival order."""
-        self._waiting[user_id] += 1
-        try:
-            async with self._locks[user_id]:
-                yield
-        finally:
-            self._waiting[user_id] -= 1
-            if not self._waiting[user_id]:
-                del self._waiting[user_id]
-                self._locks.pop(user_id, None)
 
 
 def content_type(filename: str) -> str:
