@@ -6,16 +6,7 @@ from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Matter, MatterEvent, Outbox
 from tests.factories import Console, Inboxes, make_app
-
-
-def option(replies, text_part: str) -> str:  # type: ignore[no-untyped-def]
-    """The callback data of the first button whose label contains `text_part`."""
-    for reply in replies:
-        for row in reply.buttons:
-            for b in row:
-                if text_part in b.label:
-                    return b.data
-    raise AssertionError(f"no button with {text_part!r}")
+from tests.matter_helpers import option
 
 
 async def test_question_gets_item_card_with_actions(app):
