@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
-            return asyncio.run(_console(settings, args.role, args.user or args.role, args.lang))
+            return asyncio.run(_console(settings, args.role, args.user or args.role, args.lang,
+                                        name=args.user or ""))
         from bot.serve import channels_configured, run
 
         if channels_configured(settings):
@@ -105,7 +106,8 @@ async def _db_upgrade(settings) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def _console(settings, role: str, user: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+async def _console(settings, role: str, user: str, lang: str | None,  # type: ignore[no-untyped-def]
+                   name: str = "") -> int:
     from bot.app import create_app
     from bot.channels.console import ConsoleChannel
 
@@ -115,7 +117,7 @@ async def _console(settings, role: str, user: str, lang: str | None) -> int:  # 
         settings = settings.with_overrides(**{field: (*getattr(settings, field), key)})
     app = create_app(settings)
     await app.start()
-    channel = ConsoleChannel(app, user_id=user, name=user, lang=lang)
+    channel = ConsoleChannel(app, user_id=user, name=name, lang=lang)
     try:
         await channel.run()
     finally:
