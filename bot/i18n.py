@@ -43,6 +43,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # templates do not change while the bot runs: no stat per render
         )
         self.env.filters["mask_phone"] = mask_phone
         self.env.filters["local"] = self.local_time

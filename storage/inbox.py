@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,16 +47,23 @@ async def store_many(session: AsyncSession, *, channel: str,
     return set(done)
 
 
+# Built once, on the table rather than the ORM entity: this runs for every update, and an
+# ORM-enabled UPDATE re-plans session synchronisation each time.
+_INBOX = InboxUpdate.__table__
+_MARK_PROCESSED = (
+    update(_INBOX)
+    .where(_INBOX.c.channel == bindparam("b_channel"),
+           _INBOX.c.update_key == bindparam("b_key"), _INBOX.c.processed_at.is_(None))
+    .values(processed_at=bindparam("b_now"), payload={})
+)
+
+
 async def mark_processed(session: AsyncSession, *, channel: str, update_key: str,
                          now: datetime) -> bool:
     """Record that an update was handled (and forget its content); False if it was not stored
     or was already marked."""
-    result = await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.channel == channel, InboxUpdate.update_key == update_key,
-               InboxUpdate.processed_at.is_(None))
-        .values(processed_at=now, payload={})
-    )
+    result = await session.execute(_MARK_PROCESSED, {"b_channel": channel, "b_key": update_key,
+                                                     "b_now": now})
     return bool(result.rowcount)
 
 
