@@ -10,6 +10,7 @@ the fake server.
     python bench/e2e_bench.py                       # 200 residents, SQLite and PostgreSQL
     python bench/e2e_bench.py --db sqlite --residents 400 --think 0.5
     python bench/e2e_bench.py --think 0             # saturation: no think time
+    python bench/e2e_bench.py --duration 30 --think 1.2   # steady state (~150 updates/s)
 
 PostgreSQL: postgresql+asyncpg://postgres@127.0.0.1:5432/test (or --pg-url), in a fresh
 schema dropped afterwards.
@@ -150,13 +151,28 @@ def pick_questions() -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Window:
+    """Which updates count: all of them (one session each), or — in a steady-state run —
+    those made between the end of the warm-up and the end of the run."""
+
+    start: float = 0.0
+    end: float = float("inf")
+    repeat_until: float | None = None  # residents start new sessions until then
+
+    def counts(self, queued: float) -> bool:
+        return self.start <= queued < self.end
+
+
 async def resident(tg: FakeTelegram, user_id: int, question: str, think: float,
-                   rng: random.Random, result: Result) -> None:
+                   rng: random.Random, result: Result, window: Window = Window()) -> None:
     async def step(update_id: int, predicate) -> object:  # type: ignore[no-untyped-def]
         msg = await tg.wait_for(user_id, predicate, timeout=60)
-        result.latencies.append(msg.changed_at - tg.queued_at[update_id])
-        result.fetch_waits.append(tg.fetched_at[update_id] - tg.queued_at[update_id])
-        result.updates += 1
+        queued = tg.queued_at[update_id]
+        if window.counts(queued):
+            result.latencies.append(msg.changed_at - queued)
+            result.fetch_waits.append(tg.fetched_at[update_id] - queued)
+            result.updates += 1
         if think:
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         return msg
@@ -164,15 +180,18 @@ async def resident(tg: FakeTelegram, user_id: int, question: str, think: float,
     try:
         if think:
             await asyncio.sleep(rng.uniform(0, think * 2))
-        card = await step(tg.send_text(user_id, question, first_name=f"居民{user_id}"),
-                          lambda m: m.has_button("材料清单"))
-        listing = await step(tg.tap(user_id, card, "材料清单"), None)
-        if listing.has_button("下一步"):
-            listing = await step(tg.tap(user_id, listing, "下一步"),
-                                 lambda m: m.has_button("⬜ 1."))
-        for n in range(1, TICKS + 1):
-            listing = await step(tg.tap(user_id, listing, f"⬜ {n}."),
-                                 lambda m, n=n: m.has_button(f"✅ {n}."))
+        while True:
+            card = await step(tg.send_text(user_id, question, first_name=f"居民{user_id}"),
+                              lambda m: m.has_button("材料清单"))
+            listing = await step(tg.tap(user_id, card, "材料清单"), None)
+            if listing.has_button("下一步"):
+                listing = await step(tg.tap(user_id, listing, "下一步"),
+                                     lambda m: m.has_button("⬜ 1."))
+            for n in range(1, TICKS + 1):
+                listing = await step(tg.tap(user_id, listing, f"⬜ {n}."),
+                                     lambda m, n=n: m.has_button(f"✅ {n}."))
+            if window.repeat_until is None or time.perf_counter() >= window.repeat_until:
+                break
     except AssertionError as exc:
         result.failures += 1
         print(f"  resident {user_id}: {str(exc)[:200]}", file=sys.stderr)
@@ -193,16 +212,22 @@ async def run_one(db: str, args: argparse.Namespace, questions: list[str]) -> Re
                     rng = random.Random(42)
                     bot_cpu, driver_cpu = cpu_seconds(proc.pid), time.process_time()
                     start = time.perf_counter()
+                    window = Window()
+                    if args.duration:
+                        window = Window(start + args.warmup, start + args.duration,
+                                        start + args.duration)
                     await asyncio.gather(*(
                         resident(tg, 10_000 + i, questions[i % len(questions)], args.think,
-                                 random.Random(rng.random()), result)
+                                 random.Random(rng.random()), result, window)
                         for i in range(args.residents)))
                     result.seconds = time.perf_counter() - start
                     after = cpu_seconds(proc.pid)
                     if bot_cpu is not None and after is not None:
                         result.bot_cpu = after - bot_cpu
                     result.driver_cpu = time.process_time() - driver_cpu
-                    if args.think:  # the rate while residents were active, not their pauses
+                    if args.duration:  # steady state: the updates made in the window
+                        result.seconds = window.end - window.start
+                    elif args.think:  # the rate while residents were active, not their pauses
                         first = min(tg.queued_at.values())
                         last = max(m.changed_at for c in range(10_000, 10_000 + args.residents)
                                    for m in tg.messages(c))
@@ -257,7 +282,9 @@ async def main(args: argparse.Namespace) -> int:
         print(f"running {args.residents} residents on {db} …", file=sys.stderr)
         results.append(await run_one(db, args, questions))
     print(f"\nTelegram end to end, fake Bot API over HTTP; {os.cpu_count()} CPUs; "
-          f"think time {args.think:g} s (±50%); {args.concurrent} concurrent updates\n")
+          f"think time {args.think:g} s (±50%); {args.concurrent} concurrent updates"
+          + (f"; steady state over {args.duration - args.warmup:g} s after a {args.warmup:g} s "
+             "warm-up" if args.duration else "") + "\n")
     print(HEADER)
     for r in results:
         print(r.row())
@@ -276,6 +303,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a resident takes between steps (0: none)")
+    parser.add_argument("--duration", type=float, default=0.0,
+                        help="steady state: residents repeat sessions for this many seconds "
+                             "and only updates made after --warmup count (0: one session each)")
+    parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--concurrent", type=int, default=64,
                         help="settings.concurrent_updates of the bot")
     parser.add_argument("--pg-url", default=os.environ.get("SERVICEBOT_BENCH_PG", PG_URL))
