@@ -97,6 +97,10 @@ def serve_bot(base_url: str, file_url: str, token: str, db_url: str, data_dir: s
                              telegram_base_file_url=file_url, database_url=db_url,
                              data_dir=data_dir, concurrent_updates=concurrent)
 
+    from bot.serve import prepare_process, run_loop  # as `servicebot run` does
+
+    prepare_process(settings)
+
     async def main() -> None:
         app = create_app(settings)
         application = build_telegram_application(app, migrate=True)
@@ -105,7 +109,6 @@ def serve_bot(base_url: str, file_url: str, token: str, db_url: str, data_dir: s
         async with running(application, poll_timeout=10):
             await stop.wait()
 
-    from bot.serve import run_loop  # the event loop `servicebot run` uses
 
     if profile:
         import cProfile

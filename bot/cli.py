@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
+            from bot.serve import prepare_process
+
+            prepare_process(settings)
             return asyncio.run(_console(settings, args.role, args.user or args.role, args.lang,
                                         name=args.user or ""))
         from bot.serve import channels_configured, run
