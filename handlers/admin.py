@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.core import Reply
 from bot.notices import push
@@ -18,8 +16,8 @@ from bot.settings import person_key
 from domain.privacy import mask_text
 from storage import reports, roles
 from storage.errors import DomainError
-from storage.models import AuditEntry, Matter
-from storage.people import configured_role
+from storage.models import Matter
+from storage.people import configured_role, recent_audit
 
 # what admins may type for a role, in either language
 ROLE_WORDS = {"staff": "staff", "工作人员": "staff", "supervisor": "supervisor", "主管": "supervisor",
@@ -78,15 +76,12 @@ async def audit_cmd(ctx: Context) -> list[Reply]:
     from storage.matters import parse_ref
 
     arg = ctx.event.args.strip()
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_LINES)
     matter_id = parse_ref(arg) if arg else None
     if arg and matter_id is None:
         return [ctx.say("err.usage", usage=ctx.label("usage.audit"))]
-    if matter_id is not None:
-        stmt = stmt.where(AuditEntry.matter_id == matter_id)
-        if await ctx.session.get(Matter, matter_id) is not None:  # the audit line's foreign key
-            ctx.audit_matter_id = matter_id
-    rows = list(await ctx.session.scalars(stmt))
+    if matter_id is not None and await ctx.session.get(Matter, matter_id) is not None:
+        ctx.audit_matter_id = matter_id  # the audit line's foreign key
+    rows = await recent_audit(ctx.session, limit=AUDIT_LINES, matter_id=matter_id)
     return [Reply(ctx.t("admin/audit", entries=rows, mask=mask_text, matter_id=matter_id))]
 
 

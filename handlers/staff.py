@@ -7,8 +7,6 @@ on a matter also needs the right to act on it (domain.access, domain.matter_rule
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
@@ -16,10 +14,10 @@ from bot.settings import person_key
 from domain.access import may_act
 from domain.matter_rules import may_handle
 from domain.privacy import mask_text
-from storage import matters
+from storage import matters, outbox
 from storage.errors import DomainError
-from storage.models import Matter, Outbox, Resident
-from storage.people import find_resident, role_of
+from storage.models import Matter
+from storage.people import find_resident, residents_by_id, role_of, unreachable_among
 
 QUEUE_VIEWS = ("all", "mine", "new", "overdue")
 KINDS = ("consult", "complaint", "case", "homevisit", "followup")
@@ -84,12 +82,7 @@ async def queue_cmd(ctx: Context) -> list[Reply]:
 
 async def _unreachable(ctx: Context, rows: list[Matter]) -> set[int]:
     """Residents of these matters who blocked the bot: staff must phone them instead."""
-    ids = {m.resident_id for m in rows}
-    if not ids:
-        return set()
-    found = await ctx.session.scalars(
-        select(Resident.id).where(Resident.id.in_(ids), Resident.unreachable.is_(True)))
-    return set(found)
+    return await unreachable_among(ctx.session, (m.resident_id for m in rows))
 
 
 async def show_cmd(ctx: Context) -> list[Reply]:
@@ -102,9 +95,7 @@ async def show_cmd(ctx: Context) -> list[Reply]:
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     names = await _names(ctx, [matter.owner, *(e.actor for e in events)])
     item = ctx.services.kb.get(matter.item_id or "")
-    failed = await ctx.session.scalar(
-        select(func.count()).select_from(Outbox)
-        .where(Outbox.matter_id == matter.id, Outbox.status == "failed")) or 0
+    failed = await outbox.failed_count(ctx.session, matter_id=matter.id)
     return [Reply(ctx.t("staff/show", matter=matter, events=events, resident=resident,
                         names=names, mask=mask_text, item=item, data=matter.data or {},
                         failed=failed))]
@@ -224,8 +215,7 @@ async def find_cmd(ctx: Context) -> list[Reply]:
         for m in await matters.matters_by_phone_tail(ctx.session, digits):
             found.setdefault(m.id, m)
     rows = [m for m in found.values() if may_see(ctx, m)]
-    residents = {r.id: r for r in await ctx.session.scalars(
-        select(Resident).where(Resident.id.in_({m.resident_id for m in rows})))} if rows else {}
+    residents = await residents_by_id(ctx.session, (m.resident_id for m in rows))
     return [Reply(ctx.t("staff/find", query=arg, matters=rows, residents=residents,
                         mask=mask_text, today=ctx.today))]
 

@@ -151,3 +151,10 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
     return await session.scalar(
         select(func.min(Outbox.not_before)).where(Outbox.status == "pending")
     )
+
+
+async def failed_count(session: AsyncSession, *, matter_id: int) -> int:
+    """Notices about a matter that could not be delivered (staff should phone)."""
+    return await session.scalar(
+        select(func.count()).select_from(Outbox)
+        .where(Outbox.matter_id == matter_id, Outbox.status == "failed")) or 0

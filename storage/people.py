@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -151,3 +152,30 @@ async def audit(session: AsyncSession, *, actor: str, role: str, action: str, no
     """Write one audit line (登记备案); refused attempts are recorded too."""
     session.add(AuditEntry(at=now, actor=actor, role=role, action=action, matter_id=matter_id,
                            target=target, detail=detail[:2000], allowed=allowed))
+
+
+async def residents_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Resident]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Resident).where(Resident.id.in_(wanted)))
+    return {r.id: r for r in rows}
+
+
+async def unreachable_among(session: AsyncSession, ids: Iterable[int]) -> set[int]:
+    """Which of these residents blocked the bot (staff must phone them instead)."""
+    wanted = set(ids)
+    if not wanted:
+        return set()
+    rows = await session.scalars(
+        select(Resident.id).where(Resident.id.in_(wanted), Resident.unreachable.is_(True)))
+    return set(rows)
+
+
+async def recent_audit(session: AsyncSession, *, limit: int,
+                       matter_id: int | None = None) -> list[AuditEntry]:
+    """The latest audit lines, or those of one matter, newest first."""
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if matter_id is not None:
+        stmt = stmt.where(AuditEntry.matter_id == matter_id)
+    return list(await session.scalars(stmt))
