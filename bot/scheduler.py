@@ -164,7 +164,8 @@ class Scheduler:
         since = await jobs.last_run(session, name="digest", before=today.isoformat())
         since = since or now - timedelta(days=1)
         supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
-        digest = await reports.digest(session, today=today, since=since)
+        digest = await reports.digest(session, today=today, since=since,
+                                      tz=self.services.tz, item_names=self.services.kb.names)
         return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
                           now=now, digest=digest, dedupe_prefix=f"digest:{today.isoformat()}")
 

@@ -87,7 +87,8 @@ async def audit_cmd(ctx: Context) -> list[Reply]:
 
 async def digest_cmd(ctx: Context) -> list[Reply]:
     """/digest — today's digest on demand (the last 24 hours), as the scheduler sends it."""
-    digest = await reports.digest(ctx.session, today=ctx.today,
+    digest = await reports.digest(ctx.session, today=ctx.today, tz=ctx.services.tz,
+                                  item_names=ctx.services.kb.names,
                                   since=ctx.now - timedelta(days=1))
     return [Reply(ctx.t("schedule/digest", digest=digest))]
 

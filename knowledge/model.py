@@ -75,3 +75,8 @@ class KnowledgeBase:
 
     def get(self, item_id: str) -> Item | None:
         return self.by_id.get(item_id)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Item id → official name."""
+        return {it.id: it.name for it in self.items}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.digest import BadRating, Digest, MatterFacts, summarise
 from domain.privacy import mask_text
 from storage.matters import OPEN_STATUSES
-from storage.models import Matter, MatterEvent, Resident
+from storage.models import Matter, MatterEvent, Query, Resident
 
 
 def facts(m: Matter) -> MatterFacts:
@@ -20,7 +22,8 @@ def facts(m: Matter) -> MatterFacts:
                        category=m.category, urgent=m.urgent, subject=mask_text(m.subject))
 
 
-async def digest(session: AsyncSession, *, today: date, since: datetime,
+async def digest(session: AsyncSession, *, today: date, since: datetime, tz: ZoneInfo,
+                 item_names: Mapping[str, str] | None = None,
                  no_department: str = "—") -> Digest:
     rows = await session.scalars(
         select(Matter).where(or_(Matter.status.in_(OPEN_STATUSES), Matter.created_at >= since))
@@ -38,5 +41,18 @@ async def digest(session: AsyncSession, *, today: date, since: datetime,
         .join(Matter, Matter.resident_id == Resident.id)
         .where(Resident.unreachable.is_(True), Matter.status.in_(OPEN_STATUSES))
     ) or 0
-    return summarise([facts(m) for m in rows], today=today, since=since, bad_ratings=bad,
-                     unreachable=unreachable, no_department=no_department)
+    asked = await session.execute(
+        select(Query.item_id, Query.confident).where(Query.at >= since))
+    finished = await session.execute(
+        select(Matter.done_at, Matter.deadline).where(Matter.done_at >= since))
+    scores = await session.scalars(
+        select(Matter.rating).join(MatterEvent, MatterEvent.matter_id == Matter.id)
+        .where(MatterEvent.kind == "rated", MatterEvent.at >= since, Matter.rating.is_not(None)))
+    result = summarise(
+        [facts(m) for m in rows], today=today, since=since, bad_ratings=bad,
+        unreachable=unreachable, questions=[(i, bool(c)) for i, c in asked.all()],
+        finished=[(done.astimezone(tz).date(), deadline) for done, deadline in finished.all()],
+        ratings=list(scores), no_department=no_department)
+    names = item_names or {}
+    result.topics = [(names.get(item, item), n) for item, n in result.topics]
+    return result

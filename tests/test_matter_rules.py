@@ -56,3 +56,18 @@ def test_digest_groups_by_kind_and_department():
     assert [m.number for m in d.overdue] == ["X1"]
     assert [m.number for m in d.new_complaints] == ["X4"]
     assert d.bad_ratings[0].score == 1 and d.unreachable == 2
+
+
+def test_digest_reports_topics_answers_deadlines_kept_and_satisfaction():
+    since = datetime(2026, 11, 22, 0, tzinfo=UTC)
+    d = summarise([], today=date(2026, 11, 23), since=since,
+                  questions=[("dibao", True), ("dibao", True), ("id-card", True),
+                             ("dibao", False), (None, False)],
+                  finished=[(date(2026, 11, 20), date(2026, 11, 20)),   # on the day: kept
+                            (date(2026, 11, 21), date(2026, 11, 20)),   # a day late
+                            (date(2026, 11, 21), None)],               # no deadline: kept
+                  ratings=[5, 4, 1])
+    assert (d.questions, d.answered) == (5, 3)
+    assert d.topics == [("dibao", 2), ("id-card", 1)]  # only what the bot answered
+    assert (d.done, d.done_on_time) == (3, 2)
+    assert d.ratings == 3 and d.rating_average == 3.3

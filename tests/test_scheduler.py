@@ -109,6 +109,7 @@ async def test_daily_digest_once_a_working_day_with_the_numbers(app, clock, inbo
     assert len(digest) == 1
     assert "新增 1 件" in digest[0] or "咨询 1" in digest[0]
     assert "在办 1 件" in digest[0] and "超期 0 件" in digest[0]
+    assert "群众提问" in digest[0] and "办结 0 件" in digest[0]
     clock.set_local(2026, 11, 28, 9)  # Saturday: no digest
     assert (await app.scheduler.tick()).digests == 0
     clock.set_local(2026, 11, 30, 9)
