@@ -13,6 +13,7 @@ from handlers import (
     complaints,
     consult,
     done,
+    guide,
     handoff,
     ratings,
     staff,
@@ -26,6 +27,7 @@ def build_router() -> Router:
     common.register(router)
     status.register(router)
     consult.register(router)  # also sets the fallback for free text
+    guide.register(router)  # /guide: browse the service items by category
     checklist.register(router)
     handoff.register(router)
     appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states

@@ -122,8 +122,8 @@ def _time(target: Target, token: str) -> datetime:
 
 
 # -- choosing an item ------------------------------------------------------------------------
-def _categories(ctx: Context) -> list[str]:
-    return sorted({it.category or "" for it in ctx.services.kb.items if it.appointment})
+def _categories(ctx: Context) -> list[tuple[str, tuple[Item, ...]]]:
+    return ctx.services.kb.categories(keep=lambda it: it.appointment)
 
 
 def _choose_item(ctx: Context, query: str = "", candidates: tuple[Item, ...] = ()) -> Reply:
@@ -131,7 +131,7 @@ def _choose_item(ctx: Context, query: str = "", candidates: tuple[Item, ...] = (
     rows = [(Button(it.name, f"book:i:{it.id}"),) for it in candidates]
     cats = _categories(ctx)
     row: list[Button] = []
-    for n, cat in enumerate(cats):
+    for n, (cat, _) in enumerate(cats):
         row.append(Button(cat or ctx.label("book.other_category"), f"book:cat:{n}"))
         if len(row) == 3:
             rows.append(tuple(row))
@@ -161,8 +161,7 @@ def _category_items(ctx: Context, raw: str) -> list[Reply]:
     cats = _categories(ctx)
     if not raw.isdigit() or int(raw) >= len(cats):
         return [ctx.say("err.stale_button")]
-    cat = cats[int(raw)]
-    items = [it for it in ctx.services.kb.items if it.appointment and (it.category or "") == cat]
+    cat, items = cats[int(raw)]
     rows = tuple((Button(it.name, f"book:i:{it.id}"),) for it in items)
     return [Reply(ctx.t("booking/category", category=cat, items=items), rows)]
 

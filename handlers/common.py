@@ -10,9 +10,10 @@ from bot.router import Router
 
 def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
     rows = [
-        (ctx.button("btn.book", "menu:book"), ctx.button("btn.mybookings", "menu:mybookings")),
-        (ctx.button("btn.status", "menu:status"), ctx.button("btn.complain", "menu:complain")),
-        (ctx.button("btn.ask_staff", "ho:new"), ctx.button("btn.lang", "lang:menu")),
+        (ctx.button("btn.guide", "menu:guide"), ctx.button("btn.book", "menu:book")),
+        (ctx.button("btn.mybookings", "menu:mybookings"), ctx.button("btn.status", "menu:status")),
+        (ctx.button("btn.complain", "menu:complain"), ctx.button("btn.ask_staff", "ho:new")),
+        (ctx.button("btn.lang", "lang:menu"),),
     ]
     return tuple(rows)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 KINDS = ("即办件", "承诺件", "上报件", "联办件", "咨询")
@@ -75,6 +76,16 @@ class KnowledgeBase:
 
     def get(self, item_id: str) -> Item | None:
         return self.by_id.get(item_id)
+
+    def categories(self, keep: Callable[[Item], bool] | None = None,
+                   ) -> list[tuple[str, tuple[Item, ...]]]:
+        """Items grouped by category, in the order the knowledge base lists them (an item
+        without a category goes under ""); `keep` filters items first."""
+        groups: dict[str, list[Item]] = {}
+        for it in self.items:
+            if keep is None or keep(it):
+                groups.setdefault(it.category or "", []).append(it)
+        return [(name, tuple(items)) for name, items in groups.items()]
 
     @property
     def names(self) -> dict[str, str]:

@@ -1,0 +1,41 @@
+"""/guide (办事指南): browse the service items by category, for residents who would rather
+look than ask. A category lists its items; an item opens the same card a question does.
+
+Callback data: gd:c:<n> (the n-th category of the knowledge base, as listed by /guide).
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.core import Button, Reply
+from bot.router import Router
+
+PER_ROW = 3
+
+
+def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+async def guide_cmd(ctx: Context) -> list[Reply]:
+    categories = ctx.services.kb.categories()
+    buttons = [Button(name or ctx.label("guide.other_category"), f"gd:c:{n}")
+               for n, (name, _) in enumerate(categories)]
+    return [Reply(ctx.t("guide/categories", categories=categories), _rows(buttons, PER_ROW))]
+
+
+async def on_choice(ctx: Context) -> list[Reply]:
+    parts = ctx.event.choice.split(":")
+    categories = ctx.services.kb.categories()
+    if len(parts) != 3 or parts[1] != "c" or not parts[2].isdigit() \
+            or int(parts[2]) >= len(categories):
+        return [ctx.say("err.stale_button")]
+    name, items = categories[int(parts[2])]
+    rows = [(Button(it.name, f"item:show:{it.id}"),) for it in items]
+    rows.append((ctx.button("btn.guide_back", "menu:guide"),))
+    return [Reply(ctx.t("guide/category", category=name, items=items), tuple(rows))]
+
+
+def register(router: Router) -> None:
+    router.command("guide", guide_cmd, help_key="help.guide", aliases=("items", "zhinan"))
+    router.choice("gd", on_choice)
