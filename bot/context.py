@@ -56,6 +56,12 @@ class Context:
     def label(self, key: str, /, *, lang: str | None = None, **kw: Any) -> str:
         return self.services.renderer.label(lang or self.lang, key, **kw)
 
+    @property
+    def on_duty_from(self) -> datetime:
+        """When staff are next on duty: now during office hours, else the next opening
+        (routine notices to staff wait for it; alerts to supervisors do not)."""
+        return self.services.office.next_open(self.now)
+
     def button(self, key: str, data: str, /, **kw: Any) -> Button:
         return Button(self.label(key, **kw), data)
 
@@ -111,10 +117,11 @@ class Context:
     async def notify_template(self, recipients: Iterable[str], template: str, /, *, kind: str,
                               buttons: Sequence[Sequence[tuple[str, str]]] = (),
                               dedupe_prefix: str | None = None,
-                              matter_id: int | None = None, **kw: Any) -> int:
+                              matter_id: int | None = None,
+                              not_before: datetime | None = None, **kw: Any) -> int:
         """Render `template` in each recipient's language and queue it (bot.notices.push);
         buttons as (label key, data). Returns how many were queued (a dedupe key already
         used queues nothing)."""
         return await push(self.session, self.services, recipients, template, kind=kind,
                           now=self.now, buttons=buttons, dedupe_prefix=dedupe_prefix,
-                          matter_id=matter_id, **kw)
+                          matter_id=matter_id, not_before=not_before, **kw)

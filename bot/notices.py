@@ -56,7 +56,8 @@ async def push(session: AsyncSession, services: Services, recipients: Iterable[s
                template: str, *, kind: str, now: datetime,
                buttons: Sequence[Sequence[tuple[str, str]]] = (),
                document: Document | None = None, dedupe_prefix: str | None = None,
-               matter_id: int | None = None, **kw: Any) -> int:
+               matter_id: int | None = None, not_before: datetime | None = None,
+               **kw: Any) -> int:
     """Render `template` per recipient and queue it; returns how many were queued (a dedupe
     key `<prefix>:<recipient>` already used queues nothing — how repeats are prevented)."""
     queued = 0
@@ -73,7 +74,7 @@ async def push(session: AsyncSession, services: Services, recipients: Iterable[s
                 dedupe += f":{part}"
             added = await outbox.enqueue(
                 session, channel=channel, user_id=user_id, replies=[reply], kind=kind, now=now,
-                dedupe_key=dedupe, matter_id=matter_id,
+                dedupe_key=dedupe, matter_id=matter_id, not_before=not_before,
             )
             if not added:
                 break  # already queued once: so were its other parts

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Renderer
 from bot.settings import Settings
+from domain.slots import Schedule, SlotRule
 from domain.workdays import WorkCalendar, load_calendar
 from knowledge.loader import load_kb
 from knowledge.matcher import Matcher
@@ -41,6 +43,14 @@ class Services:
 
     def today(self) -> date:
         return self.now().astimezone(self.tz).date()
+
+    @cached_property
+    def office(self) -> Schedule:
+        """The center's opening hours over the working-day calendar (who is on duty when)."""
+        s = self.settings
+        return Schedule(tz=self.tz, office_hours={d: s.session_times(d) for d in range(7)},
+                        calendar=self.calendar,
+                        rule=SlotRule(minutes=s.slot_minutes, capacity=s.slot_capacity))
 
 
 def build_services(settings: Settings, *, db: Database | None = None,

@@ -139,6 +139,24 @@ class Schedule:
     def ends_at(self, starts_at: datetime) -> datetime:
         return starts_at + timedelta(minutes=self.rule.minutes)
 
+    # -- office hours ----------------------------------------------------------------------
+    def open_at(self, now: datetime) -> bool:
+        local = now.astimezone(self.tz)
+        return any(a <= local.time() < b for a, b in self.sessions(local.date()))
+
+    def next_open(self, now: datetime, *, within_days: int = 60) -> datetime:
+        """`now` while the center is open, else the start of its next session (staff on duty
+        then); `now` if no session comes within `within_days` (a misconfigured calendar)."""
+        local = now.astimezone(self.tz)
+        for offset in range(within_days):
+            day = local.date() + timedelta(days=offset)
+            for begin, end in self.sessions(day):
+                start = datetime.combine(day, begin, tzinfo=self.tz)
+                stop = datetime.combine(day, end, tzinfo=self.tz)
+                if local < stop:
+                    return now if start <= local else start
+        return now
+
 
 def nearest(candidates: Sequence[datetime], around: datetime, n: int = 4) -> list[datetime]:
     """The `n` candidates closest in time to `around`, in chronological order."""

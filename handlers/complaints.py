@@ -171,8 +171,9 @@ async def _submit(ctx: Context, *, urgent: bool) -> list[Reply]:
     context = dict(matter=matter, resident=ctx.person, data=matter.data, mask_phone=mask_phone)
     await push(ctx.session, ctx.services, staff, "complaints/staff_new", kind="staff_new_matter",
                now=ctx.now, matter_id=matter.id, dedupe_prefix=f"new:{matter.id}",
+               not_before=ctx.on_duty_from,
                buttons=[[("btn.take", f"stf:take:{matter.id}")]], **context)
-    if alert:
+    if alert:  # 一事一报: at once, office hours or not
         await push(ctx.session, ctx.services, supervisors, "complaints/alert",
                    kind="complaint_alert", now=ctx.now, matter_id=matter.id,
                    dedupe_prefix=f"alert:{matter.id}", sensitive=sensitive,

@@ -30,13 +30,16 @@ async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Repl
         deadline=deadline,
     )
     staff = await staff_members(ctx.session, settings, department=matter.department)
+    on_duty = ctx.on_duty_from
     await ctx.notify_template(
         staff, "handoff/staff_new", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, buttons=[[("btn.take", f"stf:take:{matter.id}")]],
-        dedupe_prefix=f"new:{matter.id}", matter_id=matter.id,
+        dedupe_prefix=f"new:{matter.id}", matter_id=matter.id, not_before=on_duty,
     )
     ctx.clear_state()
-    return [Reply(ctx.t("handoff/created", matter=matter, item=item, staff_count=len(staff)),
+    after_hours = on_duty if on_duty > ctx.now else None
+    return [Reply(ctx.t("handoff/created", matter=matter, item=item, staff_count=len(staff),
+                        after_hours=after_hours),
                   ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),
                     ctx.button("btn.status", "menu:status")),))]
 

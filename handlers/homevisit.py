@@ -113,7 +113,7 @@ async def _create(ctx: Context, phone: str) -> list[Reply]:
         staff, "booking/homevisit_staff", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, who=who, address=address, need=need, phone=phone,
         buttons=[[("btn.take", f"stf:take:{matter.id}")]], dedupe_prefix=f"new:{matter.id}",
-        matter_id=matter.id,
+        matter_id=matter.id, not_before=ctx.on_duty_from,
     )
     ctx.clear_state()
     return [Reply(ctx.t("booking/homevisit_created", matter=matter, item=item),
