@@ -6,6 +6,7 @@ from bot.context import Context
 from bot.core import Button, Reply
 from bot.i18n import LOCALES
 from bot.router import Router
+from handlers.cards import card
 
 
 def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
@@ -19,10 +20,15 @@ def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
 
 
 async def start(ctx: Context) -> list[Reply]:
-    """Greet, say what the bot can do, show the menu; any unfinished dialog is dropped."""
+    """Greet, say what the bot can do, show the menu; any unfinished dialog is dropped.
+
+    `/start <item-id>` (a link such as t.me/<bot>?start=dibao, printed as a QR code at a
+    window or on a poster) opens that item's card straight after the greeting."""
     ctx.clear_state()
-    return [Reply(ctx.t("common/welcome", name=ctx.person.display_name, role=ctx.role.name),
-                  menu_buttons(ctx))]
+    welcome = Reply(ctx.t("common/welcome", name=ctx.person.display_name, role=ctx.role.name),
+                    menu_buttons(ctx))
+    item = ctx.services.kb.get(ctx.event.args.strip()[:64]) if ctx.event.args else None
+    return [welcome, card(ctx, item)] if item is not None else [welcome]
 
 
 async def menu(ctx: Context) -> list[Reply]:

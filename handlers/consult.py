@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
+from handlers.cards import card, item_buttons
 from handlers.common import menu_buttons
 from knowledge.model import Item
 from storage.queries import log_query
@@ -16,23 +17,6 @@ GREETINGS = {"你好", "您好", "hi", "hello", "在吗", "在不在", "哈喽",
              "晚上好", "hey", "有人吗", "你好呀", "您好啊"}
 THANKS = {"谢谢", "多谢", "谢谢你", "谢谢您", "好的谢谢", "thanks", "thank you", "thx", "感谢",
           "ok", "好的", "好", "知道了", "明白了", "收到"}
-
-
-def item_buttons(ctx: Context, item: Item) -> tuple[tuple[Button, ...], ...]:
-    first = [ctx.button("btn.checklist", f"chk:o:{item.id}")]
-    if item.appointment:
-        first.append(ctx.button("btn.book", f"book:i:{item.id}"))
-    second = []
-    if item.faq:
-        second.append(ctx.button("btn.faq", f"item:faq:{item.id}"))
-    second.append(ctx.button("btn.ask_staff", f"ho:i:{item.id}"))
-    return (tuple(first), tuple(second))
-
-
-def card(ctx: Context, item: Item) -> Reply:
-    """The item card; the person's next question is taken as a follow-up on this item."""
-    ctx.set_state("item", item=item.id)
-    return Reply(ctx.t("consult/card", item=item), item_buttons(ctx, item))
 
 
 async def on_text(ctx: Context) -> list[Reply]:

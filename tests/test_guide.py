@@ -37,3 +37,12 @@ async def test_guide_in_english(app):
     res = Console(app, "g4", lang="en")
     replies = await res.say("/guide")
     assert "Service guide" in replies[0].text and "50 services" in replies[0].text
+
+
+async def test_start_link_naming_an_item_opens_its_card(app):
+    res = Console(app, "g5")
+    replies = await res.say("/start hukou-transfer")
+    assert len(replies) == 2 and "户口迁移" in replies[1].text
+    assert any("材料清单" in x for x in labels(replies[1:]))
+    replies = await res.say("/start no-such-item")  # a stale poster: just the greeting
+    assert len(replies) == 1

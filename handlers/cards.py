@@ -1,0 +1,25 @@
+"""The item card (what, where, which window, hours, time limit, fee, conditions) with its
+actions — shown for a question, a browsed item or a link that names the item."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.core import Button, Reply
+from knowledge.model import Item
+
+
+def item_buttons(ctx: Context, item: Item) -> tuple[tuple[Button, ...], ...]:
+    first = [ctx.button("btn.checklist", f"chk:o:{item.id}")]
+    if item.appointment:
+        first.append(ctx.button("btn.book", f"book:i:{item.id}"))
+    second = []
+    if item.faq:
+        second.append(ctx.button("btn.faq", f"item:faq:{item.id}"))
+    second.append(ctx.button("btn.ask_staff", f"ho:i:{item.id}"))
+    return (tuple(first), tuple(second))
+
+
+def card(ctx: Context, item: Item) -> Reply:
+    """The item card; the person's next question is taken as a follow-up on this item."""
+    ctx.set_state("item", item=item.id)
+    return Reply(ctx.t("consult/card", item=item), item_buttons(ctx, item))
