@@ -65,6 +65,9 @@ def test_messages_become_events():
     assert action(MsgType="voice", Recognition="低保怎么办").text == "低保怎么办"
     assert action(MsgType="video", MediaId="v").kind == "unsupported"
     assert action(MsgType="event", Event="subscribe").command == "start"
+    # a parametric QR code at a window: the scene names an item (first follow, or a re-scan)
+    assert action(MsgType="event", Event="subscribe", EventKey="qrscene_dibao").args == "dibao"
+    assert action(MsgType="event", Event="SCAN", EventKey="dibao").args == "dibao"
     assert action(MsgType="event", Event="unsubscribe") == Unsubscribed("oABC")
     assert action(MsgType="event", Event="CLICK", EventKey="chk:o:dibao").choice == "chk:o:dibao"
     assert action(MsgType="event", Event="TEMPLATESENDJOBFINISH") is None

@@ -5,11 +5,11 @@
     voice                → text when WeChat's speech recognition (`Recognition`) heard words,
                            else unsupported
     video, location, link, file, anything else → unsupported (a polite "text only" answer)
-    event subscribe      → /start (the welcome)
+    event subscribe/SCAN → /start (the welcome), with the QR code's scene as its argument
     event unsubscribe    → `Unsubscribed` (the person is unreachable from now on)
     event CLICK          → the menu key: "/cmd args" is a command, anything else a button's
                            callback data (the router checks it like any button)
-    other events (VIEW, SCAN, LOCATION, TEMPLATESENDJOBFINISH …) → nothing to answer
+    other events (VIEW, LOCATION, TEMPLATESENDJOBFINISH …) → nothing to answer
 
 WeChat has no buttons: options are shown numbered, and a typed number is turned back into
 the option's callback data by `press_number`.
@@ -60,8 +60,12 @@ def action_for(message: Inbound) -> Action:
     if kind != "event":
         return Event(channel=CHANNEL, user_id=user, kind="unsupported")
     event = message.event
-    if event == "subscribe":
-        return Event(channel=CHANNEL, user_id=user, kind="command", command="start")
+    if event in ("subscribe", "scan"):
+        # a parametric QR code (带参数二维码, e.g. at a window) carries its scene: an item id
+        # opens that item's card after the welcome, like Telegram's /start <item-id>
+        scene = message.get("EventKey").strip().removeprefix("qrscene_")
+        return Event(channel=CHANNEL, user_id=user, kind="command", command="start",
+                     args=scene[:64])
     if event == "unsubscribe":
         return Unsubscribed(user)
     if event == "click":
