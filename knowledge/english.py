@@ -183,6 +183,9 @@ ENGLISH = _expand({
     "open a store|run a shop|sole proprietor|individual business": "个体工商户 营业执照 开店",
     "lawyer|lawyers|attorney|legal aid|free lawyer|free legal aid|free legal help|legal help|"
     "legal representation": "法律援助 律师",
+    "won't pay for|refuses to pay for|refuse to pay for|won't compensate|refuses to compensate|"
+    "refuse to compensate|won't pay for the damage|refuses to pay for the damage|pay for the damage|"
+    "compensation for the damage|damage to my flat|damaged my flat|damaged my home": "赔偿 纠纷 不肯赔",
     "lawsuit|court|sue|suing|court case|go to court|take to court|litigation|judge":
         "诉讼 起诉 打官司 法院",
     "legal|law|legal advice|legal question|legal consultation|legally|is it legal|legal problem|"
@@ -196,7 +199,7 @@ ENGLISH = _expand({
     "mediation|mediate|mediator|settle the dispute|settle it|reconcile|reconciliation|"
     "make peace|sort it out": "人民调解 调解",
     "complaint|complain|file a complaint": "投诉 举报",
-    "report": "报到 举报",
+    "report": "报到 举报 投诉 反映",
     "consult|consultation|advice|ask about|ask a question|question|information|inquire|enquire":
         "咨询",
     "policy|policies|new policy|government policy|government benefits|entitled|entitlement|"
@@ -361,6 +364,376 @@ ENGLISH = _expand({
     "no child|no kid|no son|no daughter|without children": "无子女 孤寡 特困",
     "house fire|fire at home|home burned|house burned|house burnt": "火灾 临时救助 受灾",
     "bus free|bus card free|free bus card|bus for free|ride free|ride for free": "免费乘车 老年人优待证 优待",
+    # -- city and community life (urban street offices, residents' committees) ----------
+    "landlord|landlady|property owner|homeowner|home owner|owner of the flat|owner of the house":
+        "房东 出租人 业主 产权人",
+    "tenant|tenants|renter|renters|lodger|lodgers|roommate|flatmate|sub-tenant|subtenant":
+        "租客 承租人 租户 租房",
+    "lease|leases|tenancy|rental contract|rental agreement|lease agreement|tenancy agreement|"
+    "lease contract|rent contract|renting contract|tenancy contract": "租赁合同 租房合同 租赁 合同",
+    "rent out|renting out|rented out|let out|letting|sublet|subletting|rent my flat|rent my apartment|"
+    "rent out my flat|rent out my apartment|rent out my house|rent out a room|let my flat":
+        "出租 出租房屋 房屋出租 租赁",
+    "register the lease|register my lease|register the rental|register my rental|lease registration|"
+    "rental registration|tenancy registration|file the lease|file the contract|lease filing|"
+    "rental filing|record the lease|register the tenancy|register a rental contract|"
+    "register my rental contract|register the rental contract": "租赁备案 登记备案 备案 房屋租赁",
+    "rent|rents|rental|renting|monthly rent|the rent|pay rent|paying rent|rent money":
+        "租房 房租 租金 租赁",
+    "rent subsidy|rental subsidy|rent allowance|rental allowance|housing allowance|housing subsidy|"
+    "help with rent|help with the rent|help paying rent|rent support|rent assistance|"
+    "rental assistance|rent relief": "租房补贴 租赁补贴 房租补贴 住房保障",
+    "rent is too high|rent is expensive|rent is too expensive|high rent|expensive rent|rent too high|"
+    "can't afford the rent|cannot afford the rent|can't afford rent": "房租贵 租金 住房困难 租房补贴",
+    "talent apartment|talent apartments|talent housing|apartment for talents|staff dormitory|"
+    "dormitory|dorm|young workers|new residents|newcomer|newcomers|new citizens":
+        "人才公寓 保障性租赁住房 新市民 宿舍",
+    "waiting list|waitlist|queue|queueing|in the queue|waiting time|how long do we wait|lottery for housing":
+        "轮候 排队 配租",
+    "no house|no home|no flat|no apartment|don't own a home|do not own a home|don't own a house|"
+    "nowhere to live|no place to live|homeless|housing difficulty|housing difficulties|"
+    "live in a tiny room|overcrowded": "住房困难 无房 没房子",
+    "just moved here|just moved in|moved here|newly arrived|new arrival|new here|came from another city|"
+    "from out of town|relocated here|came here to work": "刚搬来 外地来的 流动人口 居住登记",
+    "residence registration|register my residence|register my address|register where i live|"
+    "address registration|temporary residence registration|register as a resident|registered as living here":
+        "居住登记 流动人口登记 暂住登记",
+    "temporary residence permit|temporary residence card|temporary resident permit|stay permit":
+        "居住证 暂住证",
+    "proof of address|proof of residence|address proof|residence proof|certificate of residence|"
+    "residence certificate|proof that i live|proving i live|proof i live here|letter proving":
+        "居住证明 住址证明 证明",
+    "neighbourhood committee|neighborhood committee|residents committee|residents' committee|"
+    "community committee|community office|community center|community centre|street office|"
+    "subdistrict office|sub-district office": "社区 居委会 街道",
+    "property management|property management company|property company|property manager|"
+    "management company|building management|estate management|property service|property services":
+        "物业 物业公司 物业服务",
+    "property fee|property fees|management fee|management fees|service charge|service charges|"
+    "property management fee": "物业费 物业",
+    "homeowners association|homeowners' association|owners committee|owners' committee|"
+    "homeowners committee|owners association|owners' association": "业委会 业主委员会 业主",
+    "owner|owners|homeowners|residents of the building|all the owners|other owners|the other residents":
+        "业主 居民",
+    "maintenance fund|repair fund|sinking fund|building fund|housing maintenance fund|"
+    "special maintenance fund|public maintenance fund|building maintenance fund|housing repair fund":
+        "维修资金 维修基金 专项维修资金 公共维修",
+    "elevator|elevators|lift|lifts|no elevator|no lift|without an elevator|without a lift":
+        "电梯 加装电梯 没电梯",
+    "install an elevator|install a lift|add an elevator|add a lift|adding an elevator|adding a lift|"
+    "elevator installation|lift installation|retrofit an elevator|retrofit a lift|put in an elevator|"
+    "put in a lift|build an elevator|new elevator|new lift|get an elevator|get a lift":
+        "加装电梯 加梯 电梯",
+    "stairs|climb the stairs|climbing stairs|walk up|walk upstairs|sixth floor|fifth floor|seventh floor|"
+    "top floor|upper floor|sixth-floor|fifth-floor|storey|stories|floors|floor": "爬楼 楼层 楼",
+    "building|buildings|apartment building|apartment block|block of flats|residential building|"
+    "our building|my building|tower block|block": "楼 楼栋 住宅 小区",
+    "old building|old buildings|old apartment|old apartments|old block|old estate|old housing estate|"
+    "old residential area|old compound|old neighbourhood|old neighborhood|old residential compound|"
+    "old community|old complex|aging building|old flats": "老旧小区 老楼 老旧住宅 老小区",
+    "housing estate|residential compound|compound|residential area|complex|apartment complex|"
+    "gated community": "小区 住宅小区",
+    "decorate|decorating|decoration|interior decoration|remodel|remodeling|remodelling|"
+    "refurbish|refurbishment|redo the kitchen|redo the bathroom": "装修",
+    "noise|noises|noisy|loud|loudly|too loud|loud music|blasting music|racket|din|so much noise|"
+    "making noise|makes noise|disturbing|disturbance|nuisance|keeps us awake|can't sleep|cannot sleep|"
+    "sleepless": "噪音 噪声 扰民",
+    "construction site|building site|construction work|works at night|work at night|drilling|drill|"
+    "jackhammer|pile driver|piling": "施工 工地 夜间施工",
+    "square dance|square dancing|square dancers|plaza dance|dancing aunties|dance music":
+        "广场舞 噪音 扰民",
+    "leak|leaks|leaking|leaked|leakage|water leak|water leaking|leaking water|seep|seeping|seepage|"
+    "water coming through|water damage|damp|mould|mold|dripping": "漏水 漏雨 渗水",
+    "upstairs|the flat above|the apartment above|neighbour upstairs|neighbor upstairs|"
+    "upstairs neighbour|upstairs neighbor|people upstairs|above us": "楼上 邻居",
+    "downstairs|the flat below|the apartment below|neighbour downstairs|neighbor downstairs|"
+    "downstairs neighbour|downstairs neighbor|people downstairs|below us": "楼下 邻居",
+    "hallway|hallways|corridor|corridors|stairwell|stairwells|staircase|staircases|landing|"
+    "common area|common areas|shared area|passage|passageway|lobby": "楼道 公共区域 通道",
+    "blocked|blocking|block the|obstruct|obstructed|obstruction|occupy|occupied|occupying|"
+    "piled up|piles of|clutter|cluttered|junk|stuff piled": "占用 堵塞 堆物 杂物",
+    "fire exit|fire exits|fire escape|fire escapes|fire lane|fire lanes|fire access|emergency exit|"
+    "emergency exits|fire passage|fire route|escape route": "消防通道 安全出口 消防",
+    "fire hazard|fire hazards|fire risk|fire risks|fire safety|fire danger|safety hazard|"
+    "safety hazards|safety risk|hazard|hazards|fire extinguisher|fire extinguishers|smoke alarm":
+        "消防安全 消防隐患 隐患 安全隐患 灭火器",
+    "charging|charge the battery|charging the battery|charging e-bikes|charge e-bikes|"
+    "charge their e-bikes|charge electric bikes|battery charging|charging cable|extension cord|"
+    "extension cable|cable from the window|wire from the window|power cord|flying wire|dangling wire":
+        "充电 飞线充电 私拉电线 电线",
+    "illegal|illegally|unauthorized|unauthorised|without permission|without a permit|"
+    "without approval|unlicensed|not allowed|against the rules|breaking the rules": "违法 违章 违规 私自",
+    "illegal construction|illegal building|illegal buildings|illegal structure|illegal structures|"
+    "illegal extension|illegal extensions|unauthorized construction|unauthorised construction|"
+    "unauthorized building|unauthorized structure|illegal shed|illegal room|building without permission|"
+    "built without permission": "违建 违法建设 违章搭建 私搭乱建",
+    "extension|shed|sheds|shack|lean-to|add a room|added a room|add a floor|added a floor|"
+    "extra floor|extra room|enclose the balcony|enclosed the balcony|fenced off|fence off|"
+    "took over the green|took over the lawn": "搭建 加盖 私搭乱建 封阳台 占用绿地",
+    "balcony|balconies|rooftop|roof top|roof|roofs|on the roof|flat roof|terrace":
+        "阳台 楼顶 屋顶 房顶",
+    "wall|walls|outer wall|exterior wall|facade|external wall|tiles falling|plaster falling|"
+    "peeling": "外墙 墙 墙体 脱落",
+    "parking|park my car|park the car|park our car|parking space|parking spaces|parking spot|"
+    "parking spots|parking lot|car park|car parking|parking permit|parking pass|parking fee|"
+    "parking fees|parked|parking place": "停车 停车位 车位 停车费",
+    "garbage|trash|rubbish|waste|litter|refuse|household waste|domestic waste|household garbage":
+        "垃圾 生活垃圾",
+    "garbage sorting|waste sorting|trash sorting|rubbish sorting|sorting garbage|sorting waste|"
+    "sort garbage|sort the garbage|sort trash|sort rubbish|sort waste|sort the rubbish|separate garbage|"
+    "separate the trash|classify garbage|garbage classification|waste classification|"
+    "recycling|recycle|recyclable|recyclables": "垃圾分类 分类 可回收物",
+    "bin|bins|trash can|trash cans|garbage can|garbage cans|dustbin|dustbins|wheelie bin|"
+    "rubbish bin|rubbish bins|garbage bin|garbage bins|garbage room|bin room|bin station|"
+    "collection point|garbage station": "垃圾桶 垃圾房 垃圾站 投放点",
+    "kitchen waste|food waste|food scraps|wet waste|organic waste|leftovers": "厨余 厨余垃圾 湿垃圾",
+    "garbage collection|rubbish collection|trash collection|waste collection|pick up garbage|"
+    "collect garbage|collect the garbage|collect the rubbish|take away the garbage|haul away|"
+    "garbage truck|not collected|never collected|isn't collected|piling up": "清运 垃圾清运 收运",
+    "smell|smells|stink|stinks|stinking|smelly|odor|odour|odors|odours|stench|bad smell|"
+    "foul smell|flies|rats|mosquitoes|cockroaches": "异味 臭 卫生",
+    "bulky waste|bulky item|bulky items|old furniture|furniture|sofa|sofas|couch|couches|mattress|"
+    "mattresses|wardrobe|wardrobes|old bed|cabinet|old appliances|get rid of": "大件垃圾 旧家具 家具",
+    "construction waste|renovation waste|renovation debris|building waste|debris|rubble|"
+    "bags of rubble|construction debris|decoration waste": "装修垃圾 建筑垃圾",
+    "dog|dogs|puppy|puppies|pup|pet dog|my dog|our dog|doggy|poodle|teddy|husky|golden retriever|"
+    "labrador|corgi|shiba|big dog|large dog|small dog": "狗 犬 犬只 养犬 养狗 宠物犬",
+    "cat|cats|kitten|kittens|pet|pets|pet cat|pet animal": "宠物 猫",
+    "dog license|dog licence|dog licenses|dog licences|dog registration|register my dog|register the dog|"
+    "register a dog|dog tag|dog tags|dog permit|dog certificate|dog id|license for my dog|"
+    "licence for my dog|dog card|dog ownership": "养犬登记 犬只登记 狗证 犬牌 养犬",
+    "rabies|rabies vaccine|rabies vaccination|rabies shot|rabies jab|anti-rabies|immunization card|"
+    "vaccination card|vaccination certificate|microchip|chip the dog|chipped":
+        "狂犬疫苗 狂犬病 免疫 免疫证明 芯片",
+    "leash|walk the dog|walking the dog|dog walking|dog poop|dog poo|dog mess|dog barking|"
+    "barking|barks": "遛狗 拴绳 养犬",
+    "street stall|street stalls|stall|stalls|food stall|food stalls|market stall|vendor|vendors|"
+    "street vendor|street vendors|hawker|hawkers|peddler|peddlers|pedlar|set up a stall|setting up a stall|"
+    "sell on the street|selling on the street|sell things on the street|night market|night markets|"
+    "booth|cart|food cart|snack cart|sell snacks|roadside": "摆摊 地摊 摊位 摊点 流动摊贩 夜市 占道经营",
+    "city management|urban management|chengguan|city inspector|city inspectors|urban inspectors|"
+    "law enforcement team|enforcement officers": "城管 城市管理 综合执法",
+    "volunteer|volunteers|volunteering|volunteer work|volunteer service|volunteer services|"
+    "charity work|do charity|community service|do good|public good|public welfare|good deeds|"
+    "give back|unpaid work|serve the community": "志愿者 志愿服务 志愿 义工 公益",
+    "volunteer hours|volunteering hours|hours of volunteering|service hours|volunteer record|"
+    "volunteer certificate|certificate of volunteer|proof of volunteering|proof of volunteer":
+        "志愿时长 志愿服务证明 志愿服务记录证明 时长证明",
+    "activity room|activity rooms|activity center|activity centre|community room|community hall|"
+    "meeting room|meeting rooms|function room|venue|venues|hall|practice room|rehearsal room|"
+    "dance room|dance studio|space for|a room for|a place to practise|a place to practice|"
+    "book a room|borrow a room|use the room|use a room|room booking": "活动室 场地 会议室 借用 预约",
+    "rehearse|rehearsal|rehearsals|practise|practice|choir|chorus|choir practice|dance group|"
+    "dance team|calligraphy|painting class|table tennis|ping pong|ping-pong|chess|mahjong|"
+    "opera|drum|yoga class|tai chi|taichi": "排练 合唱 舞蹈 书法 乒乓球 文体活动",
+    "book|booking|reserve|reservation|make a reservation|make an appointment|appointment":
+        "预约 借用",
+    "party dues|party fee|party fees|membership fee|membership fees|membership dues": "党费",
+    "introduction letter|letter of introduction|transfer letter|party letter|organization letter":
+        "介绍信 组织关系介绍信",
+    "party branch|party cell|party committee|community party committee|party organisation here":
+        "党支部 党委 党组织",
+    "retired party member|retired party members|party member who retired|party members who retired":
+        "退休党员 党员 组织关系",
+    "mobile party member|migrant party member|floating party member|party member working away|"
+    "party member working elsewhere|party member from another city|party members working elsewhere|"
+    "party members from other places|out-of-town party member": "流动党员 党员 外出党员",
+    "report to the community|report to my community|report to the neighbourhood|report to the neighborhood|"
+    "register with the community|register with my community|register with the neighbourhood committee|"
+    "register with the neighborhood committee|check in with the community": "社区报到 报到 双报到",
+    "community correction|community corrections|probation|on probation|probation officer|parole|"
+    "on parole|paroled|suspended sentence|suspended sentences|released on parole|medical parole|"
+    "serving a sentence outside|sentence outside prison|non-custodial|non custodial":
+        "社区矫正 缓刑 假释 监外执行 暂予监外执行",
+    "released from prison|out of prison|got out of prison|just got out|ex-prisoner|ex-convict|"
+    "former prisoner|after prison|prison|jail|court verdict|verdict|sentenced|convicted":
+        "刑满释放 判决书 服刑 安置帮教",
+    "marital status certificate|proof of marital status|marital status proof|certificate of marital status|"
+    "proof that i'm single|proof i am single|proof of being single|single certificate|"
+    "unmarried certificate|certificate of no marriage|proof i'm unmarried|proof of unmarried status":
+        "婚育证明 未婚证明 婚姻状况证明 婚育情况证明",
+    "family planning certificate|birth control certificate|childbearing certificate|"
+    "birth status certificate|fertility certificate": "计生证明 婚育证明 生育情况",
+    "only child certificate|one-child certificate|one child certificate|only-child certificate|"
+    "honor certificate|honour certificate|glory certificate|certificate of honor":
+        "独生子女证 独生子女父母光荣证 光荣证",
+    "only child reward|only-child reward|one-child reward|one child reward|one-child bonus|"
+    "only child bonus|only child allowance|one child allowance|only child subsidy|only-child subsidy":
+        "独生子女父母奖励 奖励费 独生子女费 独生子女奖励",
+    "meal|meals|lunch|lunches|dinner|dinners|breakfast|canteen|canteens|dining hall|cafeteria|"
+    "mess hall|hot meal|hot meals|eat|eating|food for seniors|meals for the elderly|meals for seniors|"
+    "meals for old people|senior canteen|elderly canteen|community canteen|community kitchen|"
+    "seniors' canteen|meal subsidy|meal card|meal service|meal services|cheap meals|subsidised meals|"
+    "subsidized meals": "助餐 老年食堂 食堂 饭堂 老人吃饭 就餐",
+    "meals on wheels|deliver meals|delivered meals|meal delivery|food delivery for the elderly|"
+    "bring food|bring meals|deliver food|delivered to her door|delivered to his door|"
+    "delivered to the door|delivered home|delivered to her home|delivered to his home":
+        "送餐 送餐上门 助餐 上门服务",
+    "elderly care|old age care|senior care|aged care|care for the elderly|eldercare|elder care|"
+    "care for seniors|care for old people|care services for the elderly|elderly services|"
+    "services for the elderly|services for seniors": "养老服务 居家养老 养老",
+    "bathing|help bathing|help with bathing|bath|shower|cleaning|housekeeping|house cleaning|"
+    "cleaning the house|companion|companionship|accompany|escort|chores|housework":
+        "助浴 保洁 陪护 上门服务 家政",
+    "voucher|vouchers|service voucher|service vouchers|service coupon": "服务券",
+    "long-term care|long term care|long-term care insurance|long term care insurance|ltc|ltci|"
+    "care insurance|nursing insurance|nursing care insurance|insurance for nursing care|"
+    "insurance that pays for care|insurance that pays for his care|insurance that pays for her care":
+        "长期护理保险 长护险 护理保险 失能",
+    "assessment|assess|assessed|evaluation|evaluate|evaluated|appraisal|appraise":
+        "评估 评定 鉴定",
+    "care assessment|needs assessment|capability assessment|ability assessment|functional assessment|"
+    "dependency assessment|disability assessment for care|nursing assessment|care level|level of care":
+        "失能评估 能力评估 评估 护理等级",
+    "frail|disabled elderly|incapacitated|can't take care of herself|cannot take care of herself|"
+    "can't take care of themselves|cannot take care of themselves|can't look after themselves|"
+    "dependent|totally dependent|semi-disabled|partly disabled": "失能 半失能 生活不能自理 失能老人",
+    "grab bar|grab bars|grab rail|grab rails|handrail|handrails|rail|rails|non-slip|anti-slip|slippery|"
+    "slip and fall|slipped|fell in the bathroom|fall in the bathroom|"
+    "safer home|safer for old age|home modification|home modifications|home adaptation|home adaptations|"
+    "age-friendly|age friendly|elderly-friendly|elderly friendly|senior-friendly|adapt the home|"
+    "adapt her home|adapt his home|make the home safer|modify the bathroom":
+        "扶手 防滑 适老化改造 居家适老化 安全扶手",
+    "emergency button|alarm button|call button|emergency alarm|panic button|emergency call device|"
+    "emergency pendant|alert device": "紧急呼叫 呼叫器",
+    "childcare|child care|daycare|day-care|nursery|nurseries|creche|crèche|toddler|toddlers|"
+    "preschool|pre-school|infant care|baby care|childminder|childminding|look after our baby|"
+    "look after our toddler|look after our two-year-old|look after my toddler|babysit|babysitting|"
+    "babysitter|two-year-old|two year old|one-year-old|one year old|under three|under 3|"
+    "under three years old|under 3 years old|below three": "托育 托班 托儿所 婴幼儿 幼儿 三周岁以下",
+    "childcare subsidy|childcare subsidies|child care subsidy|child subsidy|child allowance|"
+    "child benefit|child benefits|baby bonus|parenting subsidy|parenting allowance|childrearing subsidy|"
+    "child-rearing subsidy|baby subsidy|money for having a baby|money for having a child|"
+    "money for having a second child|money for a newborn|subsidy for babies|subsidy for children":
+        "育儿补贴 婴幼儿补贴 生育补贴 补贴",
+    "after-school|after school|after-school care|after school care|after-school program|"
+    "after-school programme|after school program|after school class|homework club|summer camp|"
+    "summer holiday|summer holidays|summer vacation|summer break|winter holiday|winter holidays|"
+    "winter vacation|school holidays|holiday care|holiday club|day camp|school's out":
+        "托管 暑期 暑假 放学后 四点半课堂 暑托班 寒假",
+    "autism|autistic|asd|on the spectrum": "孤独症 自闭症 残疾",
+    "rehabilitation|rehab|therapy|therapies|speech therapy|occupational therapy|physical therapy|"
+    "physiotherapy|rehab training|rehabilitation training|early intervention": "康复 康复训练 康复救助",
+    "developmental delay|development delay|speech delay|language delay|late talker|"
+    "doesn't talk|does not talk|can't talk yet|not talking yet|slow development": "发育迟缓 语言发育迟缓",
+    "conscription|conscripted|enlist|enlisting|enlistment|join the army|joining the army|"
+    "join the military|joining the military|join the pla|sign up for the army|sign up for the military|"
+    "become a soldier|be a soldier|military registration|military service registration|"
+    "register for military service|draft|drafted|recruit for the army|army recruitment|"
+    "military recruitment": "征兵 兵役登记 参军 当兵 入伍",
+    "graduate|graduates|graduated|graduating|graduation|college graduate|university graduate|"
+    "new graduate|fresh graduate|recent graduate|just graduated|school leaver|school leavers|"
+    "degree|diploma|master's degree|masters degree|bachelor's degree|phd": "高校毕业生 毕业生 应届 毕业 学历",
+    "internship|internships|intern|interns|traineeship|traineeships|trainee|work placement|"
+    "work experience program|work experience programme": "见习 就业见习 实习",
+    "personnel file|personnel files|personal file|personal files|personal archive|archive|archives|"
+    "dossier|hukou file|employment file|file transfer|my file": "档案 人事档案 档案托管",
+    "report certificate|registration certificate for graduates|graduate registration|report for duty":
+        "报到证 报到",
+    "dividend|dividends|share out|payout from the village|bonus from the village|year-end bonus|"
+    "shares|share|shareholder|shareholders|share certificate|stock certificate|equity":
+        "分红 股份 股权 股权证 股东",
+    "collective|village collective|collective economy|collective economic organization|"
+    "collective economic organisation|village cooperative|joint-stock cooperative|economic cooperative|"
+    "village company|village assets": "集体经济 股份经济合作社 集体 合作社",
+    "labor inspection|labour inspection|labor inspectorate|labour inspectorate|labor bureau|labour bureau|"
+    "labor department|labour department|labor supervision|labour supervision|labor complaint|"
+    "labour complaint": "劳动监察 劳动保障监察 投诉",
+    "labor contract|labour contract|employment contract|work contract|job contract|"
+    "sign a contract|signed a contract|no contract|without a contract": "劳动合同 合同",
+    "resign|resigned|resignation|quit|quitting|quit my job|left my job|left the company|"
+    "leave my job|change jobs|job change": "辞职 离职",
+    "public welfare job|public welfare jobs|public service job|public service jobs|community job|"
+    "community jobs|government-funded job|government-funded jobs|subsidized job|subsidised job|"
+    "job for people who can't find work|cleaner|cleaners|cleaning job|security guard|security job|"
+    "janitor|caretaker job|street sweeper|assistant post|coordinator post":
+        "公益性岗位 公益岗 保洁 保安 协管员",
+    "hard to find a job|difficult to find a job|can't find a job|cannot find a job|couldn't find a job|"
+    "unable to find work|struggle to find work|too old to find a job|older job seeker|over 40|over 50|"
+    "over forty|over fifty|in my forties|in my fifties": "就业困难人员 就业困难 就业援助 4050人员",
+    "flexible employment|flexibly employed|freelance|freelancer|freelancers|freelancing|gig worker|"
+    "gig work|odd jobs|delivery rider|food delivery rider|ride-hailing driver|online driver|"
+    "part-time|part time|without an employer|no employer|not employed by a company|"
+    "work for myself|working for myself|on my own account|no work unit|not working for a company|"
+    "don't have an employer|do not have an employer": "灵活就业 自由职业 个人 个体 没有单位 无单位",
+    "pay social insurance myself|pay my own social insurance|pay social security myself|"
+    "pay my own social security|pay social security on my own|pay social insurance on my own|"
+    "pay my own pension|pay into my pension myself|continue paying social insurance|"
+    "keep paying social insurance|keep paying my social security":
+        "个人交社保 灵活就业参保 以个人身份参保 参保",
+    "gap in payments|gap in contributions|break in payments|break in contributions|stopped paying|"
+    "stop paying|missed payments|missed a year|missed the payment|contributions stopped|"
+    "payments stopped|lapse|lapsed|interrupted": "断缴 补缴 中断",
+    "forgot to pay|forgot to pay this year|forgotten to pay|late payment|pay late|paying late|"
+    "pay for last year|pay the missing|make up the payment|pay arrears": "补缴 缴费",
+    "student|students|pupil|pupils|schoolchild|schoolchildren|school kid|school kids|"
+    "primary school kid|primary school kids|primary school child|primary school children|"
+    "primary school pupil|primary school pupils": "学生 在校学生 小学生",
+    "unemployment insurance|unemployment benefit|unemployment benefits|unemployment pay|"
+    "unemployment money|unemployment allowance|jobless benefit|jobless benefits|dole|on the dole|"
+    "unemployment compensation|unemployment insurance benefits": "失业保险金 失业金 失业保险 失业保险待遇",
+    "maternity pay|maternity benefit|maternity benefits|maternity allowance|maternity leave pay|"
+    "maternity insurance|paid maternity leave|maternity leave|birth insurance|childbirth insurance|"
+    "childbirth allowance|maternity subsidy|prenatal check|prenatal checks|antenatal":
+        "生育津贴 生育保险 产假 生育",
+    "verify|verifying|verified|verification|certification|certify|authentication|authenticate|"
+    "face recognition|facial recognition|face scan|face check|scan my face|scan her face|scan his face|"
+    "prove i'm alive|prove i am alive|prove she is alive|prove he is alive|proof of life|"
+    "life certificate|alive|survival check|survival certification|identity check|qualification check|"
+    "eligibility check|eligibility verification": "认证 资格认证 生存认证 刷脸 人脸识别",
+    "annual review|annual check|yearly check|annual inspection|yearly inspection|annual renewal|"
+    "annual|annually|yearly|every year|each year|once a year|renew every year|review every year":
+        "年审 年检 每年 年度",
+    "pensioner|pensioners|retiree|retirees|retired|retired person|retired people|retired worker|"
+    "retired workers|retire|retiring|after retirement": "退休人员 退休 退休职工",
+    "funeral allowance|funeral grant|funeral expenses|funeral expense|funeral subsidy|funeral costs|"
+    "funeral cost|burial allowance|burial expenses|burial subsidy|burial costs|cremation costs|"
+    "cremation fee|cremation fees|death grant|funeral fees|funeral fee":
+        "殡葬补贴 丧葬补助金 丧葬费 殡葬 丧葬 火化",
+    "death benefit|death benefits|survivor benefit|survivor benefits|survivors' benefits|"
+    "survivors pension|survivors' pension|bereavement|bereavement payment|pension after death|"
+    "benefits after death|benefits when a pensioner dies|compassionate allowance":
+        "丧葬补助金 抚恤金 死亡待遇 丧葬费",
+    "account balance|balance in the account|remaining balance|what's left in the account|"
+    "money left in the account|money in the account": "个人账户余额 余额 个人账户",
+    "e-bike|e-bikes|ebike|ebikes|electric bike|electric bikes|electric bicycle|electric bicycles|"
+    "electric scooter|electric scooters|e-scooter|e-scooters|scooter|scooters|moped|mopeds|"
+    "battery bike|battery scooter|electric motorbike": "电动车 电动自行车 电瓶车",
+    "license plate|licence plate|number plate|registration plate|plate|plates|plate number|"
+    "put a plate|get a plate|get plates": "牌照 上牌 号牌 车牌",
+    "suggestion|suggestions|suggest|feedback|opinion|opinions|idea|ideas|proposal|comments":
+        "建议 意见 反映",
+    "anonymous|anonymously|without my name|keep my name secret|confidential": "匿名 保密",
+    "guardian|guardians|guardianship|custody|legal guardian|raising him|raising her|"
+    "bringing up|bring up": "监护 监护人 抚养",
+    "children in distress|child in distress|vulnerable children|vulnerable child|"
+    "children in difficulty|child in difficulty|children in need|child in need|"
+    "nobody to raise|no one to raise|no one raising|nobody raising|parents in prison|parent in prison|"
+    "father in prison|mother in prison|parents missing|parents disappeared|parents can't raise|"
+    "raised by grandparents|grandparents raising": "困境儿童 事实无人抚养儿童 孤儿 父母服刑",
+    "assistive device|assistive devices|assistive equipment|mobility aid|mobility aids|aid device|"
+    "aids for disabled|disability aid|disability aids|disability equipment|rehabilitation equipment|"
+    "crutches|cane|canes|walking stick|walking sticks|white cane|commode|commode chair|shower chair|"
+    "walking frame|zimmer frame|rollator|hearing aids|artificial leg|artificial arm|orthopedic|orthosis":
+        "辅助器具 辅具 拐杖 盲杖 助行器 坐便椅 轮椅 助听器 假肢 辅具适配",
+    "income certificate|proof of income|income proof|salary certificate|income statement":
+        "收入证明 家庭收入证明",
+    "deposit|security deposit|rental deposit|deposit back": "押金",
+    "free|for free|free of charge|without charge|at no cost|no charge|costs nothing|cost nothing":
+        "免费",
+    "monthly|every month|each month|per month|a month|month by month": "按月 每月",
+    "young|youth|young people|young person|young workers": "青年 年轻人",
+    "cheap|cheaper|cheapest|affordable|inexpensive|low cost|low-cost|low price|discounted|"
+    "below market|below market price": "便宜 优惠 低于市场",
+    "residents|resident|inhabitants|local residents|people who live here": "居民",
+    "urban|city resident|city residents|urban resident|urban residents|in the city": "城市 城镇",
+    "business|businesses|small business|run a business|running a business": "经营 创业 个体工商户",
+    "welfare home|social welfare institute|orphanage": "福利院 儿童福利",
+    "guide dog|guide dogs|service dog|assistance dog": "导盲犬 扶助犬",
+    "hospital bill for childbirth|delivery bill|birth bill|cost of giving birth|giving birth|gave birth|"
+    "give birth|childbirth costs|delivery costs": "分娩 生育 住院费用 出生",
+    "housewife|housewives|stay-at-home mom|stay-at-home mum|stay at home mother|homemaker|full-time mother":
+        "家庭主妇 无单位 城乡居民",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",
@@ -370,7 +743,7 @@ ENGLISH = _expand({
     "stock|stocks|shares|lottery|bitcoin": "股票 彩票",
     "weather|rain|raining|temperature|forecast|snow|sunny": "天气",
     "train|train ticket|ticket|flight|plane|bus ticket|high-speed rail": "车票 火车票 机票",
-    "restaurant|food|eat|meal|cook|recipe|delicious": "饭店 吃饭",
+    "restaurant|restaurants|food|cook|recipe|delicious|good place to eat|where to eat|eat out": "餐厅 吃饭",
     "school|university|college|kindergarten|exam|enrol in school|homework|tuition": "学校 上学 考试",
     "vaccine|vaccination|vaccinate|jab|shot|injection": "疫苗 打疫苗",
     "sim|sim card|phone card|phone bill|mobile phone|phone|smartphone|wifi|broadband|signal":
@@ -386,6 +759,8 @@ ENGLISH = _expand({
     "what to eat|diet|lose weight|x-ray|ct scan|check-up|checkup|physical exam|appointment with":
         "看病 症状 吃什么药 体检",
     "wedding|get married|marriage registration|marriage certificate|marry my|engagement|"
+    "register our marriage|register my marriage|register the marriage|register marriage|"
+    "registering our marriage|marriage register|marriage license|marriage licence|"
     "divorce certificate|divorce papers": "结婚登记 结婚证 离婚",
     "traffic|traffic jam|road|route|directions|how far|distance|map|navigation|bus station|"
     "bus timetable|taxi|uber|didi": "路线 导航 打车",
@@ -400,6 +775,29 @@ ENGLISH = _expand({
         "唱歌 写诗 聊天",
     "police|call the police|theft|stolen bike|thief|robbed|scam|scammed|fraud": "报警 诈骗",
     "pension account|personal account|individual account|account balance": "个人账户 养老保险",
+    "laptop|laptops|computer|computers|pc|tablet|ipad|printer|tv|television|fridge|refrigerator|"
+    "washing machine|air conditioner|air conditioning|microwave|appliance|appliances|headphones":
+        "电脑 家电 冰箱 洗衣机 空调",
+    "subway|metro|underground|subway station|metro station|metro line|bus stop|bus route|light rail":
+        "地铁 路线",
+    "gym|gyms|fitness|fitness center|swimming pool|swimming|workout|work out": "健身 健身房 游泳馆",
+    "overdue|late fees|collection agency|debt collector|credit score|credit report": "逾期 征信 催收",
+    "currency|exchange rate|foreign exchange|exchange money|dollars|us dollars|euros": "汇率 外汇 换汇",
+    "second-hand car|second hand car|used car|used cars": "二手车",
+    "income tax|tax refund|tax return|personal income tax|tax rebate": "个税 退税",
+    "water bill|electricity bill|gas bill|power bill|utility bill|utility bills|heating bill|"
+    "heating fee|heating fees|pay the water bill|pay my water bill|pay the electricity bill|"
+    "pay my electricity bill|pay the gas bill|pay my gas bill": "水费 电费 燃气费 暖气费",
+    "house price|house prices|housing prices|housing price|property prices|property price|"
+    "buy a house|buy an apartment|buy a flat|sell my house|sell my flat|sell my apartment|"
+    "second-hand house|second hand house|second-hand apartment|second hand apartment|"
+    "real estate agent|estate agent|property agent": "房价 买房 卖房 二手房",
+    "school district|school district housing|school catchment|catchment area|school zone|"
+    "which school|what school|school place|school places|school admission|enrol in primary school|"
+    "register for primary school|register my child for school|register my child for primary school":
+        "学区 学区房 入学 学校",
+    "dentist|teeth|tooth|toothache|braces|filling": "牙疼 拔牙",
+    "wallet|purse|lost my wallet|lost my keys|keys": "钱包",
     "insurance company|car insurance|commercial insurance|life insurance": "保险公司 车险 商业保险",
 })
 
@@ -429,7 +827,29 @@ really actually just maybe perhaps around nearly almost quite rather then becaus
 although until after before during through per via should've i've i'd i'll we're we've they're
 he's she's it's that's there's got gotten go went gone come came coming back home
 don didn doesn isn aren wasn weren won wouldn hasn haven hadn couldn shouldn ll ve re d m
+help helps helped helping government govt state authorities official officials community
+communities neighbourhood neighborhood local locally city town district area region county
+center centre service services scheme schemes program programs programme programmes system
+nearby near nearest best better good great ask asks asked asking keep kept start started starting
+even only lot lots bit use used using call called anything everything something nothing else yet
+both case kind sort type types sure exactly regarding concerning related about around whether
+which everyone everybody somebody's someone's folks guys lady gentleman people's persons person's
+mr mrs ms miss thing's stuff matter matters issue issues problem problems situation family families
 """))
+
+# How, where, when and how much: every item answers these, so they weigh like the Chinese
+# ask words (synonyms.ASK_WORDS) and are never taken for a service the KB lacks.
+ENGLISH_ASKS = frozenset((
+    "how long", "how many days", "time limit", "processing time", "how soon", "how quickly",
+    "where", "office", "window", "address", "which office", "which department", "who do i see",
+    "who should i see", "online", "internet", "website", "app", "on my phone", "mobile phone app",
+    "how much", "urgent", "urgently", "asap", "as soon as possible", "quickly", "fast", "rush",
+    "free", "for free", "free of charge", "without charge",
+    "at no cost", "no charge", "costs nothing", "cost nothing", "monthly", "every month",
+    "each month", "per month", "a month", "month by month", "first time", "for the first time",
+    "book", "booking", "reserve", "reservation", "make a reservation", "make an appointment",
+    "appointment",
+))
 
 # Words that make an English clause a request rather than narrative.
 ENGLISH_QUESTION_WORDS = frozenset(_words("""

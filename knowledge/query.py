@@ -29,7 +29,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.english import ENGLISH, ENGLISH_KIN, ENGLISH_QUESTION_WORDS, ENGLISH_STOPWORDS, lemma
+from knowledge.english import (
+    ENGLISH,
+    ENGLISH_ASKS,
+    ENGLISH_KIN,
+    ENGLISH_QUESTION_WORDS,
+    ENGLISH_STOPWORDS,
+    lemma,
+)
 from knowledge.general_words import word_ranks
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, is_latin, split_runs
@@ -131,6 +138,8 @@ class QueryAnalyzer:
         self.off_topic = self._unserved()
         self._held: dict[str, bool] = {}
         self._kinds: dict[str, str | None] = {}  # segmentation lookups, remembered
+        self._english_meant: dict[str, bool] = {}  # English phrase -> this KB can read it
+        self._by_words: dict[str, bool] = {}  # English phrase -> read word by word instead
         self.max_word = max(index.max_word, max(len(w) for w in _general_words()))
         self._sound_dictionary: dict[tuple[str, ...], str] | None = None
         self._initials: dict[str, tuple[str, ...]] | None = None
@@ -299,10 +308,10 @@ class QueryAnalyzer:
         while i < len(words):
             for size in range(min(MAX_ENGLISH_PHRASE, len(words) - i), 0, -1):
                 phrase = " ".join(words[i : i + size])
-                if phrase in ENGLISH:
+                if phrase in ENGLISH and (size == 1 or not self._read_by_words(phrase)):
                     break
                 phrase = " ".join(lemmas[i : i + size])
-                if phrase in ENGLISH:
+                if phrase in ENGLISH and (size == 1 or not self._read_by_words(phrase)):
                     break
             else:
                 phrase, size = "", 1
@@ -325,6 +334,31 @@ class QueryAnalyzer:
         if syllables:
             tokens += self._from_sound(syllables)
         return tokens
+
+    def _read_by_words(self, phrase: str) -> bool:
+        """Should an English phrase be read word by word? When the KB knows none of its
+        translations (nor holds them for a subject it does not serve) but knows a reading
+        of every one of its words: "roof leaks" → 危房 means nothing to a city KB, while
+        "roof" → 屋顶 and "leaks" → 漏水 do. A phrase naming a service the KB lacks
+        ("public rental housing" in a township KB) stays whole: it is a gap."""
+        by_words = self._by_words.get(phrase)
+        if by_words is None:
+            by_words = not self._english_readable(phrase) and all(
+                w in ENGLISH_STOPWORDS
+                or any(x in ENGLISH and self._english_readable(x) for x in (w, lemma(w)))
+                for w in phrase.split())
+            self._by_words[phrase] = by_words
+        return by_words
+
+    def _english_readable(self, phrase: str) -> bool:
+        """Does this KB know one of the phrase's translations, or hold one for a subject
+        it does not serve?"""
+        readable = self._english_meant.get(phrase)
+        if readable is None:
+            readable = any(t in self.off_topic or self._known(Rendering(text_features(t), 1.0))
+                           for t in ENGLISH[phrase])
+            self._english_meant[phrase] = readable
+        return readable
 
     def _is_word_sound(self, syllables: list[str]) -> bool:
         """Does this sound spell out dictionary words from start to end?"""
@@ -487,8 +521,9 @@ class QueryAnalyzer:
             weight, scale = unknown, OFF_TOPIC_WEIGHT
         else:
             known = [r for r in renderings if self._known(r)]
-            gap = not known and (kind == "english" or (kind == WORD and text in COLLOQUIAL
-                                                      and text not in self.index.vocabulary))
+            gap = not known and ((kind == "english" and text not in ENGLISH_ASKS)
+                                 or (kind == WORD and text in COLLOQUIAL
+                                     and text not in self.index.vocabulary))
             if gap:  # pieces of the words it stands for (居住 of 居住证) are weak evidence
                 renderings = [Rendering(r.features, r.factor, True, r.anchors) for r in renderings]
             idfs = [self._idf(r) for r in known]
@@ -508,7 +543,7 @@ class QueryAnalyzer:
             scale *= SINGLE_CHAR_WEIGHT
         if text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN):
             scale *= KIN_WEIGHT
-        elif text in ASK_WORDS:
+        elif text in ASK_WORDS or (kind == "english" and text in ENGLISH_ASKS):
             scale *= ASK_WEIGHT
         spelled = ""
         if kind == "english":
