@@ -41,6 +41,7 @@ SETS = {
     "dev": (None, DATA / "kb_cases_dev.jsonl"),
     "alt": (DATA / "kb_alt", DATA / "kb_alt" / "cases.jsonl"),
     "township": (DATA / "kb_alt_township", DATA / "kb_alt_township" / "cases.jsonl"),
+    "newtown": (DATA / "kb_alt_newtown", DATA / "kb_alt_newtown" / "cases.jsonl"),
 }
 NEAR_COPY = 75
 L2 = 1.0

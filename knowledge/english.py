@@ -197,7 +197,8 @@ ENGLISH = _expand({
     "boundary": "纠纷 矛盾 调解",
     "neighbor|neighbour|neighbors|neighbours|next door": "邻里 邻居 纠纷",
     "mediation|mediate|mediator|settle the dispute|settle it|reconcile|reconciliation|"
-    "make peace|sort it out": "人民调解 调解",
+    "make peace|sort it out|sort this out|sort things out|without going to court|out of court|"
+    "avoid court|avoid going to court|settle it between us": "人民调解 调解",
     "complaint|complain|file a complaint": "投诉 举报",
     "report": "报到 举报 投诉 反映",
     "consult|consultation|advice|ask about|ask a question|question|information|inquire|enquire":
@@ -213,7 +214,7 @@ ENGLISH = _expand({
     "falling down|crumbling|crack|cracked|cracks|leaking|leak|leaky roof|roof leaks|mud house|"
     "mud-brick|adobe|earthen house|old house|old home|run-down|rundown": "危房 危房改造 住房安全 土坯房",
     "repair house|renovation|renovate|rebuild|reconstruct|fix up|repair": "改造 修缮 翻建 维修",
-    "build|building|construct|construction|new house|build a house|build a new house": "建房 农村建房",
+    "build|built|building|construct|construction|new house|build a house|build a new house": "建房 农村建房",
     "homestead|rural land|housing land|house plot|plot of land|residential land": "宅基地",
     "tree|timber|logging|felling|cut down|cut trees|cut down trees|chop|wood|lumber|fir|pine":
         "林木 采伐 砍伐",
@@ -472,8 +473,9 @@ ENGLISH = _expand({
     "took over the green|took over the lawn": "搭建 加盖 私搭乱建 封阳台 占用绿地",
     "balcony|balconies|rooftop|roof top|roof|roofs|on the roof|flat roof|terrace":
         "阳台 楼顶 屋顶 房顶",
-    "wall|walls|outer wall|exterior wall|facade|external wall|tiles falling|plaster falling|"
-    "peeling": "外墙 墙 墙体 脱落",
+    "wall|walls": "墙 围墙 外墙",
+    "outer wall|exterior wall|facade|external wall|tiles falling|plaster falling|peeling":
+        "外墙 墙体 脱落",
     "parking|park my car|park the car|park our car|parking space|parking spaces|parking spot|"
     "parking spots|parking lot|car park|car parking|parking permit|parking pass|parking fee|"
     "parking fees|parked|parking place": "停车 停车位 车位 停车费",
@@ -682,8 +684,8 @@ ENGLISH = _expand({
     "life certificate|alive|survival check|survival certification|identity check|qualification check|"
     "eligibility check|eligibility verification": "认证 资格认证 生存认证 刷脸 人脸识别",
     "annual review|annual check|yearly check|annual inspection|yearly inspection|annual renewal|"
-    "annual|annually|yearly|every year|each year|once a year|renew every year|review every year":
-        "年审 年检 每年 年度",
+    "renew every year|review every year|check every year": "年审 年检 每年",
+    "annual|annually|yearly|every year|each year|once a year": "每年 年度",
     "pensioner|pensioners|retiree|retirees|retired|retired person|retired people|retired worker|"
     "retired workers|retire|retiring|after retirement": "退休人员 退休 退休职工",
     "funeral allowance|funeral grant|funeral expenses|funeral expense|funeral subsidy|funeral costs|"
@@ -834,7 +836,7 @@ nearby near nearest best better good great ask asks asked asking keep kept start
 even only lot lots bit use used using call called anything everything something nothing else yet
 both case kind sort type types sure exactly regarding concerning related about around whether
 which everyone everybody somebody's someone's folks guys lady gentleman people's persons person's
-mr mrs ms miss thing's stuff matter matters issue issues problem problems situation family families
+without mr mrs ms miss thing's stuff matter matters issue issues problem problems situation family families
 """))
 
 # How, where, when and how much: every item answers these, so they weigh like the Chinese

@@ -76,6 +76,9 @@ COMPOUND = "compound"  # a word and a head character the dictionary could not pl
 # Segmentation cost of one token by kind: on equal token counts, prefer the KB's words —
 # except a whole off-topic phrase (结婚证), which must not be cut into the KB's pieces.
 TOKEN_COST = {WORD: 0.9, STOP: 1.0, OFF: 0.85, GENERAL: 1.05}
+# Aspect and mood particles stand on their own: 发烧 + 了, not 发 + 烧了.
+PARTICLES = frozenset("了着过的吗呢吧啊呀嘛")
+PARTICLE_COST = 0.7
 UNKNOWN_SPAN_WEIGHT = 0.8  # leftover characters: sometimes a topic, often debris
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -128,6 +131,7 @@ class Token:
     kind: str
     factor: float = 1.0  # < 1 when the token was recovered from pinyin
     alternatives: tuple[str, ...] = ()  # other words the same pinyin initials may stand for
+    age: bool = False  # an age (12岁, "is 68") turned into its age group
 
 
 class QueryAnalyzer:
@@ -180,12 +184,17 @@ class QueryAnalyzer:
         latin_group: list[str] = []
         runs = split_runs(text)
         for i, run in enumerate(runs):
+            if not run:
+                continue
             following = runs[i + 1] if i + 1 < len(runs) else ""
             if run[0].isdigit() and (following[:1] == "岁" or following[:2] == "周岁"
                                      or _english_age(run, latin_group[-1:], following)):
                 age = _age_word(run)  # 68岁, "my dad is 68": how old says who is asking
                 if age:
-                    tokens.append(Token(age, WORD))
+                    tokens.append(Token(age, WORD, age=True))
+                    if is_han(following):  # the 岁 of 68岁 is said by the age
+                        unit = "周岁" if following[:2] == "周岁" else "岁" if following[:1] == "岁" else ""
+                        runs[i + 1] = following[len(unit):]
                     continue
             if is_latin(run) or (latin_group and run[0].isdigit()):
                 latin_group.append(run)
@@ -256,7 +265,7 @@ class QueryAnalyzer:
                 piece = run[start:end]
                 kind = self._kind(piece) if end - start > 1 else _single_kind(piece)
                 if kind is not None:
-                    step = TOKEN_COST[kind]
+                    step = PARTICLE_COST if piece in PARTICLES else TOKEN_COST[kind]
                 elif end - start == 1:
                     step = UNKNOWN_CHAR_COST
                 else:
@@ -452,7 +461,8 @@ class QueryAnalyzer:
                   if item.kind != ADVICE_KIND for k in item.keywords]
         unserved: dict[str, bool] = {}
         for word in OFF_TOPIC:
-            strength = self._mention_strength(word)
+            # 买房 is served by a KB that names 购房 (购房落户): its closest official word counts.
+            strength = max(self._mention_strength(w) for w in (word, *COLLOQUIAL.get(word, ())[:1]))
             if strength < STRONG_FIELD:
                 unserved[word] = strength == 0.0
         for phrase, core in OFF_TOPIC_ACTS.items():
@@ -541,8 +551,9 @@ class QueryAnalyzer:
                 weight = min(weight, unknown * background)
         if all(len(r.features) == 1 and r.features[0].startswith("#") for r in renderings):
             scale *= SINGLE_CHAR_WEIGHT
-        if text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN):
-            scale *= KIN_WEIGHT
+        if (text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN)
+                or (token.age and text in CHILD_AGES)):
+            scale *= KIN_WEIGHT  # a child's age, like a relation, says who, not what
         elif text in ASK_WORDS or (kind == "english" and text in ENGLISH_ASKS):
             scale *= ASK_WEIGHT
         spelled = ""
@@ -579,6 +590,9 @@ def _english_age(number: str, before: list[str], after: str) -> bool:
     return number.isdigit() and 60 <= int(number) <= 110 and bool(before or is_latin(after))
 
 
+CHILD_AGES = ("宝宝", "未成年")
+
+
 def _age_word(number: str) -> str | None:
     """An age as the everyday word for that age group (a key of the synonym table)."""
     try:
@@ -591,8 +605,10 @@ def _age_word(number: str) -> str | None:
         return "老年"
     if 60 <= age < 65:
         return "六十岁"  # the age pensions start and senior cards begin
-    if 0 < age < 18:
-        return "小孩"
+    if 0 <= age < 3:
+        return "宝宝"
+    if 3 <= age < 18:
+        return "未成年"
     return None
 
 
