@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -5.6563
+INTERCEPT = -4.2618
 WEIGHTS = {
-    "score": 2.9614, "margin": 14.7252, "coverage": 2.1785, "unexplained": 1.2040,
-    "off_topic": -11.5572, "gap": -2.4182, "name_bonus": 0.2573, "log_explained": 1.7459,
-    "log_concepts": 1.2002,
+    "score": 4.0551, "margin": 7.5532, "coverage": -1.6246, "unexplained": -0.3454,
+    "off_topic": -7.7335, "gap": -1.7552, "name_bonus": 1.3640, "log_explained": 3.0403,
+    "log_concepts": 0.9857,
 }
-THRESHOLD = 0.45
+THRESHOLD = 0.58
 
 
 def probability(e: Evidence) -> float:

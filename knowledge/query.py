@@ -203,12 +203,28 @@ class QueryAnalyzer:
                 tokens += self._latin(latin_group)
                 latin_group = []
             if is_han(run):
-                tokens += self._segment(run)
+                tokens += self._han(run)
         if latin_group:
             tokens += self._latin(latin_group)
         return tokens
 
     # -- Han segmentation --------------------------------------------------
+    def _han(self, run: str) -> list[Token]:
+        """A Han run, with ages written in Chinese numerals (八十岁, 十几岁) read as ages."""
+        tokens: list[Token] = []
+        start = 0
+        for match in _HAN_AGE.finditer(run):
+            age = _age_word(str(_han_number(match.group(1), bool(match.group(2)))))
+            if age is None:
+                continue
+            if match.start() > start:
+                tokens += self._segment(run[start : match.start()])
+            tokens.append(Token(age, WORD, age=True))
+            start = match.end()
+        if start < len(run):
+            tokens += self._segment(run[start:])
+        return tokens
+
     def _kind(self, word: str) -> str | None:
         if word in self._kinds:
             return self._kinds[word]
@@ -532,7 +548,7 @@ class QueryAnalyzer:
         else:
             known = [r for r in renderings if self._known(r)]
             gap = not known and ((kind == "english" and text not in ENGLISH_ASKS)
-                                 or (kind == WORD and text in COLLOQUIAL
+                                 or (kind == WORD and text in COLLOQUIAL and text not in ASK_WORDS
                                      and text not in self.index.vocabulary))
             if gap:  # pieces of the words it stands for (居住 of 居住证) are weak evidence
                 renderings = [Rendering(r.features, r.factor, True, r.anchors) for r in renderings]
@@ -551,9 +567,10 @@ class QueryAnalyzer:
                 weight = min(weight, unknown * background)
         if all(len(r.features) == 1 and r.features[0].startswith("#") for r in renderings):
             scale *= SINGLE_CHAR_WEIGHT
-        if (text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN)
-                or (token.age and text in CHILD_AGES)):
-            scale *= KIN_WEIGHT  # a child's age, like a relation, says who, not what
+        if token.age and text in CHILD_AGES:
+            scale *= STORY_WEIGHT  # a child's age tells about the child already asked about
+        elif text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN):
+            scale *= KIN_WEIGHT  # a relation says who the question is about, not what
         elif text in ASK_WORDS or (kind == "english" and text in ENGLISH_ASKS):
             scale *= ASK_WEIGHT
         spelled = ""
@@ -591,6 +608,25 @@ def _english_age(number: str, before: list[str], after: str) -> bool:
 
 
 CHILD_AGES = ("宝宝", "未成年")
+_HAN_AGE = re.compile(r"([一二两三四五六七八九十百]+)(多|几)?周?岁")
+_HAN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _han_number(text: str, more: bool) -> int:
+    """八十 → 80, 六十五 → 65, 十 → 10, 一百 → 100; 七十多 (more) → 75, 十几 → 15."""
+    value = 0
+    digit = 0
+    for char in text:
+        if char in _HAN_DIGITS:
+            digit = _HAN_DIGITS[char]
+        elif char == "十":
+            value += (digit or 1) * 10
+            digit = 0
+        elif char == "百":
+            value += (digit or 1) * 100
+            digit = 0
+    value += digit
+    return value + (5 if more and value % 10 == 0 else 0)
 
 
 def _age_word(number: str) -> str | None:
