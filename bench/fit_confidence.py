@@ -44,7 +44,7 @@ SETS = {
     "newtown": (DATA / "kb_alt_newtown", DATA / "kb_alt_newtown" / "cases.jsonl"),
 }
 NEAR_COPY = 75
-L2 = 1.0
+L2 = 10.0
 
 Row = tuple[list[float], int, bool]  # features, label, in scope
 

@@ -67,13 +67,13 @@ def features(e: Evidence) -> list[float]:
 
 
 # Fitted by bench/fit_confidence.py (see the module docstring); intercept first.
-INTERCEPT = -4.2618
+INTERCEPT = -3.9901
 WEIGHTS = {
-    "score": 4.0551, "margin": 7.5532, "coverage": -1.6246, "unexplained": -0.3454,
-    "off_topic": -7.7335, "gap": -1.7552, "name_bonus": 1.3640, "log_explained": 3.0403,
-    "log_concepts": 0.9857,
+    "score": 2.1695, "margin": 5.3304, "coverage": 0.6596, "unexplained": -0.4698,
+    "off_topic": -5.7735, "gap": -1.3938, "name_bonus": 1.5756, "log_explained": 2.5646,
+    "log_concepts": 0.9894,
 }
-THRESHOLD = 0.58
+THRESHOLD = 0.59
 
 
 def probability(e: Evidence) -> float:
