@@ -60,6 +60,7 @@ UNKNOWN_LATIN_WEIGHT = 0.5  # an English word we have no translation for
 OFF_TOPIC_WEIGHT = 1.5  # a subject known to be outside the center, absent from the KB
 KIN_WEIGHT = 0.6  # 我妈, my father: who is asking about, not what
 ASK_WEIGHT = 0.6  # 去哪, 多久: how, where, when — every item answers these
+ASK_CAP = 0.5  # ... and weigh at most half a word found in no item, whatever their IDF
 STORY_WEIGHT = 0.35  # times and quantities (前年, 两个, 十几万): they tell, not ask
 NARRATIVE_CLAUSE = 0.5  # a clause of a long message that is not the request
 LONG_MESSAGE_CHARS = 24  # from this many letters on, a message is read clause by clause
@@ -572,6 +573,8 @@ class QueryAnalyzer:
         elif text in KIN_WORDS or (kind == "english" and text in ENGLISH_KIN):
             scale *= KIN_WEIGHT  # a relation says who the question is about, not what
         elif text in ASK_WORDS or (kind == "english" and text in ENGLISH_ASKS):
+            # How, where, when: asked of every item, however rare its words in this KB.
+            weight = min(weight, ASK_CAP * unknown)
             scale *= ASK_WEIGHT
         spelled = ""
         if kind == "english":
