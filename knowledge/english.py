@@ -109,6 +109,7 @@ ENGLISH = _expand({
     "cover|covered|claim back|compensate": "报销 结算",
     "directly settle|direct settlement|settle directly|settle": "直接结算 结算",
     "hospital|doctor|treatment|medical treatment|see a doctor|treated|hospitalised|hospitalized|"
+    "hospital stay|hospital stays|stay in hospital|stayed in hospital|stay in the hospital|"
     "inpatient|admitted|surgery|operation|ward": "住院 就医 医疗",
     "hospital bill|medical bill|medical bills|hospital bills|hospital fee|hospital cost|"
     "medical expense|medical expenses|medical cost|medical costs|treatment cost|"
@@ -133,8 +134,8 @@ ENGLISH = _expand({
     "wage|salary|pay owed|unpaid|unpaid wages|wages owed|not paid|hasn't paid|has not paid|"
     "didn't pay|did not pay|won't pay|refuses to pay|never paid|owes us|owe us|owes me|"
     "back pay|arrears": "工资 欠薪 拖欠",
-    "contractor|foreman|labour contractor|labor contractor|subcontractor|boss|employer|"
-    "company|factory owner": "用人单位 老板 包工头",
+    "contractor|foreman|labour contractor|labor contractor|subcontractor|boss|employer|employers|"
+    "company|factory owner": "用人单位 老板 包工头 单位 公司",
     # -- documents and registration ------------------------------------------------------
     "household registration|household register|hukou|residence registration|"
     "registered residence|household": "户口 户籍",
@@ -211,6 +212,7 @@ ENGLISH = _expand({
     "government housing|affordable housing|social housing|housing assistance":
         "公共租赁住房 公租房 租赁 住房保障",
     "dilapidated|unsafe house|unsafe|dangerous|collapse|collapsing|about to collapse|fall down|"
+    "falling apart|fall apart|falling to pieces|"
     "falling down|crumbling|crack|cracked|cracks|leaking|leak|leaky roof|roof leaks|mud house|"
     "mud-brick|adobe|earthen house|old house|old home|run-down|rundown": "危房 危房改造 住房安全 土坯房",
     "repair house|renovation|renovate|rebuild|reconstruct|fix up|repair": "改造 修缮 翻建 维修",
@@ -237,11 +239,12 @@ ENGLISH = _expand({
     "lease|rent out|lease out|let out|sublet|contract land|land transfer|transfer land|"
     "cooperative|co-op|big grower|large grower|farming company": "土地流转 流转 出租",
     "market price|market prices|sell|selling|buyer|buyers|price of|sales": "市场 行情 销路",
-    "water|tap water|water pipe|pipe|burst pipe|no water|water cut|water supply": "供水 用水 停水 水管",
+    "water|tap water|water pipe|pipe|burst pipe|no water|water cut|water supply":
+        "供水 用水 停水 水管 自来水",
     "electricity|power|electric|power cut|power outage|blackout|no power|no electricity|"
     "power is out|lights out|meter|electric meter": "供电 用电 停电 电表",
     "gas|gas leak|natural gas": "燃气",
-    "install|installation|connect|connection|hook up": "报装",
+    "install|installation|connect|connection|hook up": "报装 安装",
     "fix|broke|out of order": "报修 维修",
     # -- party ---------------------------------------------------------------------------
     "party member|communist party|party membership|member of the party|cpc|ccp|party": "党员 党组织",
@@ -265,7 +268,7 @@ ENGLISH = _expand({
     "farming subsidy|farm subsidy|grain subsidy|agricultural subsidy|farmland subsidy|"
     "subsidy for farmland|subsidy for my farmland|subsidy for growing grain":
         "耕地地力保护补贴 种粮补贴 惠农补贴",
-    "check|check whether|find out|look up|query|track|see if": "查询",
+    "check|check whether|find out|look up|query|track|see if": "查询 查",
     "childbearing|fertility|birth control|contraception|marriage and childbearing|"
     "marital and childbearing|childbearing status|marriage and birth": "婚育证明 婚育 生育 流动人口",
     "urgent|urgently|asap|as soon as possible|quickly|fast|rush": "加急 即办",
@@ -359,7 +362,7 @@ ENGLISH = _expand({
     "from other province|from another province|outsider|not local|non-local|non local|"
     "not from here|foreigner": "非本地户籍 流动人口 外地",
     "live here|living here|stay here|staying here|live in town|reside": "居住 居住证",
-    "buy|purchase|bought|buying": "购买 购置",
+    "buy|purchase|bought|buying": "购买 购置 买",
     "farmer|farmers|peasant|peasants": "农民 农村 城乡居民",
     "join party|join communist party|join the cp|join cp": "入党 入党申请",
     "no child|no kid|no son|no daughter|without children": "无子女 孤寡 特困",
@@ -724,7 +727,7 @@ ENGLISH = _expand({
     "free|for free|free of charge|without charge|at no cost|no charge|costs nothing|cost nothing":
         "免费",
     "monthly|every month|each month|per month|a month|month by month": "按月 每月",
-    "young|youth|young people|young person|young workers": "青年 年轻人",
+    "young|youth|young people|young person|young workers": "青年 年轻人 年轻",
     "cheap|cheaper|cheapest|affordable|inexpensive|low cost|low-cost|low price|discounted|"
     "below market|below market price": "便宜 优惠 低于市场",
     "residents|resident|inhabitants|local residents|people who live here": "居民",
@@ -736,6 +739,83 @@ ENGLISH = _expand({
     "give birth|childbirth costs|delivery costs": "分娩 生育 住院费用 出生",
     "housewife|housewives|stay-at-home mom|stay-at-home mum|stay at home mother|homemaker|full-time mother":
         "家庭主妇 无单位 城乡居民",
+    # -- more everyday words ---------------------------------------------------------
+    "seventy|seventies|in his seventies|in her seventies|over seventy|over 70|in their seventies|"
+    "sixty-five|over 65": "老年人 老年",
+    "factory|factories|workshop|plant|company|firm": "工厂 企业 用人单位 单位",
+    "reside|residing|residential|place of residence": "居住",
+    "live with me|live with us|live with my son|live with my daughter|live with their son|"
+    "live with their daughter|live with her son|live with his son|move in with|moving in with|"
+    "join me here|join us here|come and live with": "投靠 随迁 迁入",
+    "subsidise|subsidize|subsidised|subsidized|subsidising|subsidizing": "补贴",
+    "owe|owes|owed|owing|in debt": "拖欠 欠",
+    "care|caring": "照料 护理 照顾",
+    "bus|buses|public transport|public transportation|transit|ride|riding|ride the bus": "公交 乘车 免费乘车",
+    "status|condition|situation|circumstances": "状况 情况",
+    "dying|died|dies": "死亡 去世",
+    "income|incomes|earnings|earn|earning|salary level": "收入",
+    "rate|rates|percentage|proportion|ratio|what percent|how many percent": "比例 标准",
+    "abroad|overseas|go abroad|study abroad|foreign country": "出国 国外",
+    "sign|signed|signature|signing": "签字 签订",
+    "special|special case|special circumstances|special needs": "特殊",
+    "injury|injuries|injured|hurt|wounded|accident at work": "受伤 伤残 工伤",
+    "work injury|work-related injury|injured at work|hurt at work|workplace injury|industrial injury|"
+    "occupational injury|injured on the job|hurt on the job|work accident": "工伤 工伤认定",
+    "guarantee|guaranteed|safety net|basic guarantee|security": "保障 兜底",
+    "basic|basics": "基本",
+    "withdraw|withdrawal|withdrawing|take out money|take money out": "提取 领取",
+    "photo|photos|picture|pictures|photograph|photographs|id photo": "照片",
+    "plan|planning|plans": "计划",
+    "scholarship|scholarships|student grant|tuition waiver": "奖学金 助学金",
+    "notarize|notarise|notary|notarization|notarisation|notarized": "公证 公证处",
+    "knock down|knocking down|tear down|tearing down|demolish|demolishing|demolition|pull down|"
+    "pull it down|knock it down": "拆旧建新 拆除 翻建",
+    "room|rooms|bedroom": "房间 房屋",
+    "leaf|leaves|stem|stems|root|roots|fruit drop|brown patches|brown spots|patches|patch":
+        "叶子 病虫害 农业技术",
+    "paddy|paddy field|paddy fields|rice field|rice fields|rice paddy": "水稻 稻田 种植",
+    "savings|all our savings|life savings|spent our savings|used up our savings": "积蓄 存款 困难",
+    "longevity|longevity allowance|long life": "长寿 高龄",
+    "deadline|due date|last day|time limit to apply|until when|by when": "截止 期限 办理时限",
+    "level|levels|grade|grades|rank": "等级 级别",
+    "activate|activation|activated|switch on": "激活",
+    "resolve|solve|resolving|solving|settle the matter|deal with it": "解决 调解 处理",
+    "drainage|ditch|ditches|drain|drains|sewer|sewage|blocked drain": "排水 水沟 下水道",
+    "return|returned|returning|came back|come back|coming back|go back home|went back home": "返乡 回乡 回来",
+    "protect|protecting|protection|protected": "保护",
+    "bankrupt|bankrupted|bankruptcy|went bankrupt|went under|closed down|shut down|company closed":
+        "倒闭 破产 失业",
+    "coverage|covers|covered by|what does it cover|benefits covered": "报销 保障 待遇",
+    "sichuan|guangdong|zhejiang|jiangsu|fujian|hunan|hubei|henan|hebei|shandong|anhui|jiangxi|guangxi|"
+    "yunnan|guizhou|shaanxi|shanxi|gansu|hainan|xinjiang|heilongjiang|jilin|liaoning|chongqing|"
+    "tianjin|chengdu|wuhan|hangzhou|nanjing|suzhou|dongguan|xiamen|xian|zhengzhou|changsha|"
+    "kunming|guiyang|nanning|fuzhou|jinan|qingdao|shenyang|harbin|hefei|nanchang|taiyuan|lanzhou":
+        "异地 外地 外省",
+    "war|wars|the war|korean war|vietnam war": "战争 参战 抚恤",
+    "tomato|tomatoes|potato|potatoes|cabbage|cucumber|peanut|peanuts|soybean|soybeans|cotton|"
+    "tobacco|mushroom|mushrooms|kiwi|grape|grapes|apple|apples|peach|peaches|pear|pears":
+        "种植 农业技术",
+    "pain|painful|hurts|ache|aching|sore": "疼 症状",
+    "interment|inter|buried|burying|grave|tomb": "安葬 殡葬 丧葬",
+    "organizational|organisational|organization relationship|organisational relationship":
+        "组织关系 组织",
+    "expensive|too expensive|costly|so expensive|very expensive|too much money|a lot of money":
+        "贵 费用 负担",
+    "waive|waived|waiver|exempt|exempted|exemption|reduce|reduced|reduction|discount on":
+        "减免 免除 免费",
+    "disabled persons federation|disabled persons' federation|disabled people's federation|"
+    "federation for the disabled|disability federation|disabled federation|federation of the disabled":
+        "残联 残疾人联合会",
+    "struggle|struggles|struggled": "困难 生活困难",
+    "poplar|poplars|willow|bamboo|camphor|tree trunk|big tree|old tree": "树 树木 林木 采伐",
+    "scaffolding|crane|excavation|digging": "施工 工地",
+    "talk to|speak to|talk with|speak with|someone to talk to|discuss": "咨询",
+    "stopped|stop|stops|suspended|suspend|cut off": "停 停发 暂停",
+    "recognize|recognise|recognized|recognised|recognition|identify|identified|confirm|confirmed":
+        "认定 认证 确认",
+    "unit|work unit|employer unit|my unit|our unit": "单位",
+    "hours|hour": "时长 小时",
+    "account|accounts|bank account number": "账户 账号",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",
@@ -829,6 +909,15 @@ really actually just maybe perhaps around nearly almost quite rather then becaus
 although until after before during through per via should've i've i'd i'll we're we've they're
 he's she's it's that's there's got gotten go went gone come came coming back home
 don didn doesn isn aren wasn weren won wouldn hasn haven hadn couldn shouldn ll ve re d m
+him hers ours yours theirs whoever whatever whichever own big small high turned say says said see
+seen talk talked other others above below behind beside besides against among across anymore
+everywhere somewhere anywhere nowhere added add adds gives give gave happens happen happened become
+became looking look looked send sent pick picked close closer closed caught black white red
+extra additional constant pretending called yuan rmb kuai ten twenty eight four five six seven nine
+fifteen thirty forty fifty hundred thousand million monday tuesday wednesday thursday friday
+saturday sunday january february march april june july august september october november december
+forgot forget forgotten provide provides provided handle handles handled slightly part parts
+night nights nighttime midnight tonight morning mornings evenings weekend weekends
 help helps helped helping government govt state authorities official officials community
 communities neighbourhood neighborhood local locally city town district area region county
 center centre service services scheme schemes program programs programme programmes system
