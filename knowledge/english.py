@@ -752,7 +752,7 @@ ENGLISH = _expand({
     "care|caring": "照料 护理 照顾",
     "bus|buses|public transport|public transportation|transit|ride|riding|ride the bus": "公交 乘车 免费乘车",
     "status|condition|situation|circumstances": "状况 情况",
-    "dying|died|dies": "死亡 去世",
+    "dying": "死亡 去世",
     "income|incomes|earnings|earn|earning|salary level": "收入",
     "rate|rates|percentage|proportion|ratio|what percent|how many percent": "比例 标准",
     "abroad|overseas|go abroad|study abroad|foreign country": "出国 国外",
