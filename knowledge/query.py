@@ -168,6 +168,8 @@ class QueryAnalyzer:
         letters = sum(_letters(t) for t, _, _ in analysed)
         long_message = len(analysed) > 1 and letters >= LONG_MESSAGE_CHARS
         any_request = any(asks for _, _, asks in analysed)
+        if long_message and any_request:
+            analysed = _promote_needs(analysed)
         concepts: list[Concept] = []
         request, narrative_text = [], []
         for text, tokens, asks in analysed:
@@ -589,6 +591,29 @@ class QueryAnalyzer:
 
     def _idf(self, rendering: Rendering) -> float:
         return sum(self.index.feature_idf(f) for f in rendering.features) / len(rendering.features)
+
+
+def _promote_needs(analysed: list[tuple[str, list[Token], bool]]) -> list[tuple[str, list[Token], bool]]:
+    """When no asking clause names anything (要带什么东西, 去哪里办, what do I need), the
+    need is the clause just before it (…想把户口落到这里，要准备哪些材料): that one asks too."""
+    if any(asks and _has_content(tokens) for _, tokens, asks in analysed):
+        return analysed
+    promoted = list(analysed)
+    for i, (_, _, asks) in enumerate(analysed):
+        if not asks:
+            continue
+        for j in range(i - 1, -1, -1):
+            text, before, _ = promoted[j]
+            if _has_content(before):
+                promoted[j] = (text, before, True)
+                break
+    return promoted
+
+
+def _has_content(tokens: list[Token]) -> bool:
+    """Does a clause say what it is about (beyond how, where and when)?"""
+    return any(t.kind != STOP and t.text not in ASK_WORDS and t.text not in ENGLISH_ASKS
+               for t in tokens)
 
 
 def _asks(text: str, raw: str) -> bool:
