@@ -36,6 +36,8 @@ ENGLISH = _expand({
     "child|children|kid|son|daughter|boy|girl|minor|grandson|granddaughter|grandchild|"
     "grandchildren|nephew|niece": "子女 儿童 未成年人",
     "baby|newborn|infant|born|birth|new baby|just born|had a baby": "出生 新生儿",
+    "birth certificate|birth cert|medical birth certificate|birth proof|proof of birth|"
+    "certificate of birth": "出生医学证明 出生证明",
     "elderly|old|senior|aging|ageing|older|grandma|grandmother|grandpa|grandfather|"
     "grandparent|granny|old man|old woman|old lady|old people|old person|elderly people|"
     "senior citizen|old age|over 80|over eighty|in his eighties|in her eighties|very old|"
@@ -281,8 +283,8 @@ ENGLISH = _expand({
     "fire|burned|burnt|burned down|burnt down|flood|flooded|disaster|accident|earthquake|"
     "storm|landslide|car accident|traffic accident": "火灾 灾害 意外 事故",
     "report in|check in|register after|where to report|report to": "报到",
-    "sign up|enrol|enroll|enrolment|enrollment|join|participate|take part|buy insurance|"
-    "start paying|pay into|pay in": "参保 参加 缴费",
+    "sign up|enrol|enroll|enrolment|enrollment|join|participate|take part|buy insurance|register for|"
+    "start paying|pay into|pay in": "参保 参加 缴费 报名",
     "receive|collect|draw|get my pension|start receiving|start getting|begin receiving|"
     "begin to draw|start to draw|start drawing|be paid|paid out|payout|claim my pension":
         "领取 待遇 申领 发放",
@@ -955,6 +957,19 @@ _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), 
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     return frozenset(w for key in ENGLISH for w in key.split())
+
+
+@lru_cache(maxsize=8192)
+def base_form(word: str) -> str:
+    """The table's base form of a word even when the word is a key of its own: inside a
+    phrase, "college graduates" is looked up as "college graduate"."""
+    vocabulary = _vocabulary()
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            base = word[: -len(suffix)] + replacement
+            if base in vocabulary:
+                return base
+    return word
 
 
 @lru_cache(maxsize=8192)

@@ -35,6 +35,7 @@ from knowledge.english import (
     ENGLISH_KIN,
     ENGLISH_QUESTION_WORDS,
     ENGLISH_STOPWORDS,
+    base_form,
     lemma,
 )
 from knowledge.general_words import word_ranks
@@ -329,6 +330,7 @@ class QueryAnalyzer:
         known word (hukou, dibao): "buying" or "change" also split into syllables.
         """
         lemmas = [lemma(w) for w in words]
+        bases = [base_form(w) for w in words]
         english = any(w in ENGLISH_STOPWORDS or w in ENGLISH for w in (*words, *lemmas))
         tokens: list[Token] = []
         syllables: list[str] = []
@@ -340,6 +342,9 @@ class QueryAnalyzer:
                     break
                 phrase = " ".join(lemmas[i : i + size])
                 if phrase in ENGLISH and (size == 1 or not self._read_by_words(phrase)):
+                    break
+                phrase = " ".join(bases[i : i + size])
+                if size > 1 and phrase in ENGLISH and not self._read_by_words(phrase):
                     break
             else:
                 phrase, size = "", 1
