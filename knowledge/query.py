@@ -701,9 +701,10 @@ def _discount(rendering: Rendering, specificity: float) -> Rendering:
                      rendering.strict, rendering.anchors)
 
 
-def _letters(text: str) -> int:
-    """Length of a clause in Chinese characters; an English word counts as two."""
-    return sum(len(r) if is_han(r) else 2 for r in split_runs(text) if not r[0].isdigit())
+def _letters(text: str) -> float:
+    """Length of a clause in Chinese characters; an English word counts as one and a half
+    (a two-clause English question of a dozen words is not yet a rambling message)."""
+    return sum(len(r) if is_han(r) else 1.5 for r in split_runs(text) if not r[0].isdigit())
 
 
 def _background_weight(rank: int) -> float:
