@@ -818,6 +818,39 @@ ENGLISH = _expand({
     "unit|work unit|employer unit|my unit|our unit": "单位",
     "hours|hour": "时长 小时",
     "account|accounts|bank account number": "账户 账号",
+    # -- more services of township and street centers ----------------------------------
+    "birth permit|birth service certificate|birth service registration|pregnancy registration|"
+    "register my pregnancy|register a pregnancy|register the pregnancy|childbirth registration|"
+    "family planning service certificate|maternity registration|register our second child|"
+    "register our third child|birth registration card": "生育登记 准生证 生育服务证 生育服务登记",
+    "employment certificate|employment registration card|unemployment certificate|job seeker card|"
+    "employment and entrepreneurship certificate|employment card": "就业创业证 失业证 就业登记",
+    "food license|food licence|food business license|food business licence|food permit|"
+    "food hygiene permit|food safety permit|sell food|selling food|food shop license":
+        "食品经营许可 食品经营 小餐饮",
+    "health certificate|health cert|health card for food workers|food handler certificate": "健康证",
+    "tobacco license|tobacco licence|cigarette license|cigarette licence|sell cigarettes|"
+    "selling cigarettes|tobacco retail": "烟草专卖 烟草 零售许可",
+    "shop sign|shop signs|signboard|signboards|billboard|billboards|advertising sign|outdoor advertising|"
+    "store sign|put up a sign|hang a sign": "招牌 广告 户外广告 店招",
+    "safety appraisal|house inspection|building safety check|structural check|structural safety|"
+    "house safety assessment|is my house safe|safety assessment of my house": "房屋安全鉴定 鉴定 住房安全",
+    "education assistance|education aid|educational assistance|help with school fees|school fee|"
+    "school fees|tuition assistance|tuition help|student aid|study allowance|education subsidy":
+        "教育救助 助学 学费",
+    "proof of relationship|kinship certificate|relationship certificate|family relationship proof|"
+    "proof of kinship|certificate of relationship|prove we are related|prove he is my father|"
+    "prove she is my mother": "亲属关系证明 关系证明",
+    "death certificate|certificate of death|death proof|proof of death|medical death certificate":
+        "死亡证明 死亡医学证明 火化证明",
+    "retirement procedures|apply for retirement|retirement application|go through retirement|"
+    "retirement formalities|process my retirement": "退休手续 退休 退休审批",
+    "labor arbitration|labour arbitration|arbitration|employment arbitration|labor dispute|"
+    "labour dispute|employment dispute": "劳动仲裁 仲裁 劳动争议",
+    "transfer my social insurance|transfer social security|transfer my social security|"
+    "move my social insurance|move my pension|transfer my pension|pension transfer|"
+    "social insurance transfer|transfer my medical insurance|move my medical insurance":
+        "社保转移 转移接续 关系转移",
     # -- everyday topics a township center does not serve (see offtopic.py) --------------
     "bank|bank card|bank account|atm|debit card|online banking|mobile banking|internet banking":
         "银行卡 银行",
