@@ -116,3 +116,49 @@ def test_the_confidence_model_is_never_fitted_on_the_public_cases() -> None:
     spec.loader.exec_module(module)
     used = {cases.name for _, cases in module.SETS.values()}
     assert "kb_cases.jsonl" not in used and "kb_cases_holdout.jsonl" not in used
+
+
+@pytest.fixture(scope="module")
+def newtown() -> Matcher:
+    return Matcher(load_kb(DATA / "kb_alt_newtown"))
+
+
+def _surfaces(m: Matcher, question: str) -> list[str]:
+    return [c.surface for c in m.analyzer.analyse(question)]
+
+
+def test_an_english_phrase_the_kb_cannot_read_is_read_word_by_word(newtown: Matcher) -> None:
+    # "roof leaks" means 危房 to a township KB; a city KB knows 屋顶 and 漏水 instead.
+    assert "roof leaks" not in _surfaces(newtown, "the roof leaks, can we use the maintenance fund")
+    # A phrase naming a service the KB lacks stays whole: it is a gap, and refused.
+    township = Matcher(load_kb(DATA / "kb_alt_township"))
+    concepts = township.analyzer.analyse("can I apply for public rental housing")
+    assert any(c.gap for c in concepts)
+    assert not township.match("can I apply for public rental housing").confident
+
+
+def test_english_ask_words_are_never_gaps(newtown: Matcher) -> None:
+    concepts = newtown.analyzer.analyse("where do I register my dog")
+    where = next(c for c in concepts if c.surface == "where")
+    assert not where.gap
+    assert top(newtown.match("where do I register my dog")) == "dog-license"
+
+
+def test_ages_in_chinese_numerals_are_ages(township: Matcher) -> None:
+    assert "八十多" in _surfaces(township, "满了八十岁的老人补贴去哪领")
+    assert top(township.match("满了八十岁的老人补贴去哪领")) == "elderly-subsidy"
+    assert "岁" not in _surfaces(township, "孩子12岁能办身份证吗")
+
+
+def test_a_long_message_whose_ask_names_nothing_is_read_by_the_clause_before(newtown: Matcher) -> None:
+    question = ("我是前年从外省考研过来的，现在在这边一家公司上班，也交了两年社保了，最近听同事说"
+                "像我这种硕士可以直接把户口落到这里，不知道具体要什么条件，要准备哪些材料")
+    assert top(newtown.match(question)) == "hukou-settle-in"
+
+
+def test_everyday_city_english(newtown: Matcher) -> None:
+    assert top(newtown.match("do I need a license for my dog")) == "dog-license"
+    assert top(newtown.match("how do I get rid of an old sofa")) == "bulky-waste-pickup"
+    assert top(newtown.match("the construction site is noisy all night")) == "noise-complaint"
+    assert top(newtown.match("I want to volunteer in my community")) == "volunteer-service"
+    assert not newtown.match("where can I fix my laptop").confident
