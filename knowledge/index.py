@@ -18,9 +18,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
+from knowledge.general_words import word_ranks
 from knowledge.model import Item, KnowledgeBase
 from knowledge.normalize import char_bigrams, clean_text, is_han, is_latin, split_runs
 from knowledge.pinyin import han_syllables
+from knowledge.synonyms import STOPWORDS
 
 # How much an occurrence in each field says about the item being meant.
 NAME_WEIGHT = 1.0
@@ -153,6 +155,8 @@ class ItemIndex:
         for size in range(2, min(MAX_PIECE, len(run) - 1) + 1):
             for start in range(len(run) - size + 1):
                 piece = run[start : start + size]
+                if all(ch in STOPWORDS for ch in piece) and piece not in word_ranks():
+                    continue  # 在这 of 住在这个小区 is no word of the KB's (回来 is a word)
                 self.vocabulary.setdefault(piece, 1)
                 self.vocabulary_sounds.setdefault(piece, syllables[start : start + size])
 

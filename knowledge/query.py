@@ -194,12 +194,14 @@ class QueryAnalyzer:
             if run[0].isdigit() and (following[:1] == "岁" or following[:2] == "周岁"
                                      or _english_age(run, latin_group[-1:], following)):
                 age = _age_word(run)  # 68岁, "my dad is 68": how old says who is asking
+                unit = "周岁" if following[:2] == "周岁" else "岁" if following[:1] == "岁" else ""
+                if unit:  # the 岁 of 68岁 is said by the number
+                    runs[i + 1] = following[len(unit):]
                 if age:
                     tokens.append(Token(age, WORD, age=True))
-                    if is_han(following):  # the 岁 of 68岁 is said by the age
-                        unit = "周岁" if following[:2] == "周岁" else "岁" if following[:1] == "岁" else ""
-                        runs[i + 1] = following[len(unit):]
                     continue
+                if unit:
+                    continue  # 18岁: an age, but of no age group
             if is_latin(run) or (latin_group and run[0].isdigit()):
                 latin_group.append(run)
                 continue
