@@ -442,8 +442,8 @@ ENGLISH = _expand({
     "decorate|decorating|decoration|interior decoration|remodel|remodeling|remodelling|"
     "refurbish|refurbishment|redo the kitchen|redo the bathroom": "装修",
     "noise|noises|noisy|loud|loudly|too loud|loud music|blasting music|racket|din|so much noise|"
-    "making noise|makes noise|disturbing|disturbance|nuisance|keeps us awake|can't sleep|cannot sleep|"
-    "sleepless": "噪音 噪声 扰民",
+    "making noise|makes noise|disturbing|disturbance|nuisance|keeps us awake|keeping us awake":
+        "噪音 噪声 扰民",
     "construction site|building site|construction work|works at night|work at night|drilling|drill|"
     "jackhammer|pile driver|piling": "施工 工地 夜间施工",
     "square dance|square dancing|square dancers|plaza dance|dancing aunties|dance music":
@@ -873,6 +873,8 @@ ENGLISH = _expand({
     "blood pressure reading|is it serious|what medicine should|which medicine|symptom|symptoms|"
     "fever|cough|headache|toothache|cold|flu|dizzy|dizziness|nausea|vomit|stomach ache|"
     "stomachache|diarrhea|diarrhoea|insomnia|allergy|rash|blood sugar|cholesterol|what should i eat|"
+    "leg pain|back pain|knee pain|joint pain|chest pain|can't sleep|cannot sleep|trouble sleeping|"
+    "hair loss|sore throat|"
     "what to eat|diet|lose weight|x-ray|ct scan|check-up|checkup|physical exam|appointment with":
         "看病 症状 吃什么药 体检",
     "wedding|get married|marriage registration|marriage certificate|marry my|engagement|"

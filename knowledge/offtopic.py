@@ -50,6 +50,7 @@ OFF_TOPIC = frozenset(_words("""
 去哪玩 好玩 玩的地方 出去玩 游玩 寺庙 烧香 拜佛 教堂
 失恋 谈恋爱 聊天 无聊 心情 账号 登录 诈骗 骗子 被骗 结婚证 离婚证 结婚登记 症状 路线 退货
 水费 电费 燃气费 暖气费 取暖费 话费 健身 健身房 游泳馆 学区 学区房 二手房 房产税 汇率 外汇 换汇 钱包
+首付 买车 买辆车 提车 腿疼 腰疼 膝盖疼 关节疼 胸闷 心慌 睡不着 疼得厉害 掉头发 脱发
 """))
 
 # Procedure or ask → its core. The ask is off-topic unless some item's name or alias
