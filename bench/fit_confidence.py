@@ -4,11 +4,12 @@
     python bench/fit_confidence.py --cv       # leave one case set out: honest figures
     python bench/fit_confidence.py --write    # fit and write the coefficients into the module
 
-Training data — never the public case file tests/data/kb_cases.jsonl:
+Training data — never the public case file tests/data/kb_cases.jsonl, the holdout
+tests/data/kb_cases_holdout.jsonl or the street KB's cases tests/data/kb_alt_street/:
 - tests/data/kb_cases_dev.jsonl on the shipped KB, minus any case that is a near copy
   of a public case (similarity ≥ 75, so nothing public leaks in through the dev set);
-- tests/data/kb_alt/cases.jsonl and tests/data/kb_alt_township/cases.jsonl, each on
-  its own knowledge base.
+- tests/data/kb_alt/, kb_alt_township/ and kb_alt_newtown/ cases.jsonl, each on its
+  own knowledge base.
 
 A case is a positive example when it is in scope and the matcher's top item is the
 expected one; everything else (out of scope, or a wrong top item) is negative. The

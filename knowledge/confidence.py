@@ -16,7 +16,7 @@ evidence (`Evidence`), each independent of the knowledge base's size:
   of it is the request rather than narrative.
 
 The coefficients are fitted by `bench/fit_confidence.py` on the development cases
-and on the cases of the two alternative knowledge bases under tests/data — never on
+and on the cases of the three development knowledge bases under tests/data — never on
 the public case file — and pasted below.
 """
 

@@ -116,6 +116,7 @@ def test_the_confidence_model_is_never_fitted_on_the_public_cases() -> None:
     spec.loader.exec_module(module)
     used = {cases.name for _, cases in module.SETS.values()}
     assert "kb_cases.jsonl" not in used and "kb_cases_holdout.jsonl" not in used
+    assert all("kb_alt_street" not in str(cases) for _, cases in module.SETS.values())
 
 
 @pytest.fixture(scope="module")
