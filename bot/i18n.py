@@ -84,15 +84,19 @@ class Renderer:
             return ""
         return value.astimezone(self.tz).strftime(fmt)
 
-    def local_day(self, value: date | datetime | None, locale: str = "zh") -> str:
+    def local_day(self, value: date | datetime | None, locale: str = "zh", *,
+                  short: bool = False) -> str:
+        """A day as the locale writes it (labels `fmt.day` / `fmt.day_short`, with the
+        weekday and month names of `fmt.weekdays` / `fmt.months`)."""
         if value is None:
             return ""
         if isinstance(value, datetime):
             value = value.astimezone(self.tz).date()
-        if locale == "en":
-            return value.strftime("%a %d %b %Y")
-        weekday = "一二三四五六日"[value.weekday()]
-        return f"{value.year}年{value.month}月{value.day}日(周{weekday})"
+        weekdays = self.label(locale, "fmt.weekdays").split(",")
+        months = self.label(locale, "fmt.months").split(",")
+        return self.label(locale, "fmt.day_short" if short else "fmt.day", year=value.year,
+                          month=value.month, day=value.day,
+                          weekday=weekdays[value.weekday()], month_name=months[value.month - 1])
 
 
 @cache

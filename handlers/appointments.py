@@ -208,9 +208,7 @@ async def _days(ctx: Context, target: Target) -> list[Reply]:
 
 
 def _short_day(ctx: Context, day: date) -> str:
-    if ctx.lang == "en":
-        return day.strftime("%a %d %b")
-    return f"{day.month}月{day.day}日 周{'一二三四五六日'[day.weekday()]}"
+    return ctx.services.renderer.local_day(day, ctx.lang, short=True)
 
 
 async def _times(ctx: Context, target: Target, token: str) -> list[Reply]:

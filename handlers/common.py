@@ -59,7 +59,8 @@ async def lang(ctx: Context) -> list[Reply]:
     if wanted in LOCALES:
         return _set_language(ctx, wanted)
     return [Reply(ctx.label("msg.choose_language"),
-                  ((Button("中文", "lang:set:zh"), Button("English", "lang:set:en")),))]
+                  ((ctx.button("lang.name.zh", "lang:set:zh"),
+                    ctx.button("lang.name.en", "lang:set:en")),))]
 
 
 def _set_language(ctx: Context, code: str) -> list[Reply]:
