@@ -65,10 +65,6 @@ class Context:
     def button(self, key: str, data: str, /, **kw: Any) -> Button:
         return Button(self.label(key, **kw), data)
 
-    def reply(self, template: str, /, *, buttons: Sequence[Sequence[Button]] = (), edit: bool = False,
-              **kw: Any) -> Reply:
-        return Reply(self.t(template, **kw), tuple(tuple(r) for r in buttons), edit=edit)
-
     def say(self, key: str, /, **kw: Any) -> Reply:
         """A one-line answer from the labels catalogue (errors, confirmations)."""
         return Reply(self.label(key, **kw))

@@ -7,7 +7,7 @@ A channel turns a Telegram update or a console line into an `Event`; handlers an
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 EventKind = Literal["text", "command", "choice", "contact", "photo", "unsupported"]
@@ -90,10 +90,3 @@ class Reply:
             photo=att("photo"),
             ask_contact=bool(raw.get("ask_contact")),
         )
-
-
-@dataclass
-class Outcome:
-    """What handling one event produced: replies to the sender (pushes go to the outbox)."""
-
-    replies: list[Reply] = field(default_factory=list)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
@@ -139,15 +139,6 @@ async def history(session: AsyncSession, matter: Matter) -> list[MatterEvent]:
     return list(rows)
 
 
-async def open_matters_of(session: AsyncSession, resident_id: int,
-                          kinds: Sequence[str] | None = None) -> list[Matter]:
-    stmt = select(Matter).where(Matter.resident_id == resident_id,
-                                Matter.status.in_(OPEN_STATUSES))
-    if kinds:
-        stmt = stmt.where(Matter.kind.in_(kinds))
-    return list(await session.scalars(stmt.order_by(Matter.id.desc())))
-
-
 async def matters_of(session: AsyncSession, resident_id: int, limit: int = 20) -> list[Matter]:
     stmt = (select(Matter).where(Matter.resident_id == resident_id)
             .order_by(Matter.id.desc()).limit(limit))
@@ -174,12 +165,6 @@ async def queue(session: AsyncSession, *, view: str, staff: str, department: str
         stmt = stmt.where(Matter.kind.in_(kinds))
     stmt = stmt.order_by(Matter.deadline.is_(None), Matter.deadline, Matter.id).limit(limit)
     return list(await session.scalars(stmt))
-
-
-async def count_open(session: AsyncSession) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Matter).where(Matter.status.in_(OPEN_STATUSES))
-    ) or 0
 
 
 # -- shared by cases, complaints, ratings and the scheduler ----------------------------------
