@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core import Event, Reply
+from bot.core import Event
 from bot.delivery import DeliveryWorker, Sender
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Answer, Dispatcher
+from bot.owed import OwedReplies
 from bot.router import Router
 from bot.routes import build_router
 from bot.scheduler import Scheduler
@@ -35,6 +36,10 @@ class App:
     senders: dict[str, Sender] = field(default_factory=dict)
     delivery: DeliveryWorker | None = None
     scheduler: Scheduler | None = None
+    owed: OwedReplies = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.owed = OwedReplies(self.services)
 
     async def start(self, *, migrate: bool | None = None) -> None:
         """Make sure the schema is current: SQLite is migrated on start (embedded, no setup);
@@ -49,9 +54,11 @@ class App:
         if current != head:
             raise SchemaOutOfDate(current, head)
 
-    async def handle(self, event: Event, *, update_key: str | None = None) -> list[Reply]:
-        """Handle one event; `update_key` names its stored inbox update (see Dispatcher)."""
-        return await self.dispatcher.handle(event, update_key=update_key)
+    async def handle(self, event: Event, *, update_key: str | None = None,
+                     owe: bool = False) -> Answer:
+        """Handle one event; `update_key` names its stored inbox update, `owe` records the
+        replies until the channel settles them through `self.owed` (see Dispatcher)."""
+        return await self.dispatcher.handle(event, update_key=update_key, owe=owe)
 
     def attach_sender(self, channel: str, sender: Sender) -> DeliveryWorker:
         self.senders[channel] = sender
@@ -61,6 +68,7 @@ class App:
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions)
             # woken when an update queued a notice, not after every update
             self.dispatcher.on_queued = self.delivery.wake
+            self.owed.wake = self.delivery.wake
         else:
             self.delivery.senders[channel] = sender
         return self.delivery

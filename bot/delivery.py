@@ -34,6 +34,7 @@ from bot.core import Reply
 from bot.notices import resident_unreachable
 from bot.services import Services
 from storage import outbox
+from storage.db import TRANSIENT_ERRORS, OutageLog
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -107,11 +108,16 @@ class DeliveryWorker:
 
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
         tasks = [asyncio.create_task(companion(stop)) for companion in self.companions]
+        outage = OutageLog(log, "outbox worker")
         try:
             while not stop.is_set():
                 try:
                     n = await self.run_once()
-                except Exception:  # the worker must outlive a database hiccup
+                    outage.ok()
+                except TRANSIENT_ERRORS as exc:  # the worker must outlive a database outage
+                    outage.failed(exc)
+                    n = 0
+                except Exception:
                     log.exception("outbox pass failed")
                     n = 0
                 if n == 0:

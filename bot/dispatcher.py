@@ -3,6 +3,13 @@
 Updates of one person are handled one at a time (in arrival order) even when the channel
 handles many people concurrently. Everything a handler changes — dialog state, matters,
 outbox notices — commits together or not at all.
+
+A channel that sends replies itself after the commit asks for them to be *owed*
+(`owe=True`): the replies are recorded in the outbox in the same transaction, leased to the
+channel, which sends them at once and settles them (`App.owed`). If the process dies in
+between, the lease runs out and the delivery worker sends them: a committed booking never
+loses its confirmation. A stored update that meets a database outage is *deferred*: not
+marked processed, so the channel handles it again when the database is back.
 """
 
 from __future__ import annotations
@@ -20,14 +27,29 @@ from bot.keyed_locks import KeyedLocks
 from bot.router import Router
 from bot.services import Services
 from domain.privacy import mask_text
-from storage import inbox
+from storage import inbox, outbox
+from storage.db import TRANSIENT_ERRORS, describe_error
 from storage.errors import DomainError
 from storage.people import audit, get_or_create_resident, role_of
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+TRANSIENT = TRANSIENT_ERRORS
 RETRY_DELAYS = (0.05, 0.3)
+
+
+class Answer(list[Reply]):
+    """The replies to one event, and what the channel owes for them."""
+
+    owed_id: int | None = None  # outbox row holding these replies until the channel settles it
+    deferred: bool = False  # a stored update not handled (database down): it will be retried
+
+    @classmethod
+    def of(cls, replies: list[Reply], *, owed_id: int | None = None,
+           deferred: bool = False) -> Answer:
+        answer = cls(replies)
+        answer.owed_id, answer.deferred = owed_id, deferred
+        return answer
 
 
 class Dispatcher:
@@ -38,18 +60,22 @@ class Dispatcher:
         # called after a commit that queued outbox notices (the app wakes its delivery worker)
         self.on_queued: Callable[[], None] | None = None
 
-    async def handle(self, event: Event, *, update_key: str | None = None) -> list[Reply]:
+    async def handle(self, event: Event, *, update_key: str | None = None,
+                     owe: bool = False) -> Answer:
         """Handle one event. `update_key` names the stored incoming update (storage.inbox) it
         came from: it is marked processed in the same transaction as the changes, so an
-        update is never half-handled nor handled twice across a crash."""
+        update is never half-handled nor handled twice across a crash. `owe`: record the
+        replies in the outbox with the changes (see the module docstring)."""
         async with self._people.hold(event.person_key):
-            replies, settled = await self._handle(event, update_key)
-            if update_key is not None and not settled:
-                await self._mark_processed(event.channel, update_key)
-            return replies
+            answer, settled = await self._handle(event, update_key, owe)
+            if update_key is not None and not settled and not answer.deferred:
+                answer.owed_id = await self._mark_processed(event, update_key,
+                                                            answer if owe else None)
+            return answer
 
-    async def _handle(self, event: Event, update_key: str | None) -> tuple[list[Reply], bool]:
-        """The replies, and whether the inbox row was marked with the committed changes."""
+    async def _handle(self, event: Event, update_key: str | None,
+                      owe: bool) -> tuple[Answer, bool]:
+        """The answer, and whether the inbox row was marked with the committed changes."""
         lang = locale_for(event.language_code)
         renderer = self.services.renderer
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
@@ -60,42 +86,61 @@ class Dispatcher:
                     lang = ctx.lang
                     replies = await self._route(ctx)
                     await self._audit_privileged(ctx)
+                    owed_id = None
                     if update_key is not None:
                         await inbox.mark_processed(session, channel=event.channel,
                                                    update_key=update_key, now=self.services.now())
+                    if owe and replies:
+                        owed_id = await self._owe(session, event, replies)
                 if session.info.get("outbox_queued") and self.on_queued is not None:
                     self.on_queued()
                 if ctx.roles_changed:
                     self.services.granted_roles.invalidate()
-                return replies, True
+                return Answer.of(replies, owed_id=owed_id), True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
-                return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))], False
+                return Answer([Reply(renderer.label(lang, f"err.{err.code}", **err.params))]), False
             except TRANSIENT as exc:
                 if delay is None or not _is_transient(exc):
                     log.warning("database unavailable for an update (attempt %s): %s",
-                                attempt + 1, type(exc).__name__)
-                    return [Reply(renderer.label(lang, "err.db_unavailable"))], False
+                                attempt + 1, _describe(exc))
+                    return self._unavailable(lang, stored=update_key is not None), False
                 await asyncio.sleep(delay)
             except DBAPIError as exc:
                 log.exception("database error: %s", mask_text(str(exc))[:300])
-                return [Reply(renderer.label(lang, "err.internal"))], False
+                return Answer([Reply(renderer.label(lang, "err.internal"))]), False
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
-                return [Reply(renderer.label(lang, "err.internal"))], False
-        return [Reply(renderer.label(lang, "err.db_unavailable"))], False  # pragma: no cover
+                return Answer([Reply(renderer.label(lang, "err.internal"))]), False
+        return self._unavailable(lang, stored=update_key is not None), False  # pragma: no cover
 
-    async def _mark_processed(self, channel: str, update_key: str) -> None:
-        """A refused or failed update is answered too: do not handle it again after a restart
-        (best effort — with the database down it stays unprocessed and is retried)."""
+    def _unavailable(self, lang: str, *, stored: bool) -> Answer:
+        """The database is down. A stored update will be handled when it is back (say so,
+        and promise nothing else); one that was not stored must be sent again."""
+        key = "err.db_deferred" if stored else "err.db_unavailable"
+        return Answer.of([Reply(self.services.renderer.label(lang, key))], deferred=stored)
+
+    async def _owe(self, session, event: Event, replies: list[Reply]) -> int:  # type: ignore[no-untyped-def]
+        return await outbox.record_owed(session, channel=event.channel, user_id=event.user_id,
+                                        replies=[r.to_dict() for r in replies],
+                                        now=self.services.now())
+
+    async def _mark_processed(self, event: Event, update_key: str,
+                              owed: list[Reply] | None) -> int | None:
+        """A refused or failed update is answered too: do not handle it again after a restart,
+        and owe its answer like any other (best effort — with the database down it stays
+        unprocessed and is retried)."""
         try:
             async with self.services.db.transaction() as session:
-                await inbox.mark_processed(session, channel=channel, update_key=update_key,
-                                           now=self.services.now())
-        except (*TRANSIENT, DBAPIError):
-            log.warning("could not mark update %s:%s processed", channel, update_key)
+                await inbox.mark_processed(session, channel=event.channel,
+                                           update_key=update_key, now=self.services.now())
+                return await self._owe(session, event, owed) if owed else None
+        except (*TRANSIENT, DBAPIError) as exc:
+            log.warning("could not mark update %s:%s processed: %s", event.channel, update_key,
+                        _describe(exc))
+            return None
 
     async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
         services = self.services
@@ -147,14 +192,18 @@ class Dispatcher:
                             action=ctx.privileged_action or "", now=self.services.now(),
                             matter_id=ctx.audit_matter_id, allowed=False,
                             detail=f"refused: {err.code} {mask_text(ctx.event.args)[:200]}")
-        except TRANSIENT:
-            log.warning("could not audit a refused %s", ctx.privileged_action)
+        except TRANSIENT as exc:
+            log.warning("could not audit a refused %s: %s", ctx.privileged_action, _describe(exc))
 
     @staticmethod
     async def _audit_privileged(ctx: Context) -> None:
         if ctx.privileged_action:
             await ctx.audit(ctx.privileged_action, matter_id=ctx.audit_matter_id,
                             detail=mask_text(ctx.event.args)[:500])
+
+
+def _describe(exc: BaseException) -> str:
+    return mask_text(describe_error(exc))
 
 
 def _is_transient(exc: BaseException) -> bool:

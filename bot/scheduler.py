@@ -29,6 +29,7 @@ from bot.notices import push
 from bot.services import Services
 from domain.deadlines import is_overdue, reminder_due
 from storage import jobs, matters, reports
+from storage.db import TRANSIENT_ERRORS, OutageLog
 from storage.models import Matter
 from storage.people import staff_members
 
@@ -79,10 +80,14 @@ class Scheduler:
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until `stop` is set; a failed round is logged and retried at the next tick."""
         interval = self.services.settings.scheduler_interval_seconds
+        outage = OutageLog(log, "scheduler")
         while not stop.is_set():
             try:
                 await self.tick()
-            except Exception:  # the scheduler must outlive a database hiccup
+                outage.ok()
+            except TRANSIENT_ERRORS as exc:  # the scheduler must outlive a database outage
+                outage.failed(exc)
+            except Exception:
                 log.exception("scheduler round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -55,6 +56,39 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         connect_args["server_settings"] = {"search_path": str(search_path)}
     return create_async_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
                                pool_pre_ping=True, connect_args=connect_args)
+
+
+# A database that refuses connections, drops one, or is locked past the wait is a temporary
+# fault: retried and reported in one line, never a traceback.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a log: the error's kind and the first line of its message (no SQL, no
+    parameters), e.g. `ConnectionRefusedError: [Errno 111] Connect call failed`."""
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).strip()
+    first = text.splitlines()[0][:160] if text else ""
+    return f"{type(inner).__name__}: {first}" if first else type(inner).__name__
+
+
+class OutageLog:
+    """Logs a background loop's database outage once when it starts and once when it ends,
+    instead of a line (or a traceback) at every try."""
+
+    def __init__(self, logger, what: str) -> None:  # type: ignore[no-untyped-def]
+        self.logger, self.what, self.down = logger, what, False
+
+    def failed(self, exc: BaseException) -> None:
+        if not self.down:
+            self.logger.warning("%s: database unavailable (%s); retrying", self.what,
+                                describe_error(exc))
+        self.down = True
+
+    def ok(self) -> None:
+        if self.down:
+            self.logger.warning("%s: database reachable again", self.what)
+        self.down = False
 
 
 WRITER_WAIT = 30.0  # seconds an SQLite transaction may wait for its turn

@@ -67,16 +67,15 @@ async def mark_processed(session: AsyncSession, *, channel: str, update_key: str
     return bool(result.rowcount)
 
 
-async def unprocessed(session: AsyncSession, *, channel: str,
-                      limit: int = 1000) -> list[InboxUpdate]:
-    """Updates stored but never processed (the process died while they were in memory),
-    oldest first."""
-    rows = await session.scalars(
-        select(InboxUpdate)
-        .where(InboxUpdate.channel == channel, InboxUpdate.processed_at.is_(None))
-        .order_by(InboxUpdate.id)
-        .limit(limit)
-    )
+async def unprocessed(session: AsyncSession, *, channel: str, limit: int = 1000,
+                      keys: Sequence[str] | None = None) -> list[InboxUpdate]:
+    """Updates stored but never processed (the process died while they were in memory, or
+    the database failed while they were handled), oldest first; only `keys` if given."""
+    query = select(InboxUpdate).where(InboxUpdate.channel == channel,
+                                      InboxUpdate.processed_at.is_(None))
+    if keys is not None:
+        query = query.where(InboxUpdate.update_key.in_(list(keys)))
+    rows = await session.scalars(query.order_by(InboxUpdate.id).limit(limit))
     return list(rows)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,10 @@ from bot.core import Reply
 from storage.models import Outbox
 
 LEASE = timedelta(seconds=60)
+# A direct reply is recorded as owed in its update's transaction and held for the process that
+# sends it at once; if that process dies, the lease runs out and the worker sends it.
+REPLY_LEASE = timedelta(seconds=30)
+REPLY_KIND = "reply"
 
 
 async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
@@ -158,3 +162,58 @@ async def failed_count(session: AsyncSession, *, matter_id: int) -> int:
     return await session.scalar(
         select(func.count()).select_from(Outbox)
         .where(Outbox.matter_id == matter_id, Outbox.status == "failed")) or 0
+
+
+async def record_owed(session: AsyncSession, *, channel: str, user_id: str,
+                      replies: Sequence[dict[str, Any]], now: datetime,
+                      lease: timedelta = REPLY_LEASE) -> int:
+    """Record the replies an update answers with, in that update's transaction, leased to the
+    caller who sends them on the fast path; returns the row id to `settle_owed` once sent."""
+    return await session.scalar(_RECORD_OWED, dict(
+        channel=channel, user_id=user_id, kind=REPLY_KIND, payload={"replies": list(replies)},
+        status="pending", not_before=now, attempts=1, lease_until=now + lease, created_at=now))
+
+
+# Built once on the table (runs for every update; the ORM unit of work would re-plan it).
+_RECORD_OWED = insert(Outbox.__table__).returning(Outbox.__table__.c.id)
+
+
+async def settle_owed(session: AsyncSession, *, sent: Sequence[int], now: datetime) -> None:
+    """Owed replies delivered on the fast path: sent, and their text forgotten."""
+    if sent:
+        await session.execute(
+            update(Outbox).where(Outbox.id.in_(list(sent)), Outbox.status == "pending")
+            .values(status="sent", sent_at=now, lease_until=None, last_error=None, payload={}))
+
+
+async def hand_over_owed(session: AsyncSession, *, outbox_id: int, replies: Sequence[dict[str, Any]],
+                         at: datetime, error: str) -> None:
+    """The fast path could not finish: the replies still unsent go to the delivery worker."""
+    await session.execute(
+        update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "pending")
+        .values(payload={"replies": list(replies)}, lease_until=None, not_before=at,
+                last_error=error[:500]))
+
+
+async def release_owed(session: AsyncSession, *, channel: str) -> int:
+    """At start, with no other process able to hold them (SQLite): owed replies leased by a
+    process that died are due now, before anything else."""
+    result = await session.execute(
+        update(Outbox).where(Outbox.channel == channel, Outbox.kind == REPLY_KIND,
+                             Outbox.status == "pending", Outbox.lease_until.is_not(None))
+        .values(lease_until=None))
+    return result.rowcount or 0
+
+
+async def prune_sent_replies(session: AsyncSession, *, sent_before: datetime) -> int:
+    result = await session.execute(
+        delete(Outbox).where(Outbox.kind == REPLY_KIND, Outbox.status == "sent",
+                             Outbox.sent_at < sent_before))
+    return result.rowcount or 0
+
+
+async def owed_unsent(session: AsyncSession) -> int:
+    """Replies recorded as owed and not delivered (pending), for checks and benchmarks."""
+    return await session.scalar(
+        select(func.count()).select_from(Outbox)
+        .where(Outbox.kind == REPLY_KIND, Outbox.status == "pending")) or 0

@@ -74,21 +74,48 @@ async def _counts(bot) -> dict[str, int]:  # type: ignore[no-untyped-def]
                 for t in (Resident, Conversation, Query, Matter, MatterEvent, Outbox)}
 
 
-async def test_database_briefly_unreachable_gets_an_apology_and_nothing_is_written(tg, bot):
+async def test_updates_sent_while_the_database_is_unreachable_wait_and_are_all_answered(tg, bot):
+    """Finding 2 of issue 8: nothing is confirmed to Telegram that is not stored, and every
+    update sent during an outage is handled when the database is back."""
     before = await _counts(bot)
     real = bot.app.services.db
-    broken = Database("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    broken = Database("postgresql+asyncpg://nobody@127.0.0.1:1/none")  # refuses connections
     bot.app.services.db = broken
     try:
-        tg.send_text(RESIDENT, "村里路灯坏了谁管")
-        apology = await tg.wait_for(RESIDENT)
+        sent = [tg.send_text(RESIDENT, "村里路灯坏了谁管"), tg.send_text(RESIDENT_2, "低保怎么申请")]
+        fetches = len(tg.calls_for("getUpdates"))
+        # fetched again (with backoff) and again, never confirmed
+        await tg.wait_calls("getUpdates", count=fetches + 2, timeout=15)
+        assert tg.pending_updates >= 2
+        assert not tg.messages(RESIDENT) and not tg.messages(RESIDENT_2)  # no promise made
     finally:
         bot.app.services.db = real
         await broken.dispose()
-    assert "系统暂时繁忙" in apology.plain
-    assert await _counts(bot) == before
-    tg.send_text(RESIDENT, "村里路灯坏了谁管")  # back again: answered normally
-    assert "系统暂时繁忙" not in (await tg.wait_for(RESIDENT)).plain
+    for update_id in sent:
+        await tg.wait_confirmed(update_id, timeout=40)
+    assert "最低生活保障" in (await tg.wait_for(RESIDENT_2, timeout=10)).plain
+    assert "系统暂时繁忙" not in (await tg.wait_for(RESIDENT, timeout=10)).plain
+    assert (await _counts(bot))["Query"] == before["Query"] + 2
+
+
+async def test_database_lost_while_handling_a_stored_update_is_answered_once_it_is_back(
+        tg, bot, monkeypatch):
+    from storage import people
+
+    real = people.get_or_create_resident
+
+    async def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("SELECT residents", {}, ConnectionRefusedError("refused"))
+
+    monkeypatch.setattr("bot.dispatcher.get_or_create_resident", unreachable)
+    tg.send_text(RESIDENT, "低保怎么申请")
+    apology = await tg.wait_for(RESIDENT)
+    assert "已经收到" in apology.plain and "无需重发" in apology.plain  # a promise we keep
+    monkeypatch.setattr("bot.dispatcher.get_or_create_resident", real)
+    card = await tg.wait_for(RESIDENT, lambda m: "最低生活保障" in m.plain, timeout=15)
+    assert card.message_id != apology.message_id
+    await tg.settle()
+    assert sum("系统暂时繁忙" in t for t in tg.texts(RESIDENT)) == 1  # told once, not per retry
 
 
 async def test_failure_in_the_middle_of_a_change_leaves_nothing_half_written(tg, bot,

@@ -26,6 +26,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -33,9 +34,10 @@ from telegram.ext import (
 from bot.app import App
 from bot.channels.telegram.events import CHANNEL, event_from_update
 from bot.channels.telegram.http import AiohttpRequest
-from bot.channels.telegram.inbox import InboxBot, OrderedUpdateProcessor, UpdateLedger
+from bot.channels.telegram.inbox import OrderedUpdateProcessor, StoringRequest, UpdateLedger
 from bot.channels.telegram.render import ReplyRenderer, TelegramSender
 from bot.core import Event, Reply
+from bot.dispatcher import Answer
 from bot.i18n import locale_for
 from bot.textsplit import plain_text
 from domain.privacy import MaskingFilter
@@ -48,6 +50,7 @@ ALLOWED_UPDATES = [UpdateType.MESSAGE, UpdateType.EDITED_MESSAGE, UpdateType.CAL
                    UpdateType.MY_CHAT_MEMBER]
 MENU_COMMANDS = ("start", "help", "menu", "lang")  # shown in Telegram's command menu
 OUTBOX_POLL = 1.0  # seconds between outbox passes when nothing wakes the worker
+REDO_FIRST, REDO_MAX = 2.0, 30.0  # seconds between tries of updates deferred by an outage
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -61,6 +64,8 @@ class TelegramChannel:
         self.renderer: ReplyRenderer | None = None
         self._stop_worker = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
+        self._redo: asyncio.Task[None] | None = None
+        self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     # -- handlers ------------------------------------------------------------------------------
     async def on_message(self, update: Update, context: Context) -> None:
@@ -68,9 +73,8 @@ class TelegramChannel:
         event = event_from_update(update)
         if event is None or update.effective_chat is None:
             return
-        replies = await self.app.handle(event, update_key=self.ledger.dispatching(
-            update.update_id))
-        await self.reply(update.effective_chat.id, replies, event=event)
+        answer = await self._handle(update, event)
+        await self.reply(update.effective_chat.id, answer, event=event)
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A pressed inline button. The query is always answered, so the spinner stops."""
@@ -81,12 +85,23 @@ class TelegramChannel:
             event = event_from_update(update)
             if event is None:
                 return
-            replies = await self.app.handle(event, update_key=self.ledger.dispatching(
-                update.update_id))
+            answer = await self._handle(update, event)
             target = query.message if isinstance(query.message, Message) else None
-            await self.reply(query.from_user.id, replies, event=event, edit=target)
+            await self.reply(query.from_user.id, answer, event=event, edit=target)
         finally:
             await answered
+
+    async def _handle(self, update: Update, event: Event) -> Answer:
+        """Handle a stored update, its replies owed until sent. One that met a database
+        outage is handled again later; its sender hears so once."""
+        answer = await self.app.handle(event, update_key=self.ledger.dispatching(
+            update.update_id), owe=True)
+        if answer.deferred:
+            first = self.ledger.defer(update.update_id)
+            self._start_redo()
+            if not first:
+                return Answer()
+        return answer
 
     async def on_group(self, update: Update, context: Context) -> None:
         """We talk to people one to one: a command in a group gets a pointer to a private
@@ -122,9 +137,11 @@ class TelegramChannel:
     # -- replies -------------------------------------------------------------------------------
     async def reply(self, chat_id: int, replies: list[Reply], *, event: Event,
                     edit: Message | None = None) -> None:
-        """Render the replies in order. If Telegram cannot be reached (after one 429 wait),
-        what is left goes to the outbox, which keeps trying."""
+        """Render the replies in order, then settle them if they were owed. If Telegram
+        cannot be reached (after one 429 wait) or the chat blocked the bot, what is left goes
+        to the delivery worker, which keeps trying (or marks the person unreachable)."""
         assert self.renderer is not None, "post_init has not run"
+        owed_id = replies.owed_id if isinstance(replies, Answer) else None
         for n, reply in enumerate(replies):
             try:
                 edited = await self.renderer.render(
@@ -132,16 +149,16 @@ class TelegramChannel:
                     remove_keyboard=event.kind == "contact" and n == 0)
                 if edited:
                     edit = None  # one message is replaced; later edit replies are new messages
-            except Forbidden:
-                log.info("chat %s blocked the bot; reply dropped", str(chat_id)[:3] + "***")
-                return
             except BadRequest as exc:
                 log.warning("Telegram refused a reply: %s", exc)
-            except (NetworkError, RetryAfter) as exc:
-                log.warning("reply to %s not sent (%s); queued in the outbox",
+            except (Forbidden, NetworkError, RetryAfter) as exc:
+                log.warning("reply to %s not sent (%s); left to the outbox",
                             str(chat_id)[:3] + "***", type(exc).__name__)
-                await self._queue(chat_id, replies[n:])
+                if not await self.app.owed.hand_over(owed_id, replies[n:], type(exc).__name__) \
+                        and owed_id is None and not isinstance(exc, Forbidden):
+                    await self._queue(chat_id, replies[n:])
                 return
+        await self.app.owed.settle(owed_id)
 
     async def _queue(self, chat_id: int, replies: list[Reply]) -> None:
         services = self.app.services
@@ -183,6 +200,8 @@ class TelegramChannel:
             await self.app.start()
         self.renderer = ReplyRenderer(application.bot, self.person_label)
         worker = self.app.attach_sender(CHANNEL, TelegramSender(self.renderer))
+        self._application = application
+        await self._owed_first(worker)
         self._stop_worker.clear()
         self._worker = asyncio.create_task(worker.run(self._stop_worker, poll=OUTBOX_POLL),
                                            name="telegram-outbox")
@@ -196,6 +215,42 @@ class TelegramChannel:
         gc.collect()
         gc.freeze()
 
+    async def _owed_first(self, worker: Any) -> None:
+        """Replies a crashed run committed but never sent go out before anything else. With
+        SQLite this is the only process that sends Telegram replies, so their leases are
+        released at once; on PostgreSQL another worker may be sending them: they come back
+        when their lease runs out."""
+        services = self.app.services
+        try:
+            async with services.db.transaction() as session:
+                released = await outbox.release_owed(session, channel=CHANNEL) \
+                    if services.db.is_sqlite else 0
+            if released:
+                log.info("sending %d repl(ies) owed since the last stop", released)
+            await worker.drain(within=30.0)
+        except Exception as exc:  # the database or Telegram is down: the worker keeps trying
+            log.warning("owed replies not sent at start: %s", type(exc).__name__)
+
+    def _start_redo(self) -> None:
+        if self._redo is None or self._redo.done():
+            self._redo = asyncio.create_task(self._redo_deferred(), name="telegram-redo")
+
+    async def _redo_deferred(self) -> None:
+        """Hand deferred updates back to PTB once the database answers again."""
+        delay = REDO_FIRST
+        while self.ledger.deferred and self._application is not None:
+            await asyncio.sleep(delay)
+            try:
+                updates = await self.ledger.redo(self._application.bot)
+            except Exception as exc:
+                log.warning("database still unavailable (%s); %d update(s) wait",
+                            type(exc).__name__, len(self.ledger.deferred))
+                delay = min(REDO_MAX, delay * 1.5)
+                continue
+            delay = REDO_FIRST
+            for update in updates:
+                await self._application.update_queue.put(update)
+
     async def post_stop(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Stop the outbox worker while the bot can still send (before bot shutdown)."""
         await self.stop_worker()
@@ -206,6 +261,10 @@ class TelegramChannel:
         await self.app.close()
 
     async def stop_worker(self) -> None:
+        if self._redo is not None:
+            self._redo.cancel()
+            self._redo = None
+        await self.app.owed.flush()
         if self._worker is None:
             return
         self._stop_worker.set()
@@ -261,12 +320,13 @@ def build_telegram_application(app: App, *, migrate: bool = True,
         urls["base_url"] = settings.telegram_base_url
     if settings.telegram_base_file_url:
         urls["base_file_url"] = settings.telegram_base_file_url
-    bot = InboxBot(
-        channel.ledger,
+    bot: ExtBot[Any] = ExtBot(
         token=settings.telegram_bot_token,
         # each update in flight may answer a button and send at once; the outbox sends too
         request=AiohttpRequest(connection_pool_size=2 * workers + 16, pool_timeout=10.0),
-        get_updates_request=AiohttpRequest(connection_pool_size=1, read_timeout=10.0),
+        # stores each fetched batch before PTB confirms it (see inbox.py)
+        get_updates_request=StoringRequest(channel.ledger, connection_pool_size=1,
+                                           read_timeout=10.0),
         **urls,
     )
     application = (
@@ -298,7 +358,8 @@ async def running(application: Application[Any, Any, Any, Any, Any, Any], *,
         if polling:
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
-                                                    allowed_updates=ALLOWED_UPDATES)
+                                                    allowed_updates=ALLOWED_UPDATES,
+                                                    error_callback=_polling_error)
         await application.start()
         yield application
     finally:
@@ -311,6 +372,11 @@ async def running(application: Application[Any, Any, Any, Any, Any, Any], *,
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+def _polling_error(exc: TelegramError) -> None:
+    """One line per failed fetch (PTB retries with backoff), not a traceback each time."""
+    log.warning("getUpdates failed: %s", exc)
 
 
 def quiet_library_logs() -> None:

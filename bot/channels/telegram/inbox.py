@@ -3,9 +3,13 @@
 PTB confirms fetched updates to Telegram with the next `getUpdates` call, before handling
 them: whatever sits in memory when the process dies is gone. So:
 
-- `InboxBot.get_updates` stores each fetched batch in the `inbox` table (one transaction)
-  before PTB sees it, hence before it is confirmed;
+- `StoringRequest` (the `getUpdates` request of the bot) stores each fetched batch in the
+  `inbox` table (one transaction) before PTB sees it, hence before it is confirmed; if it
+  cannot be stored, the fetch fails, PTB retries it with backoff from the same offset and
+  Telegram keeps the updates — nothing is confirmed that is not stored;
 - the dispatcher marks an update processed in the transaction of its changes;
+- an update that meets a database outage while being handled is *deferred*: it stays
+  unprocessed and is handled again when the database answers (`UpdateLedger.redo`);
 - on start, updates stored but never processed are handled again (`UpdateLedger.unhandled`);
 - an update Telegram sends again (already processed, or being handled) is dropped.
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
@@ -25,9 +30,11 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import BaseUpdateProcessor, ExtBot
 
 from bot.app import App
+from bot.channels.telegram.http import AiohttpRequest
 from bot.keyed_locks import KeyedLocks
 from storage import inbox
 
@@ -37,6 +44,10 @@ CHANNEL = "telegram"
 REPLAY_WINDOW = timedelta(hours=24)  # Telegram itself keeps updates no longer
 KEEP_PROCESSED = timedelta(days=2)
 REMEMBER = 10_000  # update ids handled recently, to drop repeats without asking the database
+
+
+class InboxUnavailable(Exception):
+    """Updates could not be stored: they must not be acknowledged to Telegram."""
 
 
 class UpdateLedger:
@@ -50,15 +61,15 @@ class UpdateLedger:
         self.in_flight: set[int] = set()
         self.dispatched: set[int] = set()  # handed to the dispatcher, which marks them
         self.recent: OrderedDict[int, None] = OrderedDict()
+        self.deferred: set[int] = set()  # stored, met a database outage: handle again later
+        self.apologised: set[int] = set()  # deferred ones whose sender was told once
 
     async def admit(self, updates: Sequence[dict[str, Any]]) -> None:
-        """Store a fetched batch (the Bot API's JSON, as received). If the database is down
-        the updates are still handled (the dispatcher then apologises) — an answer now beats
-        silence."""
+        """Store a fetched batch (the Bot API's JSON, as received); raises InboxUnavailable
+        if it cannot be stored — the caller must then not acknowledge it."""
         ids = [int(u["update_id"]) for u in updates if "update_id" in u]
         if not ids:
             return
-        self.admitted.update(ids)
         try:
             # (not put ahead of busy updates: under load that shrinks the batches, and the
             # bot then spends more per update: measured, about a third fewer updates/s)
@@ -67,9 +78,10 @@ class UpdateLedger:
                     session, channel=CHANNEL, now=self.app.services.now(),
                     updates=[(str(u["update_id"]), u) for u in updates if "update_id" in u])
         except Exception as exc:
-            log.warning("could not store %d update(s) in the inbox: %s", len(ids),
-                        type(exc).__name__)
-            return
+            log.warning("could not store %d update(s) in the inbox (not acknowledged; "
+                        "Telegram will send them again): %s", len(ids), type(exc).__name__)
+            raise InboxUnavailable(type(exc).__name__) from None
+        self.admitted.update(ids)
         self.stored.update(ids)
         self.repeats.update(int(k) for k in done)
 
@@ -78,7 +90,10 @@ class UpdateLedger:
         False if it turns out to have been processed before."""
         if update.update_id in self.admitted:
             return True
-        await self.admit([update.to_dict()])
+        try:
+            await self.admit([update.to_dict()])
+        except InboxUnavailable:
+            return True  # handed in directly (not from Telegram): answer it as it is
         if update.update_id in self.repeats:
             self.repeats.discard(update.update_id)
             self.dispatched.add(update.update_id)  # nothing left to mark
@@ -102,10 +117,35 @@ class UpdateLedger:
         self.dispatched.add(update_id)
         return str(update_id)
 
+    def defer(self, update_id: int) -> bool:
+        """The update met a database outage: handle it again later. True the first time (the
+        sender is told once, not at every retry)."""
+        self.deferred.add(update_id)
+        first = update_id not in self.apologised
+        self.apologised.add(update_id)
+        return first
+
+    async def redo(self, bot: ExtBot[Any]) -> list[Update]:
+        """The deferred updates, read back from the inbox, to handle again; raises if the
+        database is still unavailable."""
+        keys = [str(u) for u in sorted(self.deferred)]
+        async with self.app.services.db.transaction() as session:
+            rows = await inbox.unprocessed(session, channel=CHANNEL, keys=keys)
+        self.deferred.difference_update(int(k) for k in keys)
+        out = []
+        for row in rows:
+            with contextlib.suppress(Exception):
+                out.append(Update.de_json(row.payload, bot))
+        return out
+
     async def finish(self, update_id: int) -> None:
         """Handled: remember it; mark it processed unless the dispatcher did (an update
         nobody answers, e.g. from a group)."""
         self.in_flight.discard(update_id)
+        if update_id in self.deferred:
+            self.dispatched.discard(update_id)
+            return  # stays stored and unprocessed until `redo`
+        self.apologised.discard(update_id)
         self.recent[update_id] = None
         if len(self.recent) > REMEMBER:
             self.recent.popitem(last=False)
@@ -158,11 +198,11 @@ class UpdateLedger:
             log.warning("could not mark update %s processed: %s", key, type(exc).__name__)
 
 
-class InboxBot(ExtBot[Any]):
-    """An ExtBot that stores each `getUpdates` batch, as the JSON Telegram sent, before PTB
-    parses it (and confirms it with the next call). Hooked at `_post`, where the raw JSON
-    is at hand, rather than `get_updates`: no parse-and-serialise round trip per update
-    (PTB is pinned to 22.8, whose `get_updates` calls `_post("getUpdates", ...)`)."""
+class StoringRequest(AiohttpRequest):
+    """The `getUpdates` request of the bot: stores each batch, as the JSON Telegram sent,
+    before PTB parses it (and confirms it with the next call). A public extension point
+    (`telegram.request.BaseRequest`); if the batch cannot be stored the call fails with a
+    NetworkError, which PTB's polling loop retries with backoff from the same offset."""
 
     __slots__ = ("_ledger",)
 
@@ -170,11 +210,20 @@ class InboxBot(ExtBot[Any]):
         super().__init__(**kwargs)
         self._ledger = ledger
 
-    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list) and result:
-            await self._ledger.admit(result)
-        return result
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any,
+                         ) -> tuple[int, bytes]:
+        code, body = await super().do_request(url, method, *args, **kwargs)
+        if code == 200 and url.endswith("/getUpdates"):
+            try:
+                result = json.loads(body).get("result")
+            except (ValueError, AttributeError):
+                result = None  # PTB reports a body it cannot read
+            if isinstance(result, list) and result:
+                try:
+                    await self._ledger.admit([u for u in result if isinstance(u, dict)])
+                except InboxUnavailable as exc:
+                    raise NetworkError(f"updates not stored ({exc}); fetching again") from None
+        return code, body
 
 
 class OrderedUpdateProcessor(BaseUpdateProcessor):

@@ -4,7 +4,8 @@ Every request must carry the secret token set with `setWebhook` in the
 `X-Telegram-Bot-Api-Secret-Token` header (compared in constant time); anything else — a
 forged or replayed-from-elsewhere request, a huge or malformed body — is refused with a 4xx
 and changes nothing. An accepted update is stored in the inbox *before* the 200 goes back,
-so Telegram's acknowledgement never covers an update that could be lost; a repeat of an
+so Telegram's acknowledgement never covers an update that could be lost (if it cannot be
+stored the answer is 503, and Telegram sends it again later); a repeat of an
 update (Telegram retries non-2xx answers) is dropped by the same ledger as in polling mode.
 """
 
@@ -19,6 +20,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
+
+from bot.channels.telegram.inbox import InboxUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,11 @@ async def receive_update(request: web.Request) -> web.Response:
     except Exception:  # PTB raises various errors on shapes it cannot read
         return web.Response(status=400, text="not an update")
     channel = application.bot_data["channel"]
-    await channel.ledger.admit([data])  # durable before Telegram hears "200"
+    try:
+        await channel.ledger.admit([data])  # durable before Telegram hears "200"
+    except InboxUnavailable:
+        # not stored, so not acknowledged: Telegram sends it again later
+        return web.Response(status=503, text="try again later")
     await application.update_queue.put(update)
     return web.Response(text="ok")
 
