@@ -83,3 +83,63 @@ async def test_killed_mid_checklist_the_resident_continues(tg, tmp_path, sqlite_
     output = _read(log)
     assert "handling 1 update(s) stored before the last stop" in output
     assert "ERROR bot.channels" not in output
+
+
+def _first(message, pattern: str) -> str:  # type: ignore[no-untyped-def]
+    """The label of the first button of `message` matching `pattern`."""
+    import re
+
+    return next(label for row in message.buttons for label, _ in row if re.search(pattern, label))
+
+
+async def test_killed_after_a_booking_commits_the_confirmation_still_arrives(tg, tmp_path,
+                                                                           sqlite_url):
+    """Issue 8, finding 1: the booking is committed, the process dies before Telegram gets
+    the confirmation; the next process sends the code, the QR code and the .ics file."""
+    log = tmp_path / "bot.log"
+    first = await start_process(tg, sqlite_url, tmp_path, log)
+    try:
+        tg.send_text(RESIDENT, "孩子刚出生要上户口带什么", first_name="王")
+        card = await tg.wait_for(RESIDENT, lambda m: "出生登记" in m.plain, timeout=10)
+        tg.tap(RESIDENT, card, "预约办理")
+        days = await tg.wait_for(RESIDENT, lambda m: any(
+            "月" in label for row in m.buttons for label, _ in row))
+        tg.tap(RESIDENT, days, _first(days, r"\d+月\d+日"))
+        times = await tg.wait_for(RESIDENT, lambda m: any(
+            ":" in label for row in m.buttons for label, _ in row))
+        tg.tap(RESIDENT, times, _first(times, r"\d\d:\d\d"))
+        await tg.wait_for(RESIDENT, lambda m: "姓名" in m.plain)
+        tg.send_text(RESIDENT, "王秀英")
+        await tg.wait_for(RESIDENT, lambda m: m.asks_contact)
+        tg.share_contact(RESIDENT, "8613812345678")
+        summary = await tg.wait_for(RESIDENT, lambda m: m.has_button("确认预约"))
+        gates = [tg.hold(method, chat_id=RESIDENT)
+                 for method in ("editMessageText", "sendMessage", "sendPhoto", "sendDocument")]
+        confirm = tg.tap(RESIDENT, summary, "确认预约")
+        await tg.wait_confirmed(confirm)
+        await asyncio.wait_for(_any_held(gates), timeout=10)  # committed, reply on its way
+    finally:
+        first.kill()
+        await first.wait()
+    for gate in gates:
+        gate.drop()
+    assert not any("预约成功" in t for t in tg.texts(RESIDENT))
+
+    second = await start_process(tg, sqlite_url, tmp_path, log)
+    try:
+        confirmed = await tg.wait_for(RESIDENT, lambda m: "预约成功" in m.plain, timeout=15)
+        code = __import__("re").search(r"预约码：([A-Z0-9]{6})", confirmed.plain).group(1)
+        photo = await tg.wait_for(RESIDENT, lambda m: m.kind == "photo", after=0)
+        doc = await tg.wait_for(RESIDENT, lambda m: m.kind == "document", after=0)
+        assert code in photo.text and doc.document.filename == f"{code}.ics"
+        await tg.settle()
+        assert sum("预约成功" in t for t in tg.texts(RESIDENT)) == 1
+    finally:
+        second.terminate()
+        await second.wait()
+    assert "sending 1 repl(ies) owed since the last stop" in _read(log)
+
+
+async def _any_held(gates) -> None:  # type: ignore[no-untyped-def]
+    while not any(g.waiting for g in gates):
+        await asyncio.sleep(0.02)
