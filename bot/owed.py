@@ -21,34 +21,50 @@ from storage import outbox
 log = logging.getLogger(__name__)
 
 
+# Sent replies are recorded together, at most this long after the send: one write for many
+# updates under load. A crash inside the window sends those replies once more (their lease
+# runs out unsettled) — at least once, never lost.
+SETTLE_DELAY = 0.1
+
+
 class OwedReplies:
     def __init__(self, services: Services, *, wake: Callable[[], None] | None = None) -> None:
         self.services = services
         self.wake = wake  # the delivery worker, when replies are handed over
         self._sent: list[int] = []
-        self._lock = asyncio.Lock()
+        self._flusher: asyncio.Task[None] | None = None
 
-    async def settle(self, owed_id: int | None) -> None:
-        """The replies of `owed_id` were delivered."""
+    def settle(self, owed_id: int | None) -> None:
+        """The replies of `owed_id` were delivered: recorded within SETTLE_DELAY."""
         if owed_id is None:
             return
         self._sent.append(owed_id)
-        async with self._lock:
-            batch, self._sent = self._sent, []
-            if not batch:
-                return  # settled by the transaction of an earlier caller
-            try:
-                async with self.services.db.transaction() as session:
-                    await outbox.settle_owed(session, sent=batch, now=self.services.now())
-            except Exception as exc:  # the database blinked: try again with the next batch
-                self._sent[:0] = batch
-                log.warning("could not record %d sent repl(ies) yet: %s", len(batch),
-                            type(exc).__name__)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(SETTLE_DELAY)
+        await self.flush()
 
     async def flush(self) -> None:
-        """Record what is still unsettled (on shutdown)."""
-        if self._sent:
-            await self.settle(self._sent.pop())
+        """Record the sent replies now (also on shutdown)."""
+        batch, self._sent = self._sent, []
+        if not batch:
+            return
+        try:
+            async with self.services.db.transaction() as session:
+                await outbox.settle_owed(session, sent=batch, now=self.services.now())
+        except Exception as exc:  # the database blinked: the next flush tries again
+            self._sent[:0] = batch
+            log.warning("could not record %d sent repl(ies) yet: %s", len(batch),
+                        type(exc).__name__)
+            if self._flusher is None or self._flusher.done() or \
+                    self._flusher is asyncio.current_task():
+                self._flusher = asyncio.get_running_loop().create_task(self._retry_later())
+
+    async def _retry_later(self) -> None:
+        await asyncio.sleep(2.0)
+        await self.flush()
 
     async def hand_over(self, owed_id: int | None, remaining: Sequence[Reply],
                         error: str) -> bool:

@@ -250,6 +250,13 @@ class FakeTelegram:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # webhook mode (`deliver_to`): updates are POSTed to the bot, not fetched by it
+        self._hook: tuple[str, str] | None = None
+        self._hook_queues: dict[Any, list[dict[str, Any]]] = {}
+        self._hook_tasks: dict[Any, asyncio.Task[None]] = {}
+        self._hook_session: Any = None
+        self.acknowledged: set[int] = set()  # update ids the bot answered 2xx (webhook mode)
+        self.refused: dict[int, int] = {}  # update id -> non-2xx answers or failed connections
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> FakeTelegram:
@@ -267,8 +274,43 @@ class FakeTelegram:
         await site.start()
         return self
 
+    def deliver_to(self, url: str, secret: str) -> None:
+        """Webhook mode, as Telegram does it: each update is POSTed to `url` with the secret
+        header, one chat's updates in order; a non-2xx answer or a failed connection is
+        retried (with backoff) until the bot acknowledges it."""
+        self._hook = (url, secret)
+
+    async def _deliver_chat(self, chat: Any) -> None:
+        import aiohttp
+
+        if self._hook_session is None:
+            self._hook_session = aiohttp.ClientSession()
+        queue = self._hook_queues[chat]
+        while queue and not self._closing:
+            update, delay = queue[0], 0.2
+            while not self._closing:
+                url, secret = self._hook or ("", "")
+                try:
+                    async with self._hook_session.post(
+                            url, json=update, timeout=aiohttp.ClientTimeout(total=30),
+                            headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as resp:
+                        if 200 <= resp.status < 300:
+                            self.acknowledged.add(update["update_id"])
+                            break
+                except (aiohttp.ClientError, TimeoutError, OSError):
+                    pass
+                self.refused[update["update_id"]] = self.refused.get(update["update_id"], 0) + 1
+                await asyncio.sleep(delay)
+                delay = min(3.0, delay * 2)
+            queue.pop(0)
+        self._hook_tasks.pop(chat, None)
+
     async def close(self) -> None:
         self._closing = True
+        for task in list(self._hook_tasks.values()):
+            task.cancel()
+        if self._hook_session is not None:
+            await self._hook_session.close()
         for gate in self._gates:
             gate.release()
         self._signal(*list(self._signals))
@@ -435,7 +477,14 @@ class FakeTelegram:
     def send_update(self, payload: dict[str, Any]) -> int:
         """Queue a raw update (an update_id is assigned unless given); returns the id."""
         update = payload if "update_id" in payload else self.make_update(payload)
-        self._queue.append(_Queued(update))
+        if self._hook is not None:
+            chat_key = _chat_of(update)
+            self._hook_queues.setdefault(chat_key, []).append(update)
+            if chat_key not in self._hook_tasks:
+                self._hook_tasks[chat_key] = asyncio.get_running_loop().create_task(
+                    self._deliver_chat(chat_key))
+        else:
+            self._queue.append(_Queued(update))
         self._sent_updates[update["update_id"]] = update
         self.queued_at[update["update_id"]] = time.perf_counter()
         chat = _chat_of(update)

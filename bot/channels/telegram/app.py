@@ -158,7 +158,7 @@ class TelegramChannel:
                         and owed_id is None and not isinstance(exc, Forbidden):
                     await self._queue(chat_id, replies[n:])
                 return
-        await self.app.owed.settle(owed_id)
+        self.app.owed.settle(owed_id)
 
     async def _queue(self, chat_id: int, replies: list[Reply]) -> None:
         services = self.app.services
