@@ -1,0 +1,129 @@
+"""Replies owed until sent (issue 8): an update's replies are recorded in its transaction,
+settled once the channel sent them, and sent by the delivery worker when the channel died
+before that; a stored update that meets a database outage is deferred, not dropped."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from bot.core import Event
+from storage import inbox, outbox
+from storage.models import InboxUpdate, Matter, Outbox
+from tests.test_outbox import FlakyApi
+
+
+def _text(text: str, user: str = "r1") -> Event:
+    return Event(channel="console", user_id=user, kind="text", text=text, display_name="王秀英")
+
+
+async def _store(app, key: str) -> None:  # type: ignore[no-untyped-def]
+    async with app.services.db.transaction() as s:
+        await inbox.store_many(s, channel="console", updates=[(key, {"k": key})],
+                               now=app.services.now())
+
+
+async def _owed(app) -> list[Outbox]:  # type: ignore[no-untyped-def]
+    async with app.services.db.transaction() as s:
+        return list(await s.scalars(select(Outbox).where(Outbox.kind == "reply")))
+
+
+async def test_replies_are_recorded_with_the_changes_and_settled_once_sent(app):
+    await _store(app, "u1")
+    answer = await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
+    assert "最低生活保障" in answer[0].text
+    [row] = await _owed(app)
+    assert row.id == answer.owed_id and row.status == "pending"
+    assert row.lease_until is not None  # held for the sender, not the worker
+    assert "最低生活保障" in row.payload["replies"][0]["text"]
+    app.owed.settle(answer.owed_id)
+    await app.owed.flush()
+    [row] = await _owed(app)
+    assert row.status == "sent" and row.payload == {}  # the text is not kept
+
+
+async def test_a_reply_the_channel_never_sent_is_delivered_by_the_worker_once(app, clock):
+    await _store(app, "u1")
+    answer = await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
+    api = FlakyApi()
+    worker = app.attach_sender("console", api)
+    await worker.drain()
+    assert api.delivered == []  # leased to the (dead) fast path: not sent twice
+    clock.advance(seconds=outbox.REPLY_LEASE.total_seconds() + 1)
+    await worker.drain()
+    await worker.drain()
+    assert [u for u, _ in api.delivered] == ["r1"]
+    assert "最低生活保障" in api.delivered[0][1]
+    assert answer.owed_id is not None and (await _owed(app))[0].status == "sent"
+
+
+async def test_at_start_a_single_process_releases_owed_replies_at_once(app):
+    await _store(app, "u1")
+    await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
+    async with app.services.db.transaction() as s:
+        assert await outbox.release_owed(s, channel="console") == 1
+    api = FlakyApi()
+    await app.attach_sender("console", api).drain()
+    assert len(api.delivered) == 1
+
+
+async def test_a_refusal_is_owed_too(app):
+    await _store(app, "u2")
+    answer = await app.handle(Event(channel="console", user_id="r1", kind="command",
+                                    command="reply", args="1 hello"), update_key="u2", owe=True)
+    assert answer.owed_id is not None
+    [row] = await _owed(app)
+    assert row.payload["replies"][0]["text"] == answer[0].text
+
+
+async def test_handing_over_keeps_only_what_was_not_sent(app, clock):
+    await _store(app, "u3")
+    answer = await app.handle(_text("低保怎么申请"), update_key="u3", owe=True)
+    assert await app.owed.hand_over(answer.owed_id, answer[-1:], "NetworkError")
+    api = FlakyApi()
+    await app.attach_sender("console", api).drain()
+    assert [t for _, t in api.delivered] == [r.text for r in answer[-1:]]
+
+
+async def test_a_database_outage_defers_a_stored_update_and_keeps_it_unprocessed(app,
+                                                                              monkeypatch):
+    await _store(app, "u4")
+
+    async def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connect", {}, ConnectionRefusedError(111, "refused"))
+
+    monkeypatch.setattr("bot.dispatcher.get_or_create_resident", refused)
+    answer = await app.handle(_text("我要投诉"), update_key="u4", owe=True)
+    assert answer.deferred and answer.owed_id is None
+    assert "无需重发" in answer[0].text  # we promise only what we keep
+    async with app.services.db.transaction() as s:
+        assert [r.update_key for r in await inbox.unprocessed(s, channel="console")] == ["u4"]
+    monkeypatch.undo()
+    answer = await app.handle(_text("低保怎么申请"), update_key="u4", owe=True)
+    assert not answer.deferred and "最低生活保障" in answer[0].text
+    async with app.services.db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(InboxUpdate)
+                              .where(InboxUpdate.processed_at.is_(None))) == 0
+
+
+async def test_an_update_not_stored_is_told_to_send_again(app, monkeypatch):
+    async def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connect", {}, ConnectionRefusedError(111, "refused"))
+
+    monkeypatch.setattr("bot.dispatcher.get_or_create_resident", refused)
+    answer = await app.handle(_text("低保怎么申请"))
+    assert not answer.deferred and "再发一次" in answer[0].text
+    async with app.services.db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(Matter)) == 0
+
+
+async def test_refused_connections_are_one_warning_each_not_tracebacks(app, monkeypatch, caplog):
+    async def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connect", {}, ConnectionRefusedError(111, "Connect call failed"))
+
+    monkeypatch.setattr("bot.dispatcher.get_or_create_resident", refused)
+    for n in range(3):
+        await app.handle(_text(f"问题{n}"))
+    problems = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert len(problems) == 3 and not any(r.exc_info for r in problems)
+    assert all("ConnectionRefusedError" in r.getMessage() for r in problems)
