@@ -52,6 +52,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
+from storage.db import make_engine  # noqa: E402
+
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -61,6 +63,7 @@ QUESTIONS = ["低保怎么申请", "老人高龄津贴怎么领", "身份证丢�
              "医保怎么参保", "孩子刚出生要上户口带什么"]
 OUT_OF_SCOPE = ["村口的路灯坏了好几天了谁来修", "我们小区的垃圾没人清理", "楼上漏水找谁协调"]
 VERBOSE = False
+ONLY: tuple[str, ...] = ()
 WAIT = 8.0  # seconds a person waits for an answer before giving up on the step
 
 
@@ -209,7 +212,7 @@ async def resident(tg: FakeTelegram, uid: int, end: float, rng: random.Random,
                    tally: Tally) -> None:
     name = rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("秀英", "建国", "桂兰", "志强", "玉珍"))
     while time.monotonic() < end:
-        scenario = rng.choice(("question", "checklist", "booking", "complaint", "consult"))
+        scenario = rng.choice(ONLY or ("question", "checklist", "booking", "complaint", "consult"))
         try:
             await SCENARIOS[scenario](tg, uid, name, rng, tally)
             tally.steps[scenario] += 1
@@ -217,6 +220,8 @@ async def resident(tg: FakeTelegram, uid: int, end: float, rng: random.Random,
             tally.steps[f"{scenario} gave up"] += 1  # no answer in time (killed, outage)
             if VERBOSE:
                 print(f"{uid} {scenario}: {str(exc)[:300]}")
+                sent = [m.get("text") for m in tg.user_messages.get(uid, [])][-4:]
+                print("    sent:", sent, "\n    got:", [m.plain[:50] for m in tg.messages(uid)][-4:])
         await asyncio.sleep(rng.uniform(0.1, 0.6))
 
 
@@ -259,7 +264,7 @@ async def booking(tg, uid, name, rng, tally):  # type: ignore[no-untyped-def]
     tg.tap(uid, times, button(times, r"\d\d:\d\d"))
     asked = await tg.wait_for(uid, lambda m: "姓名" in m.plain or m.asks_contact
                               or m.has_button("确认预约"), timeout=WAIT)
-    if "姓名" in asked.plain:
+    if "姓名" in asked.plain and not asked.has_button("确认预约"):
         tg.send_text(uid, name)
         asked = await tg.wait_for(uid, lambda m: m.asks_contact or m.has_button("确认预约"),
                                   timeout=WAIT)
@@ -361,7 +366,7 @@ async def chaos(bot: BotProcess, outage, tg: FakeTelegram, end: float, kills: in
 
 # -- the checks ---------------------------------------------------------------------------------
 async def check(db_url: str, tg: FakeTelegram, tally: Tally) -> dict[str, int]:
-    engine = create_async_engine(db_url)
+    engine = make_engine(db_url)
     acknowledged = sorted(tg.acknowledged)
     async with engine.connect() as conn:
         handled = 0
@@ -404,7 +409,7 @@ async def check(db_url: str, tg: FakeTelegram, tally: Tally) -> dict[str, int]:
 
 async def settle(tg: FakeTelegram, db_url: str, *, within: float) -> None:
     """Wait until every update is acknowledged and no owed reply or notice is pending."""
-    engine = create_async_engine(db_url)
+    engine = make_engine(db_url)
     end = time.monotonic() + within
     try:
         while time.monotonic() < end:
@@ -479,10 +484,11 @@ async def main() -> None:
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--verbose", action="store_true", help="say why a person gave up")
+    parser.add_argument("--only", nargs="*", default=(), help="only these scenarios")
     parser.add_argument("--pg-url", default=os.environ.get("SERVICEBOT_BENCH_PG", PG_URL))
     args = parser.parse_args()
-    global VERBOSE
-    VERBOSE = args.verbose
+    global VERBOSE, ONLY
+    VERBOSE, ONLY = args.verbose, tuple(args.only)
     dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     results = {db: await run_one(db, args) for db in dbs}
     print("\n| check | " + " | ".join(results) + " |\n|---|" + "---|" * len(results))
