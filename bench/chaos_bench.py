@@ -53,7 +53,6 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
 from storage.db import make_engine  # noqa: E402
-
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
