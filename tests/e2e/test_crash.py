@@ -117,7 +117,7 @@ async def test_killed_after_a_booking_commits_the_confirmation_still_arrives(tg,
                  for method in ("editMessageText", "sendMessage", "sendPhoto", "sendDocument")]
         confirm = tg.tap(RESIDENT, summary, "确认预约")
         await tg.wait_confirmed(confirm)
-        await asyncio.wait_for(_any_held(gates), timeout=10)  # committed, reply on its way
+        await _any_held(tg, gates)  # committed, its reply on the way
     finally:
         first.kill()
         await first.wait()
@@ -140,6 +140,11 @@ async def test_killed_after_a_booking_commits_the_confirmation_still_arrives(tg,
     assert "sending 1 repl(ies) owed since the last stop" in _read(log)
 
 
-async def _any_held(gates) -> None:  # type: ignore[no-untyped-def]
-    while not any(g.waiting for g in gates):
-        await asyncio.sleep(0.02)
+async def _any_held(tg: FakeTelegram, gates) -> None:  # type: ignore[no-untyped-def]
+    waits = [asyncio.ensure_future(tg.wait_held(g, timeout=10)) for g in gates]
+    done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for task in done:
+        task.result()
