@@ -34,7 +34,7 @@ from bot.core import Reply
 from bot.notices import resident_unreachable
 from bot.services import Services
 from storage import outbox
-from storage.db import TRANSIENT_ERRORS, OutageLog
+from storage.db import OutageLog, is_transient
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -114,11 +114,11 @@ class DeliveryWorker:
                 try:
                     n = await self.run_once()
                     outage.ok()
-                except TRANSIENT_ERRORS as exc:  # the worker must outlive a database outage
-                    outage.failed(exc)
-                    n = 0
-                except Exception:
-                    log.exception("outbox pass failed")
+                except Exception as exc:  # the worker must outlive a database outage
+                    if is_transient(exc):
+                        outage.failed(exc)
+                    else:
+                        log.exception("outbox pass failed")
                     n = 0
                 if n == 0:
                     self._wake.clear()

@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.context import Context
 from bot.core import Event, Reply
@@ -28,7 +28,7 @@ from bot.router import Router
 from bot.services import Services
 from domain.privacy import mask_text
 from storage import inbox, outbox
-from storage.db import TRANSIENT_ERRORS, describe_error
+from storage.db import TRANSIENT_ERRORS, describe_error, is_transient
 from storage.errors import DomainError
 from storage.people import audit, get_or_create_resident, role_of
 
@@ -102,15 +102,15 @@ class Dispatcher:
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
                 return Answer([Reply(renderer.label(lang, f"err.{err.code}", **err.params))]), False
-            except TRANSIENT as exc:
-                if delay is None or not _is_transient(exc):
+            except (*TRANSIENT, DBAPIError) as exc:
+                if not is_transient(exc):
+                    log.exception("database error: %s", mask_text(str(exc))[:300])
+                    return Answer([Reply(renderer.label(lang, "err.internal"))]), False
+                if delay is None:
                     log.warning("database unavailable for an update (attempt %s): %s",
                                 attempt + 1, _describe(exc))
                     return self._unavailable(lang, stored=update_key is not None), False
                 await asyncio.sleep(delay)
-            except DBAPIError as exc:
-                log.exception("database error: %s", mask_text(str(exc))[:300])
-                return Answer([Reply(renderer.label(lang, "err.internal"))]), False
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
                 return Answer([Reply(renderer.label(lang, "err.internal"))]), False
@@ -204,9 +204,3 @@ class Dispatcher:
 
 def _describe(exc: BaseException) -> str:
     return mask_text(describe_error(exc))
-
-
-def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    return isinstance(exc, ConnectionError | OSError | TimeoutError)

@@ -29,7 +29,7 @@ from bot.notices import push
 from bot.services import Services
 from domain.deadlines import is_overdue, reminder_due
 from storage import jobs, matters, reports
-from storage.db import TRANSIENT_ERRORS, OutageLog
+from storage.db import OutageLog, is_transient
 from storage.models import Matter
 from storage.people import staff_members
 
@@ -85,10 +85,11 @@ class Scheduler:
             try:
                 await self.tick()
                 outage.ok()
-            except TRANSIENT_ERRORS as exc:  # the scheduler must outlive a database outage
-                outage.failed(exc)
-            except Exception:
-                log.exception("scheduler round failed")
+            except Exception as exc:  # the scheduler must outlive a database outage
+                if is_transient(exc):
+                    outage.failed(exc)
+                else:
+                    log.exception("scheduler round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 

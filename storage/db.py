@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -63,6 +63,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
 
 
+def is_transient(exc: BaseException) -> bool:
+    """A fault that goes away by itself: the connection refused, lost mid-statement (SQLAlchemy
+    marks the connection invalidated) or timed out, the database locked."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, TRANSIENT_ERRORS)
+
+
 def describe_error(exc: BaseException) -> str:
     """One line for a log: the error's kind and the first line of its message (no SQL, no
     parameters), e.g. `ConnectionRefusedError: [Errno 111] Connect call failed`."""
@@ -79,10 +87,10 @@ class OutageLog:
     def __init__(self, logger, what: str) -> None:  # type: ignore[no-untyped-def]
         self.logger, self.what, self.down = logger, what, False
 
-    def failed(self, exc: BaseException) -> None:
+    def failed(self, exc: BaseException, detail: str = "retrying") -> None:
         if not self.down:
-            self.logger.warning("%s: database unavailable (%s); retrying", self.what,
-                                describe_error(exc))
+            self.logger.warning("%s: database unavailable (%s); %s", self.what,
+                                describe_error(exc), detail)
         self.down = True
 
     def ok(self) -> None:

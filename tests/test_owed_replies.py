@@ -127,3 +127,21 @@ async def test_refused_connections_are_one_warning_each_not_tracebacks(app, monk
     problems = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
     assert len(problems) == 3 and not any(r.exc_info for r in problems)
     assert all("ConnectionRefusedError" in r.getMessage() for r in problems)
+
+
+async def test_a_connection_lost_mid_statement_is_an_outage_not_a_bug(app, monkeypatch):
+    """asyncpg's 'connection was closed in the middle of operation' (seen in the chaos
+    benchmark) comes as a DBAPIError whose connection SQLAlchemy invalidated."""
+    from sqlalchemy.exc import DBAPIError
+
+    await _store(app, "u5")
+
+    async def lost(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise DBAPIError("SELECT residents", {}, Exception("connection was closed"),
+                         connection_invalidated=True)
+
+    monkeypatch.setattr("bot.dispatcher.get_or_create_resident", lost)
+    answer = await app.handle(_text("低保怎么申请"), update_key="u5", owe=True)
+    assert answer.deferred
+    async with app.services.db.transaction() as s:
+        assert [r.update_key for r in await inbox.unprocessed(s, channel="console")] == ["u5"]

@@ -42,6 +42,7 @@ from bot.i18n import locale_for
 from bot.textsplit import plain_text
 from domain.privacy import MaskingFilter
 from storage import outbox
+from storage.db import OutageLog, is_transient
 from storage.people import find_resident
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ class TelegramChannel:
         """Database up to date, outbox worker running, command menu set, and updates left
         over from a crash queued first."""
         if self.migrate:
-            await self.app.start()
+            await self._start_app()
         self.renderer = ReplyRenderer(application.bot, self.person_label)
         worker = self.app.attach_sender(CHANNEL, TelegramSender(self.renderer))
         self._application = application
@@ -214,6 +215,23 @@ class TelegramChannel:
         # Freeze what exists now so collections only look at what updates allocate.
         gc.collect()
         gc.freeze()
+
+    async def _start_app(self) -> None:
+        """Check (or, on SQLite, migrate) the schema, waiting for a database that is not up
+        yet: meanwhile the webhook answers 503 and Telegram keeps the updates."""
+        outage = OutageLog(log, "start")
+        delay = 1.0
+        while True:
+            try:
+                await self.app.start()
+                outage.ok()
+                return
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                outage.failed(exc, "waiting for it")
+                await asyncio.sleep(delay)
+                delay = min(10.0, delay * 1.5)
 
     async def _owed_first(self, worker: Any) -> None:
         """Replies a crashed run committed but never sent go out before anything else. With

@@ -37,6 +37,7 @@ from bot.app import App
 from bot.channels.telegram.http import AiohttpRequest
 from bot.keyed_locks import KeyedLocks
 from storage import inbox
+from storage.db import OutageLog
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class UpdateLedger:
         self.in_flight: set[int] = set()
         self.dispatched: set[int] = set()  # handed to the dispatcher, which marks them
         self.recent: OrderedDict[int, None] = OrderedDict()
+        self.outage = OutageLog(log, "Telegram inbox")
         self.deferred: set[int] = set()  # stored, met a database outage: handle again later
         self.apologised: set[int] = set()  # deferred ones whose sender was told once
 
@@ -78,9 +80,9 @@ class UpdateLedger:
                     session, channel=CHANNEL, now=self.app.services.now(),
                     updates=[(str(u["update_id"]), u) for u in updates if "update_id" in u])
         except Exception as exc:
-            log.warning("could not store %d update(s) in the inbox (not acknowledged; "
-                        "Telegram will send them again): %s", len(ids), type(exc).__name__)
+            self.outage.failed(exc, "updates are not acknowledged; Telegram sends them again")
             raise InboxUnavailable(type(exc).__name__) from None
+        self.outage.ok()
         self.admitted.update(ids)
         self.stored.update(ids)
         self.repeats.update(int(k) for k in done)
