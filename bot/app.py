@@ -58,14 +58,17 @@ class App:
                      owe: bool = False) -> Answer:
         """Handle one event; `update_key` names its stored inbox update, `owe` records the
         replies until the channel settles them through `self.owed` (see Dispatcher)."""
-        return await self.dispatcher.handle(event, update_key=update_key, owe=owe)
+        answer = await self.dispatcher.handle(event, update_key=update_key, owe=owe)
+        self.owed.hold(answer.owed_id)
+        return answer
 
     def attach_sender(self, channel: str, sender: Sender) -> DeliveryWorker:
         self.senders[channel] = sender
         if self.delivery is None:
             # the deadline scheduler runs wherever delivery runs (console and Telegram alike)
             companions = [self.scheduler.run] if self.scheduler is not None else []
-            self.delivery = DeliveryWorker(self.services, self.senders, companions=companions)
+            self.delivery = DeliveryWorker(self.services, self.senders, companions=companions,
+                                           held=self.owed.held)
             # woken when an update queued a notice, not after every update
             self.dispatcher.on_queued = self.delivery.wake
             self.owed.wake = self.delivery.wake

@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -87,7 +87,8 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
 
 class DeliveryWorker:
     def __init__(self, services: Services, senders: Mapping[str, Sender], *,
-                 batch: int = 50, companions: Sequence[Companion] = ()) -> None:
+                 batch: int = 50, companions: Sequence[Companion] = (),
+                 held: Callable[[], Collection[int]] = frozenset) -> None:
         settings = services.settings
         self.services = services
         self.senders = dict(senders)
@@ -100,6 +101,7 @@ class DeliveryWorker:
         self._outcomes: list[Outcome] = []
         self._record_lock = asyncio.Lock()
         self.companions = list(companions)
+        self.held = held  # owed replies this process is sending itself (bot.owed)
         self.stats = DeliveryStats()
 
     def wake(self) -> None:
@@ -133,7 +135,8 @@ class DeliveryWorker:
         if self._hold_until is not None and self.services.now() < self._hold_until:
             return 0
         async with self.services.db.transaction() as session:
-            rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch)
+            rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch,
+                                          exclude=self.held())
         if rows:
             await asyncio.gather(*(self._deliver(row) for row in rows))
         return len(rows)

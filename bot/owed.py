@@ -32,7 +32,17 @@ class OwedReplies:
         self.services = services
         self.wake = wake  # the delivery worker, when replies are handed over
         self._sent: list[int] = []
+        self._held: set[int] = set()  # owed here and not yet recorded as sent or handed over
         self._flusher: asyncio.Task[None] | None = None
+
+    def hold(self, owed_id: int | None) -> None:
+        """This process sends `owed_id` itself: its own delivery worker leaves it alone, even
+        past the lease (a 429 waited out on the fast path can outlast it)."""
+        if owed_id is not None:
+            self._held.add(owed_id)
+
+    def held(self) -> frozenset[int]:
+        return frozenset(self._held)
 
     def settle(self, owed_id: int | None) -> None:
         """The replies of `owed_id` were delivered: recorded within SETTLE_DELAY."""
@@ -54,6 +64,7 @@ class OwedReplies:
         try:
             async with self.services.db.transaction() as session:
                 await outbox.settle_owed(session, sent=batch, now=self.services.now())
+            self._held.difference_update(batch)
         except Exception as exc:  # the database blinked: the next flush tries again
             self._sent[:0] = batch
             log.warning("could not record %d sent repl(ies) yet: %s", len(batch),
@@ -81,7 +92,9 @@ class OwedReplies:
         except Exception as exc:
             log.warning("could not hand reply %s over to the outbox: %s", owed_id,
                         type(exc).__name__)
+            self._held.discard(owed_id)  # its lease runs out: the worker sends it all
             return False
+        self._held.discard(owed_id)
         if self.wake is not None:
             self.wake()
         return True

@@ -7,7 +7,7 @@ the oldest undelivered row is claimable: notices arrive in order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,8 +52,9 @@ async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
 
 
 async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
-                    lease: timedelta = LEASE) -> list[Outbox]:
-    """Lease up to `limit` due rows, the oldest pending per recipient only."""
+                    lease: timedelta = LEASE, exclude: Collection[int] = ()) -> list[Outbox]:
+    """Lease up to `limit` due rows, the oldest pending per recipient only, none of `exclude`
+    (replies the caller's process is sending itself)."""
     older = aliased(Outbox)
     blocked_by_older = (
         select(older.id)
@@ -75,6 +76,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
             Outbox.not_before <= now,
             (Outbox.lease_until.is_(None)) | (Outbox.lease_until < now),
             ~blocked_by_older,
+            *([Outbox.id.not_in(list(exclude))] if exclude else []),
         )
         .order_by(Outbox.not_before, Outbox.id)
         .limit(limit)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from bot.core import Event
 from storage import inbox, outbox
 from storage.models import InboxUpdate, Matter, Outbox
+from tests.factories import make_app
 from tests.test_outbox import FlakyApi
 
 
@@ -42,29 +43,48 @@ async def test_replies_are_recorded_with_the_changes_and_settled_once_sent(app):
     assert row.status == "sent" and row.payload == {}  # the text is not kept
 
 
-async def test_a_reply_the_channel_never_sent_is_delivered_by_the_worker_once(app, clock):
-    await _store(app, "u1")
-    answer = await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
-    api = FlakyApi()
-    worker = app.attach_sender("console", api)
-    await worker.drain()
-    assert api.delivered == []  # leased to the (dead) fast path: not sent twice
-    clock.advance(seconds=outbox.REPLY_LEASE.total_seconds() + 1)
-    await worker.drain()
-    await worker.drain()
-    assert [u for u, _ in api.delivered] == ["r1"]
-    assert "最低生活保障" in api.delivered[0][1]
-    assert answer.owed_id is not None and (await _owed(app))[0].status == "sent"
-
-
-async def test_at_start_a_single_process_releases_owed_replies_at_once(app):
+async def test_own_worker_leaves_a_held_reply_alone_even_past_its_lease(app, clock):
     await _store(app, "u1")
     await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
-    async with app.services.db.transaction() as s:
-        assert await outbox.release_owed(s, channel="console") == 1
     api = FlakyApi()
-    await app.attach_sender("console", api).drain()
-    assert len(api.delivered) == 1
+    worker = app.attach_sender("console", api)
+    clock.advance(seconds=outbox.REPLY_LEASE.total_seconds() + 1)  # a long 429 wait, say
+    await worker.drain()
+    assert api.delivered == []  # the fast path is still sending it: not twice
+
+
+async def test_a_reply_a_dead_process_never_sent_is_delivered_by_another_once(app, settings,
+                                                                           clock):
+    await _store(app, "u1")
+    answer = await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
+    other = await make_app(settings, clock)  # another worker, or this one restarted
+    try:
+        api = FlakyApi()
+        worker = other.attach_sender("console", api)
+        await worker.drain()
+        assert api.delivered == []  # leased to the first process: not sent twice
+        clock.advance(seconds=outbox.REPLY_LEASE.total_seconds() + 1)
+        await worker.drain()
+        await worker.drain()
+        assert [u for u, _ in api.delivered] == ["r1"]
+        assert "最低生活保障" in api.delivered[0][1]
+        assert answer.owed_id is not None and (await _owed(app))[0].status == "sent"
+    finally:
+        await other.close()
+
+
+async def test_at_start_a_single_process_releases_owed_replies_at_once(app, settings, clock):
+    await _store(app, "u1")
+    await app.handle(_text("低保怎么申请"), update_key="u1", owe=True)
+    restarted = await make_app(settings, clock)
+    try:
+        async with restarted.services.db.transaction() as s:
+            assert await outbox.release_owed(s, channel="console") == 1
+        api = FlakyApi()
+        await restarted.attach_sender("console", api).drain()
+        assert len(api.delivered) == 1
+    finally:
+        await restarted.close()
 
 
 async def test_a_refusal_is_owed_too(app):
