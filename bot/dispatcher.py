@@ -72,19 +72,21 @@ class Dispatcher:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
-                return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))], False
+                return [Reply(renderer.label(lang, f"err.{err.code}", channel=event.channel,
+                                             **err.params))], False
             except TRANSIENT as exc:
                 if delay is None or not _is_transient(exc):
                     log.warning("database unavailable for an update (attempt %s): %s",
                                 attempt + 1, type(exc).__name__)
-                    return [Reply(renderer.label(lang, "err.db_unavailable"))], False
+                    return [Reply(renderer.label(lang, "err.db_unavailable",
+                                                 channel=event.channel))], False
                 await asyncio.sleep(delay)
             except DBAPIError as exc:
                 log.exception("database error: %s", mask_text(str(exc))[:300])
-                return [Reply(renderer.label(lang, "err.internal"))], False
+                return [Reply(renderer.label(lang, "err.internal", channel=event.channel))], False
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
-                return [Reply(renderer.label(lang, "err.internal"))], False
+                return [Reply(renderer.label(lang, "err.internal", channel=event.channel))], False
         return [Reply(renderer.label(lang, "err.db_unavailable"))], False  # pragma: no cover
 
     async def _mark_processed(self, channel: str, update_key: str) -> None:

@@ -122,6 +122,7 @@ async def handshake(request: web.Request) -> web.Response:
 
 async def callback(request: web.Request) -> web.StreamResponse:
     """A message or event: the passive reply, or "success" (answer pushed or none)."""
+    started = asyncio.get_running_loop().time()  # WeChat's 5 seconds run from here
     verifier = request.app[VERIFIER]
     try:
         check_length(request.content_length)
@@ -132,13 +133,19 @@ async def callback(request: web.Request) -> web.StreamResponse:
     except Rejected as exc:
         return _refused(request, exc)
     channel = request.app[CHANNEL_KEY]
-    content = await channel.receive(received.message)
+    content = await channel.receive(received.message, started=started)
     if content is None:
         return web.Response(text="success")
     response = web.Response(text=reply_body(received, content, verifier),
                             content_type="application/xml")
-    await response.prepare(request)
-    await response.write_eof()
+    try:
+        await response.prepare(request)
+        await response.write_eof()
+    except (ConnectionError, OSError, asyncio.CancelledError):
+        # WeChat hung up before the passive reply: it must not be lost, push it
+        await asyncio.shield(channel.push(received.message.from_user, [content]))
+        channel.wake()
+        raise
     channel.wake()  # the rest of a long answer goes out after the passive reply
     return response
 
