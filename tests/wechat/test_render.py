@@ -113,7 +113,7 @@ def test_several_numbers_tick_several_items_of_one_list():
 
     assert typed("2、3") == ["chk:t:dibao:1", "chk:t:dibao:4"]
     assert typed("1 2 3") == typed("1，2，3") == typed("1,2和3") == typed("１、２、３")
-    assert typed("2 2") is None  # one number is not several
+    assert typed("2 2") == ["chk:t:dibao:1"]  # the same number twice is pressed once
     assert typed("3、4") is None and typed("4 5") is None  # a tick and 告知单: not together
     assert typed("2、9") is None  # 9 was not shown
     assert typed("2") is None and typed("低保 2") is None

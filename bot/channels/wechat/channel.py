@@ -63,6 +63,7 @@ REPLAY_AFTER = timedelta(seconds=60)  # an unhandled message this old was lost b
 REPLAY_WINDOW = timedelta(hours=24)  # older ones are dropped, not answered out of the blue
 KEEP_PROCESSED = timedelta(days=2)
 MAX_OPTION = 99  # two digits: pushes number on from the shown options up to here
+PUSHED = "pushed"  # in the stored options: the numbers a push brought (kept across answers)
 SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
 
 
@@ -134,6 +135,9 @@ class WeChatChannel:
             async with self.services.db.transaction() as session:
                 fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
                                           payload=payload, now=self.services.now())
+                if fresh:  # the 48-hour window of customer-service messages opens anew
+                    await store.note_message(session, channel=CHANNEL,
+                                             user_id=message.from_user, now=self.services.now())
         except Exception as exc:
             log.warning("could not store a WeChat message: %s", type(exc).__name__)
             return ""
@@ -209,6 +213,7 @@ class WeChatChannel:
         is at a step that takes free text (where "3" may be an answer, not an option)."""
         async with self.services.db.transaction() as session:
             options = await store.options_of(session, channel=CHANNEL, user_id=user_id)
+            options.pop(PUSHED, None)
             person = await find_resident(session, f"{CHANNEL}:{user_id}")
             conv = await session.get(Conversation, person.id) if person else None
         state = conv.state if conv is not None else "idle"
@@ -248,17 +253,28 @@ class WeChatChannel:
             lines: dict[Attachment, str] = {}
             for att in attachments(replies):
                 lines[att] = await self._link(session, user_id, att, label, now)
-            shown: dict[str, str] = {}
-            if not replace_options:
-                shown = await store.options_of(session, channel=CHANNEL, user_id=user_id)
-            start = max(map(int, shown), default=0) + 1
+            shown = await store.options_of(session, channel=CHANNEL, user_id=user_id)
+            pushed = set(shown.pop(PUSHED, "").split(",")) - {""}
+            if replace_options:
+                # an answer's own options replace the shown ones, but those a push brought
+                # (补充说明 on a staff reply) stay where no new option takes their number
+                shown = {n: shown[n] for n in pushed if n in shown}
+                start = 1
+            else:
+                start = max(map(int, shown), default=0) + 1
             rendered = render(replies, label=label, describe=lambda att: lines[att], start=start)
             if start + len(rendered.options) - 1 > MAX_OPTION:
                 shown, rendered = {}, render(replies, label=label,
                                              describe=lambda att: lines[att])
+            options = {**shown, **rendered.options}
+            pushed = {n for n in pushed if n in shown and n not in rendered.options}
+            if not replace_options:
+                pushed |= set(rendered.options)
+            if pushed:
+                options[PUSHED] = ",".join(sorted(pushed, key=int))
             if replace_options or rendered.has_options:
                 await store.save_options(session, channel=CHANNEL, user_id=user_id,
-                                         options={**shown, **rendered.options}, now=now)
+                                         options=options, now=now)
         return rendered.parts
 
     async def prepare_push(self, user_id: str, replies: list[Reply]) -> list[str]:

@@ -148,9 +148,11 @@ def press_numbers(event: Event, options: Mapping[str, str]) -> list[Event] | Non
     numbers = typed_numbers(event)
     if not numbers or any(n not in options for n in numbers):
         return None
+    if len(numbers) == 1:  # "5 5": one option, named twice
+        return [replace(event, kind="choice", choice=options[numbers[0]], text="")]
     stems = {options[n].rsplit(":", 1)[0] for n in numbers}
     toggles = all(options[n].rsplit(":", 1)[-1].isdigit() for n in numbers)
-    if len(numbers) < 2 or len(stems) != 1 or not toggles or next(iter(stems)).count(":") < 2:
+    if len(stems) != 1 or not toggles or next(iter(stems)).count(":") < 2:
         return None
     return [replace(event, kind="choice", choice=options[n], text="") for n in numbers]
 
