@@ -7,8 +7,8 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from handlers.cards import card, item_buttons
 from handlers import handoff
+from handlers.cards import card, item_buttons
 from handlers.common import menu_buttons
 from knowledge.model import Item
 from storage.queries import log_query

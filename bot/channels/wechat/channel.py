@@ -14,8 +14,9 @@ One person's messages are handled one at a time, in order: "1" must mean the opt
 by the answer before it. Those options (number → callback data) are kept in the database,
 so they survive a restart and mean the same on every worker. A picture, a voice message or
 a location answered without options leaves them as they were, and a push (a staff reply)
-numbers its own options on from the ones shown, so "2" still ticks the second material. Documents and pictures are
-stored with an unguessable token and sent as a link that expires.
+numbers its own options on from the ones shown, so "2" still ticks the second material
+(and those numbers stay until an answer needs them). Documents and pictures are stored with
+an unguessable token and sent as a link that expires.
 """
 
 from __future__ import annotations
