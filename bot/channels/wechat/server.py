@@ -38,6 +38,7 @@ from bot.channels.wechat.messages import (
     text_reply,
 )
 from bot.channels.wechat.security import FRESHNESS, NonceCache, Rejected, check_query
+from bot.channels.wechat.templates import inside_window, template_message
 from bot.delivery import DeliveryWorker
 from bot.settings import SettingsError
 from bot.textsplit import plain_text
@@ -195,7 +196,10 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
         if settings.wechat_app_id and settings.wechat_app_secret:
             api = WeChatApi(http, base=settings.wechat_api_base, app_id=settings.wechat_app_id,
                             app_secret=settings.wechat_app_secret)
-            worker: DeliveryWorker = app.attach_sender(CHANNEL, WeChatSender(api, channel.prepare_push))
+            sender = WeChatSender(api, channel.prepare_push, templates=settings.wechat_templates,
+                                  window=partial(inside_window, app.services),
+                                  template=partial(template_message, channel))
+            worker: DeliveryWorker = app.attach_sender(CHANNEL, sender)
             if deliver:
                 tasks.append(asyncio.create_task(worker.run(stop, poll=OUTBOX_POLL),
                                                  name="wechat-outbox"))
