@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.channels.wechat.events import (
     Unheard,
     Unsubscribed,
@@ -14,7 +17,15 @@ from bot.channels.wechat.events import (
     press_numbers,
 )
 from bot.channels.wechat.messages import inbound_from
-from bot.channels.wechat.render import render, size, split_text
+from bot.channels.wechat.render import (
+    MAX_OPTION,
+    PUSHED,
+    Rendered,
+    numbered,
+    render,
+    size,
+    split_text,
+)
 from bot.core import Attachment, Button, Event, Reply
 from bot.i18n import Renderer
 
@@ -130,3 +141,28 @@ def test_plain_words_stand_for_commands():
     assert (action("进度 Q12").command, action("进度 Q12").args) == ("status", "Q12")
     assert action("Status").command == "status"
     assert action("菜单怎么用").kind == "text"  # a question that starts with the word
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 14)), max_size=25))
+def test_numbers_shown_last_always_mean_what_they_showed(steps):
+    """Any sequence of answers and pushes: the numbers of the latest one press what it
+    showed; a push takes nothing away; an answer drops the earlier answers' numbers but keeps
+    a push's where no new number takes them; never past two digits."""
+    stored: dict[str, str] = {}
+    for n, (is_push, count) in enumerate(steps):
+        def draw(start: int, n: int = n, count: int = count) -> Rendered:
+            return Rendered([], {str(start + i): f"s{n}:{i}" for i in range(count)})
+
+        before = {k: v for k, v in stored.items() if k != PUSHED}
+        rendered, saved = numbered(stored, draw, replace=not is_push)
+        if saved is not None:
+            stored = saved
+        now = {k: v for k, v in stored.items() if k != PUSHED}
+        assert all(now[k] == v for k, v in rendered.options.items())  # what was just shown
+        assert all(1 <= int(k) <= MAX_OPTION for k in now)
+        if is_push and min(map(int, rendered.options), default=2) > 1:
+            assert before.items() <= now.items()  # a push keeps what was shown
+        if not is_push:
+            answers = {k for k, v in now.items() if not v.startswith(f"s{n}:")}
+            assert answers <= set(stored.get(PUSHED, "").split(","))  # only pushes' survive

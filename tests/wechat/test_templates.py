@@ -137,3 +137,17 @@ def test_template_configuration_is_checked():
         parse_templates({"matter_done": {"data": {"thing1": "item"}}})
     parsed = parse_templates('{"case_receipt": {"template_id": "t", "data": {"thing1": "item"}}}')
     assert parsed["case_receipt"]["template_id"] == "t"
+
+
+async def test_the_window_and_the_ticks_on_both_databases(api, tmp_path, db_url, clock):
+    """The 48-hour record (last_messages) and the choice it drives, on SQLite and PostgreSQL."""
+    api.template_ids.add(DONE_TEMPLATE)
+    settings = wechat_settings(api, tmp_path, db_url, wechat_templates=TEMPLATES)
+    async with start_wechat(settings, clock) as wx:
+        await done_notice(wx, clock, days_later=3)
+        row = await done_row(wx)
+        assert (row.status, row.via) == ("sent", "template")
+        await wx.say(RESIDENT, "谢谢")  # writing again opens the window anew
+        staff = Console(wx.app, "staff", "小陈")
+        await staff.say("/reply 1 不客气")
+        assert "不客气" in await api.wait_for(RESIDENT, lambda t: "不客气" in t)

@@ -37,18 +37,17 @@ from bot.channels.wechat.events import (
     CHANNEL,
     Unheard,
     Unsubscribed,
-    Words,
     action_for,
     heard,
     press_number,
     press_numbers,
     typed_number,
     typed_numbers,
+    words_of,
 )
 from bot.channels.wechat.messages import Inbound, inbound_from
-from bot.channels.wechat.render import attachments, render
+from bot.channels.wechat.render import PUSHED, attachments, numbered, render
 from bot.core import Attachment, Button, Event, Reply
-from bot.i18n import LOCALES
 from bot.keyed_locks import KeyedLocks
 from bot.notices import resident_unreachable
 from bot.textsplit import plain_text
@@ -63,8 +62,6 @@ REPLY_BUDGET = 4.0  # seconds to answer in the callback; WeChat gives up at 5
 REPLAY_AFTER = timedelta(seconds=60)  # an unhandled message this old was lost by its worker
 REPLAY_WINDOW = timedelta(hours=24)  # older ones are dropped, not answered out of the blue
 KEEP_PROCESSED = timedelta(days=2)
-MAX_OPTION = 99  # two digits: pushes number on from the shown options up to here
-PUSHED = "pushed"  # in the stored options: the numbers a push brought (kept across answers)
 SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
 
 
@@ -254,26 +251,11 @@ class WeChatChannel:
             lines: dict[Attachment, str] = {}
             for att in attachments(replies):
                 lines[att] = await self._link(session, user_id, att, label, now)
-            shown = await store.options_of(session, channel=CHANNEL, user_id=user_id)
-            pushed = set(shown.pop(PUSHED, "").split(",")) - {""}
-            if replace_options:
-                # an answer's own options replace the shown ones, but those a push brought
-                # (补充说明 on a staff reply) stay where no new option takes their number
-                shown = {n: shown[n] for n in pushed if n in shown}
-                start = 1
-            else:
-                start = max(map(int, shown), default=0) + 1
-            rendered = render(replies, label=label, describe=lambda att: lines[att], start=start)
-            if start + len(rendered.options) - 1 > MAX_OPTION:
-                shown, rendered = {}, render(replies, label=label,
-                                             describe=lambda att: lines[att])
-            options = {**shown, **rendered.options}
-            pushed = {n for n in pushed if n in shown and n not in rendered.options}
-            if not replace_options:
-                pushed |= set(rendered.options)
-            if pushed:
-                options[PUSHED] = ",".join(sorted(pushed, key=int))
-            if replace_options or rendered.has_options:
+            stored = await store.options_of(session, channel=CHANNEL, user_id=user_id)
+            rendered, options = numbered(stored, lambda start: render(
+                replies, label=label, describe=lambda att: lines[att], start=start),
+                replace=replace_options)
+            if options is not None:
                 await store.save_options(session, channel=CHANNEL, user_id=user_id,
                                          options=options, now=now)
         return rendered.parts
@@ -403,19 +385,6 @@ class WeChatChannel:
                 for task in pending:
                     task.cancel()
                 return
-
-
-def words_of(renderer) -> Words:  # type: ignore[no-untyped-def]
-    """The plain words standing for commands, in every language (labels `wx.words.<cmd>`,
-    synonyms separated by 、)."""
-    commands: dict[str, str] = {}
-    for locale in LOCALES:
-        for key, value in renderer.labels(locale).items():
-            if key.startswith("wx.words."):
-                for word in value.replace("，", "、").replace(",", "、").split("、"):
-                    if word.strip():
-                        commands[word.strip().lower()] = key.removeprefix("wx.words.")
-    return Words(commands)
 
 
 def content_type(filename: str) -> str:

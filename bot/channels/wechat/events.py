@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.channels.wechat.messages import Inbound
 from bot.core import Event
+from bot.i18n import LOCALES
 
 CHANNEL = "wechat"
 _NUMBER = re.compile(r"\d{1,2}")
@@ -62,6 +63,19 @@ class Words:
         if word.lower() in self.commands:
             return self.commands[word.lower()], args.strip()
         return None
+
+
+def words_of(renderer) -> Words:  # type: ignore[no-untyped-def]
+    """The plain words standing for commands, in every language (labels `wx.words.<cmd>`,
+    synonyms separated by 、)."""
+    commands: dict[str, str] = {}
+    for locale in LOCALES:
+        for key, value in renderer.labels(locale).items():
+            if key.startswith("wx.words."):
+                for word in value.replace("，", "、").replace(",", "、").split("、"):
+                    if word.strip():
+                        commands[word.strip().lower()] = key.removeprefix("wx.words.")
+    return Words(commands)
 
 
 Action = Event | Unsubscribed | Unheard | None

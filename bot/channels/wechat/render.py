@@ -20,6 +20,8 @@ from bot.core import Attachment, Reply
 from bot.textsplit import plain_text
 
 WECHAT_LIMIT = 2048  # bytes of UTF-8 in one text message (passive reply or customer service)
+MAX_OPTION = 99  # two digits: pushes number on from the shown options up to here
+PUSHED = "pushed"  # in the stored options: the numbers a push brought (kept across answers)
 RANGE_HINT_FROM = 6  # from this many options on, the hint gives a range, not every number
 _BREAKS = ("\n\n", "\n", "。", "；", "！", "？", ". ", " ")
 
@@ -110,3 +112,29 @@ def render(replies: Sequence[Reply], *, label: Label,
     if options:
         blocks[-1] += "\n" + plain_text(options_hint(label, len(options), start))
     return Rendered(pack(blocks, limit), options)
+
+
+def numbered(stored: dict[str, str], draw: Callable[[int], Rendered], *,
+             replace: bool) -> tuple[Rendered, dict[str, str] | None]:
+    """Number an answer's options against those shown before (`stored`): `draw(start)`
+    renders from `start`. An answer (`replace`) numbers from 1 and replaces the shown
+    options — except those a push brought, where no new option takes their number; a push
+    numbers on after the shown ones and adds to them. Returns the rendering and the options
+    to store (None: keep the stored ones)."""
+    shown = dict(stored)
+    pushed = set(shown.pop(PUSHED, "").split(",")) - {""}
+    if replace:
+        shown = {n: shown[n] for n in pushed if n in shown}
+        start = 1
+    else:
+        start = max(map(int, shown), default=0) + 1
+    rendered = draw(start)
+    if start + len(rendered.options) - 1 > MAX_OPTION:  # too many: start afresh
+        shown, rendered = {}, draw(1)
+    options = {**shown, **rendered.options}
+    pushed = {n for n in pushed if n in shown and n not in rendered.options}
+    if not replace:
+        pushed |= set(rendered.options)
+    if pushed:
+        options[PUSHED] = ",".join(sorted(pushed, key=int))
+    return rendered, options if replace or rendered.has_options else None
