@@ -132,6 +132,10 @@ class Dispatcher:
             if handler is None or len(ev.choice.encode()) > 64:
                 return [ctx.say("err.stale_button")]
             return await handler(ctx)
+        if ev.kind == "text" and router.interrupt_text is not None:
+            interrupted = await router.interrupt_text(ctx)
+            if interrupted is not None:
+                return interrupted
         if ev.kind in ("text", "contact", "photo"):
             handler = router.for_state(ctx.state) if ctx.state != "idle" else None
             if handler is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from handlers import handoff
 from handlers.cards import card, item_buttons
 from handlers.common import menu_buttons
 from knowledge.model import Item
@@ -30,8 +29,6 @@ async def on_text(ctx: Context) -> list[Reply]:
         return [Reply(ctx.t("common/greeting"), menu_buttons(ctx))]
     if plain in THANKS:
         return [ctx.say("msg.you_are_welcome")]
-    if handoff.asks_for_staff(ctx, text):
-        return await handoff.start(ctx)
     question = text[:MAX_QUESTION]
     services = ctx.services
     result = services.matcher.match(question, top=3)

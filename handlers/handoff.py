@@ -59,13 +59,22 @@ def asks_for_staff(ctx: Context, text: str) -> bool:
                for loc in LOCALES for word in renderer.label(loc, "words.handoff").split("、"))
 
 
+async def interrupt(ctx: Context) -> list[Reply] | None:
+    """转人工 typed in any dialog (a booking's name step would take it for a name): the
+    hand-off starts; the hand-off's own steps handle it themselves."""
+    if ctx.state.startswith("handoff") or not asks_for_staff(ctx, ctx.event.text):
+        return None
+    return await start(ctx)
+
+
 async def start(ctx: Context) -> list[Reply]:
-    """转人工 typed: hand over the question just asked, else ask for it (about the item on
-    screen, if any) — never a case whose content is "转人工"."""
+    """转人工 typed: hand over the question just asked, else ask for it (about the item of
+    the dialog, if any) — never a case whose content is "转人工"."""
     question = ctx.data.get("question") if ctx.state in ("offer", "choose") else None
     if question:
         return await hand_over(ctx, question, None)
-    item = ctx.services.kb.get(ctx.data.get("item") or "") if ctx.state == "item" else None
+    # on a card, in its checklist or its booking: a question about that item
+    item = ctx.services.kb.get(str(ctx.data.get("item") or ""))
     if item is not None:
         ctx.set_state("handoff", item=item.id)
         return [ctx.say("msg.type_question_item", item=item.name)]
@@ -112,7 +121,7 @@ async def on_text(ctx: Context) -> list[Reply]:
     text = ctx.event.text.strip()
     if not text:
         return [ctx.say("err.empty_text")]
-    if ctx.state == "handoff:add":
+    if ctx.state == "handoff:add":  # (转人工 here tells the matter's staff: call me)
         return await _add(ctx, text)
     item = ctx.services.kb.get(ctx.data.get("item") or "")
     if asks_for_staff(ctx, text):  # 转人工 again: still waiting for the question itself
@@ -137,3 +146,4 @@ async def _add(ctx: Context, text: str) -> list[Reply]:
 def register(router: Router) -> None:
     router.choice("ho", on_choice)
     router.state("handoff", on_text)
+    router.interrupt_text = interrupt

@@ -221,3 +221,18 @@ async def test_a_qr_scan_by_a_new_follower_shows_a_short_welcome_then_the_card(w
     assert min(map(int, numbers_of(first))) == 1 and "【1】📋 材料清单" in first
     scan = await wx.peer.event(RESIDENT, "SCAN", "dibao")
     assert scan is not None and "【1】📋 材料清单" in scan and "【5】" not in scan
+
+
+async def test_zhuan_rengong_in_the_middle_of_a_booking_is_no_name(wx):
+    card = await wx.say(RESIDENT, "低保怎么申请")
+    await wx.say(RESIDENT, option(card, "预约办理"))
+    await wx.say(RESIDENT, "1")
+    ask_name = await wx.say(RESIDENT, "1")
+    assert "姓名" in ask_name
+    asked = await wx.say(RESIDENT, "转人工")
+    assert "最低生活保障" in asked and "问题" in asked  # a question about the booking's item
+    async with wx.session() as s:
+        from storage.models import Conversation, Resident
+        person = await s.scalar(select(Resident).where(Resident.user_id == RESIDENT))
+        assert person.real_name in (None, "")
+        assert (await s.get(Conversation, person.id)).state == "handoff"
