@@ -151,3 +151,21 @@ async def test_the_window_and_the_ticks_on_both_databases(api, tmp_path, db_url,
         staff = Console(wx.app, "staff", "小陈")
         await staff.say("/reply 1 不客气")
         assert "不客气" in await api.wait_for(RESIDENT, lambda t: "不客气" in t)
+
+
+async def test_a_template_notice_queued_before_a_crash_is_sent_once(api, tmp_path, sqlite_url,
+                                                                   clock):
+    api.template_ids.update({DONE_TEMPLATE, RATE_TEMPLATE})
+    settings = wechat_settings(api, tmp_path, sqlite_url, wechat_templates=TEMPLATES)
+    async with start_wechat(settings, clock, deliver=False) as wx:  # dies before delivering
+        await done_notice(wx, clock, days_later=3)
+        async with wx.session() as s:
+            row = await s.scalar(select(Outbox).where(Outbox.kind == "matter_done"))
+            assert row.status == "pending"
+    assert api.templates == {}
+    for _ in range(2):  # the next start sends it; the one after has nothing left to send
+        async with start_wechat(settings, clock) as wx:
+            row = await done_row(wx)
+            assert (row.status, row.via) == ("sent", "template")
+            await wx.app.delivery.drain()
+    assert [t["template_id"] for t in api.templates[RESIDENT]] == [DONE_TEMPLATE, RATE_TEMPLATE]
