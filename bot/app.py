@@ -67,6 +67,13 @@ class App:
         if self.delivery is None:
             # the deadline scheduler runs wherever delivery runs (console and Telegram alike)
             companions = [self.scheduler.run] if self.scheduler is not None else []
+            if self.services.settings.work_robots and "robot" not in self.senders:
+                # work-group robots go out wherever delivery runs (bot.robots)
+                from bot.robots import CHANNEL as ROBOTS
+                from bot.robots import RobotSender
+
+                self.senders[ROBOTS] = RobotSender(self.services.settings.work_robots,
+                                                   clock=self.services.now)
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions,
                                            held=self.owed.held)
             # woken when an update queued a notice, not after every update
@@ -77,6 +84,9 @@ class App:
         return self.delivery
 
     async def close(self) -> None:
+        robots = self.senders.get("robot")
+        if robots is not None and hasattr(robots, "close"):
+            await robots.close()
         await self.services.db.dispose()
 
 

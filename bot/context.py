@@ -51,9 +51,11 @@ class Context:
     def t(self, template: str, /, *, lang: str | None = None, **kw: Any) -> str:
         """Render a message template in the person's language (or `lang`)."""
         kw.setdefault("center", self.services.kb.center)
+        kw.setdefault("channel", self.event.channel)  # the channel's own wording, if any
         return self.services.renderer.render(lang or self.lang, template, **kw)
 
     def label(self, key: str, /, *, lang: str | None = None, **kw: Any) -> str:
+        kw.setdefault("channel", self.event.channel)
         return self.services.renderer.label(lang or self.lang, key, **kw)
 
     @property

@@ -52,11 +52,14 @@ class DeliveryError(Exception):
 
 
 class RetryLater(DeliveryError):
-    """Temporary: rate limit, server error, connection trouble."""
+    """Temporary: rate limit, server error, connection trouble. `hold_all=False`: the wait
+    concerns this recipient only (a work-group robot's 20 a minute), not the whole worker."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, *,
+                 hold_all: bool = True) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.hold_all = hold_all
 
 
 class PermanentFailure(DeliveryError):
@@ -68,6 +71,9 @@ class RecipientBlocked(PermanentFailure):
 
 
 class Sender(Protocol):
+    """Delivers one notice. A sender may also have `send_notice(row, replies)` (it needs the
+    row: the notice's kind, matter, booking) returning how it went out (`Outbox.via`)."""
+
     async def send(self, user_id: str, replies: list[Reply]) -> None: ...
 
 
@@ -169,7 +175,9 @@ class DeliveryWorker:
             if sender is None:
                 raise RetryLater(f"no sender for channel {row.channel}")
             await self._pace(f"{row.channel}:{row.user_id}")
-            await sender.send(row.user_id, replies)
+            send_notice = getattr(sender, "send_notice", None)
+            via = await (send_notice(row, replies) if send_notice is not None
+                         else sender.send(row.user_id, replies))
         # (outcomes may be written after the except block ends: they capture `error`, not `exc`)
         except RecipientBlocked as exc:
             self.stats.failed += 1
@@ -178,8 +186,9 @@ class DeliveryWorker:
         except PermanentFailure as exc:
             self.stats.failed += 1
             log.warning("notice %s failed for good: %s", row.id, exc)
-            error = str(exc)
-            await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id, error=error))
+            error, failed_via = str(exc), getattr(exc, "via", None)
+            await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id, error=error,
+                                                            via=failed_via))
         except (RetryLater, Exception) as exc:  # unknown errors are retried, then given up
             error = str(exc)
             retry_after = exc.retry_after if isinstance(exc, RetryLater) else None
@@ -187,7 +196,7 @@ class DeliveryWorker:
                 log.exception("unexpected error delivering notice %s", row.id)
             self.stats.retried += 1
             now = self.services.now()
-            if retry_after is not None:
+            if retry_after is not None and getattr(exc, "hold_all", True):
                 hold = now + timedelta(seconds=float(retry_after))
                 self._hold_until = max(hold, self._hold_until or hold)
             if row.attempts >= MAX_ATTEMPTS and retry_after is None:
@@ -203,7 +212,9 @@ class DeliveryWorker:
         else:
             self.stats.sent += 1
             now = self.services.now()
-            await self._record(lambda s: outbox.mark_sent(s, outbox_id=row.id, now=now))
+            sent_via = via if isinstance(via, str) else None
+            await self._record(lambda s: outbox.mark_sent(s, outbox_id=row.id, now=now,
+                                                          via=sent_via))
 
     async def _record(self, outcome: Outcome) -> None:
         """Write a send's outcome at once — the sooner a sent notice is marked, the smaller

@@ -101,26 +101,32 @@ class Dispatcher:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
-                return Answer([Reply(renderer.label(lang, f"err.{err.code}", **err.params))]), False
+                return Answer([Reply(renderer.label(lang, f"err.{err.code}", channel=event.channel,
+                                                    **err.params))]), False
             except (*TRANSIENT, DBAPIError) as exc:
                 if not is_transient(exc):
                     log.exception("database error: %s", mask_text(str(exc))[:300])
-                    return Answer([Reply(renderer.label(lang, "err.internal"))]), False
+                    return Answer([Reply(renderer.label(lang, "err.internal",
+                                                        channel=event.channel))]), False
                 if delay is None:
                     log.warning("database unavailable for an update (attempt %s): %s",
                                 attempt + 1, _describe(exc))
-                    return self._unavailable(lang, stored=update_key is not None), False
+                    return self._unavailable(lang, event.channel,
+                                             stored=update_key is not None), False
                 await asyncio.sleep(delay)
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
-                return Answer([Reply(renderer.label(lang, "err.internal"))]), False
-        return self._unavailable(lang, stored=update_key is not None), False  # pragma: no cover
+                return Answer([Reply(renderer.label(lang, "err.internal",
+                                                    channel=event.channel))]), False
+        return self._unavailable(lang, event.channel,  # pragma: no cover
+                                 stored=update_key is not None), False
 
-    def _unavailable(self, lang: str, *, stored: bool) -> Answer:
+    def _unavailable(self, lang: str, channel: str, *, stored: bool) -> Answer:
         """The database is down. A stored update will be handled when it is back (say so,
         and promise nothing else); one that was not stored must be sent again."""
         key = "err.db_deferred" if stored else "err.db_unavailable"
-        return Answer.of([Reply(self.services.renderer.label(lang, key))], deferred=stored)
+        text = self.services.renderer.label(lang, key, channel=channel)
+        return Answer.of([Reply(text)], deferred=stored)
 
     async def _owe(self, session, event: Event, replies: list[Reply]) -> int:  # type: ignore[no-untyped-def]
         return await outbox.record_owed(session, channel=event.channel, user_id=event.user_id,
@@ -175,6 +181,10 @@ class Dispatcher:
             if handler is None or len(ev.choice.encode()) > 64:
                 return [ctx.say("err.stale_button")]
             return await handler(ctx)
+        if ev.kind == "text" and router.interrupt_text is not None:
+            interrupted = await router.interrupt_text(ctx)
+            if interrupted is not None:
+                return interrupted
         if ev.kind in ("text", "contact", "photo"):
             handler = router.for_state(ctx.state) if ctx.state != "idle" else None
             if handler is not None:

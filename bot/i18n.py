@@ -4,6 +4,10 @@ Templates live in `bot/templates/<locale>/<name>.j2` and are autoescaped for Tel
 (only <b>, <i>, <code>, <a> are used). Short strings (button labels, names of kinds and
 statuses, one-line answers) live in `bot/templates/<locale>/labels*.yaml` (one file per
 capability, merged; a key defined twice is an error) and are rendered as jinja too.
+
+Channels without buttons (WeChat: the person replies with a number) need other words than
+"tap the button": a template `<name>.<channel>.j2` and a label `<key>@<channel>` replace the
+general one for people on that channel (`channel=` on `render` and `label`).
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ class Renderer:
         self.env.filters["day"] = self.local_day
         self.env.globals["label"] = self.label
         self._labels = {loc: self._load_labels(templates / loc) for loc in LOCALES}
+        # which templates have a channel's own wording (looked up once, not per render)
+        self._variants = {str(p.relative_to(templates).as_posix()) for p in templates.rglob("*.j2")}
         self._label_env = Environment(autoescape=True, undefined=StrictUndefined)
 
     @staticmethod
@@ -62,16 +68,27 @@ class Renderer:
                 merged[key] = str(value)
         return merged
 
-    def render(self, locale: str, name: str, /, **context: Any) -> str:
-        """Render `<locale>/<name>.j2` (or `.html.j2` for documents), stripped."""
+    def render(self, locale: str, name: str, /, *, channel: str | None = None,
+               **context: Any) -> str:
+        """Render `<locale>/<name>.j2` (or `.html.j2` for documents), stripped; the
+        channel's own `<name>.<channel>.j2` where there is one."""
         loc = locale if locale in LOCALES else DEFAULT_LOCALE
-        template = self.env.get_template(f"{loc}/{name}.j2")
+        path = f"{loc}/{name}.j2"
+        if channel and f"{loc}/{name}.{channel}.j2" in self._variants:
+            path = f"{loc}/{name}.{channel}.j2"
+        template = self.env.get_template(path)
         return template.render(locale=loc, **context).strip()
 
-    def label(self, locale: str, key: str, /, **context: Any) -> str:
-        """A short string by key; falls back to zh, then to the key itself (never crashes)."""
+    def label(self, locale: str, key: str, /, *, channel: str | None = None,
+              **context: Any) -> str:
+        """A short string by key (the channel's own `<key>@<channel>` first); falls back
+        to zh, then to the key itself (never crashes)."""
         loc = locale if locale in LOCALES else DEFAULT_LOCALE
-        raw = self._labels[loc].get(key) or self._labels[DEFAULT_LOCALE].get(key) or key
+        raw = None
+        if channel:
+            variant = f"{key}@{channel}"
+            raw = self._labels[loc].get(variant) or self._labels[DEFAULT_LOCALE].get(variant)
+        raw = raw or self._labels[loc].get(key) or self._labels[DEFAULT_LOCALE].get(key) or key
         if "{" not in raw:
             return raw
         return str(_compiled(self._label_env, raw).render(**context))

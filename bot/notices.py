@@ -37,11 +37,13 @@ async def language_of(session: AsyncSession, services: Services, key: str) -> st
 
 def render_replies(services: Services, lang: str, template: str, *,
                    buttons: Sequence[Sequence[tuple[str, str]]] = (),
-                   document: Document | None = None, **kw: Any) -> list[Reply]:
+                   document: Document | None = None, channel: str | None = None,
+                   **kw: Any) -> list[Reply]:
     r = services.renderer
     kw.setdefault("center", services.kb.center)
-    rows = tuple(tuple(Button(r.label(lang, key), data) for key, data in row) for row in buttons)
-    replies = [Reply(r.render(lang, template, **kw), rows)]
+    rows = tuple(tuple(Button(r.label(lang, key, channel=channel), data) for key, data in row)
+                 for row in buttons)
+    replies = [Reply(r.render(lang, template, channel=channel, **kw), rows)]
     if document is not None:
         params = dict(document.params)
         replies.append(Reply(document=Attachment(
@@ -63,9 +65,9 @@ async def push(session: AsyncSession, services: Services, recipients: Iterable[s
     queued = 0
     for key in dict.fromkeys(recipients):
         lang = await language_of(session, services, key)
-        replies = render_replies(services, lang, template, buttons=buttons, document=document,
-                                 **kw)
         channel, _, user_id = key.partition(":")
+        replies = render_replies(services, lang, template, buttons=buttons, document=document,
+                                 channel=channel, **kw)
         # one outbox row per message: a row is one Bot API call, so a failure after the text
         # went out (the document was refused) never makes the retry send the text twice
         for part, reply in enumerate(replies):

@@ -28,6 +28,9 @@ class Router:
     choices: dict[str, Handler] = field(default_factory=dict)
     states: dict[str, Handler] = field(default_factory=dict)
     fallback_text: Handler | None = None
+    # free text that means the same in every dialog state (转人工): answered before the
+    # state's handler when it returns replies, else ignored (None)
+    interrupt_text: Callable[[Context], Awaitable[list[Reply] | None]] | None = None
 
     def command(self, name: str, handler: Handler, *, role: str = "resident",
                 help_key: str | None = None, aliases: tuple[str, ...] = ()) -> None:

@@ -25,6 +25,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import robots
 from bot.notices import push
 from bot.services import Services
 from domain.deadlines import is_overdue, reminder_due
@@ -160,6 +161,11 @@ class Scheduler:
         for m in rows:
             await matters.add_event(session, m, actor="system", kind="overdue", now=now,
                                     data={"deadline": str(m.deadline)})
+            # the work groups hear of each overdue matter on its own (一事一报)
+            await robots.alert(session, self.services, "schedule/overdue", kind="overdue_alert",
+                               now=now, dedupe_key=f"overdue:{m.id}:{m.deadline}",
+                               matter_id=m.id, department=m.department, matters=[m],
+                               today=today, names=names)
         return len(rows)
 
     async def _digest(self, session: AsyncSession, now: datetime) -> int:
@@ -172,6 +178,9 @@ class Scheduler:
         supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
         digest = await reports.digest(session, today=today, since=since,
                                       tz=self.services.tz, item_names=self.services.kb.names)
+        await robots.alert(session, self.services, "schedule/digest", kind="digest", now=now,
+                           dedupe_key=f"digest:{today.isoformat()}", for_digest=True,
+                           digest=digest)
         return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
                           now=now, digest=digest, dedupe_prefix=f"digest:{today.isoformat()}")
 

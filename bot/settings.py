@@ -93,6 +93,12 @@ class Settings:
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_public_url: str | None = None  # e.g. https://bot.example.cn (file links start here)
     wechat_link_days: int = 14  # how long a document / picture link stays valid (a booking's QR code too)
+    # template messages (模板消息) for notices beyond the 48-hour window, per notice kind:
+    # {kind: {template_id: ..., data: {keyword: field}}} (see servicebot.example.yaml)
+    wechat_templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # 企业微信 / 钉钉 group robots for supervisor alerts and the digest, by name:
+    # {name: {kind: wecom|dingtalk, url: ..., secret: ..., departments: [...], supervisors: bool}}
+    work_robots: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def db_url(self) -> str:
@@ -133,6 +139,10 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
             return _parse_office_hours(raw)
         if name == "slot_overrides":
             return _parse_slot_overrides(raw)
+        if name in ("wechat_templates", "work_robots"):
+            from bot.notice_config import parse_robots, parse_templates
+
+            return parse_templates(raw) if name == "wechat_templates" else parse_robots(raw)
         if isinstance(current, bool):
             return str(raw).strip().lower() in ("1", "true", "yes", "on")
         if isinstance(current, int):

@@ -32,6 +32,7 @@ from bot.context import Context
 from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from bot.services import Services
+from domain import checklist as checklist_rules
 from domain.privacy import normalise_phone
 from domain.slots import (
     Schedule,
@@ -45,6 +46,7 @@ from domain.slots import (
 from handlers import homevisit
 from knowledge.model import Item
 from storage import bookings
+from storage.checklist import ticks_of
 from storage.errors import DomainError
 from storage.models import Booking, Slot
 
@@ -312,13 +314,26 @@ async def _confirm(ctx: Context, target: Target, token: str) -> list[Reply]:
         return [await _full_reply(ctx, target, full)]
     _leave_input(ctx)
     await _queue_reminders(ctx, booking, slot, target.item)
-    return confirmation(ctx, booking, slot, target.item, moved_from=old)
+    ticks = await ticks_of(ctx.session, resident_id=ctx.person.id, item_id=target.item.id,
+                           now=ctx.now)
+    return confirmation(ctx, booking, slot, target.item, moved_from=old, ticks=ticks)
 
 
 def confirmation(ctx: Context, booking: Booking, slot: Slot, item: Item, *,
-                 moved_from: Booking | None = None) -> list[Reply]:
-    """The confirmation: text with code, place, time and checklist; the QR code; the .ics."""
-    text = ctx.t("booking/confirmed", booking=booking, slot=slot, item=item, moved=moved_from)
+                 moved_from: Booking | None = None,
+                 ticks: tuple[list[int], list[int]] | None = None) -> list[Reply]:
+    """The confirmation: text with code, place, time and what to bring — everything, or
+    when the resident ticked their checklist, only what is still missing; the QR code; the
+    .ics."""
+    if ticks is None:
+        bring, ticked = list(item.materials), 0
+    else:
+        situations = [item.situations[i] for i in ticks[0] if 0 <= i < len(item.situations)]
+        lines = checklist_rules.checklist(item, situations, ticks[1])
+        bring = [ln.material for ln in lines if not ln.have]
+        ticked = len(lines) - len(bring)
+    text = ctx.t("booking/confirmed", booking=booking, slot=slot, item=item, moved=moved_from,
+                 bring=bring, ticked=ticked)
     qr = Attachment(f"{booking.code}.png", qr_png(booking.code),
                     ctx.label("book.qr_caption", code=booking.code))
     description = html.unescape(ctx.t("booking/ics", booking=booking, item=item))

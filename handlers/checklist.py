@@ -3,7 +3,9 @@ written 一次性告知单 of everything still missing — as a message and as a
 
 Callback data: chk:o:<item> open · chk:s:<item>:<n> situation · chk:l:<item> to the list ·
 chk:b:<item> back to situations · chk:t:<item>:<n> tick a material · chk:d:<item> notice.
-The ticks live in the dialog state, so a restart continues where the resident was.
+The ticks live in the dialog state, so a restart continues where the resident was, and are
+kept per item beyond it (storage.checklist): a booking made afterwards lists only what is
+still missing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from domain import checklist as rules
 from knowledge.model import Item
+from storage.checklist import save_ticks
 
 LABEL_WIDTH = 28  # characters of a material's name shown on its button
 
@@ -74,6 +77,7 @@ async def on_choice(ctx: Context) -> list[Reply]:
     action = parts[1]
     if action == "o":
         ctx.set_state("checklist", item=item.id, sit=[], have=[])
+        await _keep(ctx, item, [], [])
         if item.situations:
             return [_situations_reply(ctx, item, [], edit=False)]
         return [_list_reply(ctx, item, ctx.data, edit=False)]
@@ -84,6 +88,7 @@ async def on_choice(ctx: Context) -> list[Reply]:
     if action == "s" and index is not None and index < len(item.situations):
         data["sit"] = rules.toggle(data["sit"], index)
         ctx.update_data(sit=data["sit"])
+        await _keep(ctx, item, data["sit"], data["have"])
         return [_situations_reply(ctx, item, data["sit"], edit=True)]
     if action == "b" and item.situations:
         return [_situations_reply(ctx, item, data["sit"], edit=True)]
@@ -95,10 +100,16 @@ async def on_choice(ctx: Context) -> list[Reply]:
             return _stale(ctx, item)
         data["have"] = rules.toggle(data["have"], index)
         ctx.update_data(have=data["have"])
+        await _keep(ctx, item, data["sit"], data["have"])
         return [_list_reply(ctx, item, data, edit=True)]
     if action == "d":
         return notice(ctx, item, data)
     return [ctx.say("err.stale_button")]
+
+
+async def _keep(ctx: Context, item: Item, situations: list[int], have: list[int]) -> None:
+    await save_ticks(ctx.session, resident_id=ctx.person.id, item_id=item.id,
+                     situations=situations, have=have, now=ctx.now)
 
 
 def _index(parts: list[str]) -> int | None:

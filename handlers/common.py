@@ -23,12 +23,15 @@ async def start(ctx: Context) -> list[Reply]:
     """Greet, say what the bot can do, show the menu; any unfinished dialog is dropped.
 
     `/start <item-id>` (a link such as t.me/<bot>?start=dibao, printed as a QR code at a
-    window or on a poster) opens that item's card straight after the greeting."""
+    window or on a poster) opens that item's card straight after a one-line greeting: the
+    card is what was asked for, and its options are the only ones (numbered from 1 on
+    WeChat)."""
     ctx.clear_state()
-    welcome = Reply(ctx.t("common/welcome", name=ctx.person.display_name, role=ctx.role.name),
-                    menu_buttons(ctx))
     item = ctx.services.kb.get(ctx.event.args.strip()[:64]) if ctx.event.args else None
-    return [welcome, card(ctx, item)] if item is not None else [welcome]
+    if item is not None:
+        return [ctx.say("msg.welcome_item", item=item.name), card(ctx, item)]
+    return [Reply(ctx.t("common/welcome", name=ctx.person.display_name, role=ctx.role.name),
+                  menu_buttons(ctx))]
 
 
 async def menu(ctx: Context) -> list[Reply]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import robots
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.notices import push
@@ -178,6 +179,9 @@ async def _submit(ctx: Context, *, urgent: bool) -> list[Reply]:
                    kind="complaint_alert", now=ctx.now, matter_id=matter.id,
                    dedupe_prefix=f"alert:{matter.id}", sensitive=sensitive,
                    buttons=[[("btn.take", f"stf:take:{matter.id}")]], **context)
+        await robots.alert(ctx.session, ctx.services, "complaints/alert", kind="complaint_alert",
+                           now=ctx.now, dedupe_key=f"alert:{matter.id}", matter_id=matter.id,
+                           department=matter.department, sensitive=sensitive, **context)
     ctx.clear_state()
     return [Reply(ctx.t("complaints/created", matter=matter, alerted=alert,
                         days=settings.complaint_deadline_workdays),

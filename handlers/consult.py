@@ -38,7 +38,11 @@ async def on_text(ctx: Context) -> list[Reply]:
                     item_id=top.item.id if top else None, confident=result.confident,
                     score=top.score if top else 0.0)
     if current is not None and not (result.confident and top and top.item.id != current.id):
-        faq = services.matcher.answer_faq(current, question)
+        # "低保怎么申请" on the 低保 card asks for the card, not for a FAQ that merely shares
+        # the word 低保: a question naming the item is read as a FAQ only for what it adds
+        names_it = result.confident and top is not None and top.item.id == current.id
+        faq = services.matcher.answer_faq(
+            current, without_names(question, current) if names_it else question)
         if faq is not None:
             return [Reply(ctx.t("consult/faq_answer", item=current, faq=faq),
                           item_buttons(ctx, current))]
@@ -48,6 +52,13 @@ async def on_text(ctx: Context) -> list[Reply]:
             return [choices(ctx, [top.item, *(m.item for m in close)], question)]
         return [card(ctx, top.item)]
     return [not_found(ctx, question, [m.item for m in result.matches[:3] if m.score >= 0.35])]
+
+
+def without_names(question: str, item: Item) -> str:
+    """The question with the item's name and aliases taken out (longest first)."""
+    for name in sorted((item.name, *item.aliases), key=len, reverse=True):
+        question = question.replace(name, " ")
+    return question.strip()
 
 
 def choices(ctx: Context, items: list[Item], question: str) -> Reply:

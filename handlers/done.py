@@ -37,7 +37,9 @@ async def done_cmd(ctx: Context) -> list[Reply]:
     item = ctx.services.kb.get(matter.item_id or "")
     buttons = rating_buttons(matter) if asks_rating(matter.kind) else []
     await push(ctx.session, ctx.services, [resident.key], TEMPLATE.get(matter.kind, "matters/done"),
-               kind="matter_done", now=ctx.now, matter_id=matter.id,
+               # a complaint's answer is its own kind of notice (its own WeChat template)
+               kind="complaint_answer" if matter.kind == "complaint" else "matter_done",
+               now=ctx.now, matter_id=matter.id,
                dedupe_prefix=f"done:{matter.id}", buttons=buttons, matter=matter, item=item,
                text=text, parent=parent, staff_name=ctx.person.display_name)
     return [ctx.say("msg.done_sent", number=matter.number, unreachable=resident.unreachable)]

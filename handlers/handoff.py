@@ -4,12 +4,17 @@ staff are notified through the outbox; the resident can add to their open questi
 
 Callback data: ho:ask (send the question just asked) · ho:new (type a question) ·
 ho:i:<item> (a question about an item) · ho:add:<matter id> (add to an open question).
+Typing 转人工 (or 人工, 找工作人员 … — label `words.handoff`) does what the button does, on
+every channel: the question just asked goes to staff, else the resident is asked for it.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.context import Context
 from bot.core import Reply
+from bot.i18n import LOCALES
 from bot.router import Router
 from knowledge.model import Item
 from storage import matters
@@ -42,6 +47,39 @@ async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Repl
                         after_hours=after_hours),
                   ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),
                     ctx.button("btn.status", "menu:status")),))]
+
+
+def asks_for_staff(ctx: Context, text: str) -> bool:
+    """Is the message just 转人工 or one of its synonyms (in any language)?"""
+    plain = unicodedata.normalize("NFKC", text).strip().strip(" !！。.?？~～").lower()
+    if not plain or len(plain) > 20:
+        return False
+    renderer = ctx.services.renderer
+    return any(plain == word.strip().lower()
+               for loc in LOCALES for word in renderer.label(loc, "words.handoff").split("、"))
+
+
+async def interrupt(ctx: Context) -> list[Reply] | None:
+    """转人工 typed in any dialog (a booking's name step would take it for a name): the
+    hand-off starts; the hand-off's own steps handle it themselves."""
+    if ctx.state.startswith("handoff") or not asks_for_staff(ctx, ctx.event.text):
+        return None
+    return await start(ctx)
+
+
+async def start(ctx: Context) -> list[Reply]:
+    """转人工 typed: hand over the question just asked, else ask for it (about the item of
+    the dialog, if any) — never a case whose content is "转人工"."""
+    question = ctx.data.get("question") if ctx.state in ("offer", "choose") else None
+    if question:
+        return await hand_over(ctx, question, None)
+    # on a card, in its checklist or its booking: a question about that item
+    item = ctx.services.kb.get(str(ctx.data.get("item") or ""))
+    if item is not None:
+        ctx.set_state("handoff", item=item.id)
+        return [ctx.say("msg.type_question_item", item=item.name)]
+    ctx.set_state("handoff")
+    return [ctx.say("msg.type_question")]
 
 
 async def on_choice(ctx: Context) -> list[Reply]:
@@ -83,9 +121,12 @@ async def on_text(ctx: Context) -> list[Reply]:
     text = ctx.event.text.strip()
     if not text:
         return [ctx.say("err.empty_text")]
-    if ctx.state == "handoff:add":
+    if ctx.state == "handoff:add":  # (转人工 here tells the matter's staff: call me)
         return await _add(ctx, text)
     item = ctx.services.kb.get(ctx.data.get("item") or "")
+    if asks_for_staff(ctx, text):  # 转人工 again: still waiting for the question itself
+        return [ctx.say("msg.type_question_item", item=item.name) if item
+                else ctx.say("msg.type_question")]
     return await hand_over(ctx, text, item)
 
 
@@ -105,3 +146,4 @@ async def _add(ctx: Context, text: str) -> list[Reply]:
 def register(router: Router) -> None:
     router.choice("ho", on_choice)
     router.state("handoff", on_text)
+    router.interrupt_text = interrupt

@@ -7,6 +7,7 @@ Callback data: rate:s:<matter id>:<score> · rate:skip:<matter id> (no comment).
 
 from __future__ import annotations
 
+from bot import robots
 from bot.context import Context
 from bot.core import Reply
 from bot.notices import push
@@ -54,6 +55,10 @@ async def _alert_supervisors(ctx: Context, matter: Matter, followup: Matter) -> 
                dedupe_prefix=f"followup:{followup.id}",
                buttons=[[("btn.take", f"stf:take:{followup.id}")]],
                matter=matter, followup=followup, owner_name=names.get(matter.owner or "", ""))
+    await robots.alert(ctx.session, ctx.services, "ratings/followup_new", kind="followup_alert",
+                       now=ctx.now, dedupe_key=f"followup:{followup.id}", matter_id=followup.id,
+                       department=matter.department, matter=matter, followup=followup,
+                       owner_name=names.get(matter.owner or "", ""))
 
 
 async def on_comment(ctx: Context) -> list[Reply]:

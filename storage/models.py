@@ -181,6 +181,9 @@ class Outbox(Base):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # how it went out where a channel has several ways: WeChat "custom" (customer-service
+    # message, inside 48 hours) or "template" (模板消息); work-group robots "robot"
+    via: Mapped[str | None] = mapped_column(String(16))
 
 
 class Slot(Base):
@@ -311,3 +314,27 @@ class FileLink(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LastMessage(Base):
+    """When a person last wrote to the account (WeChat: customer-service messages reach them
+    only within 48 hours of it; later notices go as template messages)."""
+
+    __tablename__ = "last_messages"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChecklistTicks(Base):
+    """What a resident ticked on an item's checklist, kept beyond the dialog (a booking made
+    afterwards lists only what is still missing)."""
+
+    __tablename__ = "checklist_ticks"
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    situations: Mapped[list[int]] = mapped_column(JSON, default=list)
+    have: Mapped[list[int]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

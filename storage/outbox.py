@@ -95,10 +95,12 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
     return list(rows)
 
 
-async def mark_sent(session: AsyncSession, *, outbox_id: int, now: datetime) -> None:
+async def mark_sent(session: AsyncSession, *, outbox_id: int, now: datetime,
+                    via: str | None = None) -> None:
+    """Delivered; `via` records how, where a channel has several ways (WeChat template)."""
     await session.execute(
         update(Outbox).where(Outbox.id == outbox_id)
-        .values(status="sent", sent_at=now, lease_until=None, last_error=None)
+        .values(status="sent", sent_at=now, lease_until=None, last_error=None, via=via)
     )
 
 
@@ -112,10 +114,11 @@ async def mark_retry(session: AsyncSession, *, outbox_id: int, at: datetime, err
     await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
 
 
-async def mark_failed(session: AsyncSession, *, outbox_id: int, error: str) -> None:
+async def mark_failed(session: AsyncSession, *, outbox_id: int, error: str,
+                      via: str | None = None) -> None:
     await session.execute(
         update(Outbox).where(Outbox.id == outbox_id)
-        .values(status="failed", lease_until=None, last_error=error[:500])
+        .values(status="failed", lease_until=None, last_error=error[:500], via=via)
     )
 
 

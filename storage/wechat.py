@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FileLink, InboxUpdate, NumberedOptions
+from storage.models import FileLink, InboxUpdate, LastMessage, NumberedOptions
 
 
 def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
@@ -66,3 +66,18 @@ async def live_file(session: AsyncSession, *, token: str, now: datetime) -> File
 async def prune_files(session: AsyncSession, *, now: datetime) -> int:
     result = await session.execute(delete(FileLink).where(FileLink.expires_at <= now))
     return result.rowcount or 0
+
+
+async def note_message(session: AsyncSession, *, channel: str, user_id: str,
+                       now: datetime) -> None:
+    """The person wrote (or followed, scanned, clicked): the 48-hour window opens anew."""
+    stmt = _insert(session)(LastMessage).values(channel=channel, user_id=user_id, at=now)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=["channel", "user_id"], set_={"at": stmt.excluded.at}))
+
+
+async def last_message_at(session: AsyncSession, *, channel: str,
+                          user_id: str) -> datetime | None:
+    """When the person last wrote (None: not since this was recorded)."""
+    row = await session.get(LastMessage, (channel, user_id))
+    return row.at if row else None

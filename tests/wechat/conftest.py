@@ -154,10 +154,12 @@ def wechat_settings(api: FakeWeChat, tmp: Path, db_url: str, **overrides: Any) -
 
 @contextlib.asynccontextmanager
 async def start_wechat(settings: Settings, clock: Clock, *, reply_budget: float = REPLY_BUDGET,
-                       crypt: MessageCrypt | None = None) -> AsyncIterator[RunningWeChat]:
-    """The webhook app (real factory) on aiohttp's test server; closed on exit."""
+                       crypt: MessageCrypt | None = None,
+                       deliver: bool = True) -> AsyncIterator[RunningWeChat]:
+    """The webhook app (real factory) on aiohttp's test server; closed on exit.
+    `deliver=False`: no outbox worker (a process that dies before sending)."""
     app = await make_app(settings, clock)
-    web_app = create_wechat_app(app, migrate=False, reply_budget=reply_budget)
+    web_app = create_wechat_app(app, migrate=False, reply_budget=reply_budget, deliver=deliver)
     try:
         async with TestClient(TestServer(web_app)) as client:
             yield RunningWeChat(app, client, WeChatPeer(client, crypt=crypt), settings)

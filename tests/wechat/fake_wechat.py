@@ -6,8 +6,11 @@
         api.fail(45015)                          # the next send answers errcode 45015
         api.expire_token()                       # the token in use now answers 40001
 
-Serves `GET /cgi-bin/token` (checks app id and secret, hands out TOKEN-1, TOKEN-2, …) and
-`POST /cgi-bin/message/custom/send` (checks the token, records text messages per openid).
+Serves `GET /cgi-bin/token` (checks app id and secret, hands out TOKEN-1, TOKEN-2, …),
+`POST /cgi-bin/message/custom/send` (checks the token, records text messages per openid;
+answers 45015 to those in `window_closed`, as WeChat does 48 hours after their last message)
+and `POST /cgi-bin/message/template/send` (checks the token and the template id against
+`template_ids`, records the template messages per openid; `fail_template(errcode)`).
 Every request is recorded in `calls`, failed ones too.
 """
 
@@ -41,6 +44,10 @@ class FakeWeChat:
     calls: list[Call] = field(default_factory=list)
     sent: dict[str, list[str]] = field(default_factory=dict)  # openid → texts received
     valid_tokens: set[str] = field(default_factory=set)
+    window_closed: set[str] = field(default_factory=set)  # openids silent for 48 hours
+    template_ids: set[str] = field(default_factory=set)  # templates the account has added
+    templates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # openid → sent
+    _template_failures: list[int] = field(default_factory=list)
     _failures: list[tuple[int, str | None]] = field(default_factory=list)
     _http_failures: list[tuple[int, str | None]] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -52,6 +59,7 @@ class FakeWeChat:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._send)
+        app.router.add_post("/cgi-bin/message/template/send", self._send_template)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -72,6 +80,10 @@ class FakeWeChat:
     def fail_http(self, status: int, *, times: int = 1, touser: str | None = None) -> None:
         """The next `times` sends (to `touser`, if given) answer with HTTP `status`."""
         self._http_failures.extend([(status, touser)] * times)
+
+    def fail_template(self, errcode: int, *, times: int = 1) -> None:
+        """The next `times` template messages answer with `errcode` (e.g. 43101: refused)."""
+        self._template_failures.extend([errcode] * times)
 
     def expire_token(self) -> None:
         """Tokens handed out so far stop working (WeChat answers 40001)."""
@@ -140,7 +152,30 @@ class FakeWeChat:
             if who is None or who == touser:
                 del self._failures[n]
                 return self._record(request, payload, {"errcode": errcode, "errmsg": "injected"})
+        if touser in self.window_closed:
+            return self._record(request, payload, {
+                "errcode": 45015, "errmsg": "response out of time limit or subscription is canceled"})
         if payload.get("msgtype") != "text" or "\\u" in raw.decode("utf-8"):
             return self._record(request, payload, {"errcode": 40008, "errmsg": "bad message"})
         self.sent.setdefault(touser, []).append(payload["text"]["content"])
         return self._record(request, payload, {"errcode": 0, "errmsg": "ok"})
+
+    async def _send_template(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        payload = json.loads(raw.decode("utf-8"))
+        if request.query.get("access_token") not in self.valid_tokens:
+            return self._record(request, payload,
+                                {"errcode": 40001, "errmsg": "invalid credential"})
+        if self._template_failures:
+            code = self._template_failures.pop(0)
+            return self._record(request, payload, {"errcode": code, "errmsg": "injected"})
+        if payload.get("template_id") not in self.template_ids:
+            return self._record(request, payload,
+                                {"errcode": 40037, "errmsg": "invalid template_id"})
+        data = payload.get("data")
+        if not isinstance(data, dict) or "\\u" in raw.decode("utf-8") or any(
+                not isinstance(v, dict) or len(str(v.get("value", ""))) > 20
+                for v in data.values()):
+            return self._record(request, payload, {"errcode": 47003, "errmsg": "argument invalid"})
+        self.templates.setdefault(payload["touser"], []).append(payload)
+        return self._record(request, payload, {"errcode": 0, "errmsg": "ok", "msgid": 1})

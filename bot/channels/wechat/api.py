@@ -8,7 +8,11 @@ workers on one account should move to `/cgi-bin/stable_token` or share the token
 
 Customer-service messages (`/cgi-bin/message/custom/send`) only reach a person within 48
 hours of their last message to the account: past that WeChat answers 45015, which no retry
-fixes (later notices need template or subscription messages, which we do not send).
+fixes. So the outbox sender chooses per notice (`send_notice`): a customer-service message
+while the window is open (the person's last message is recorded as it arrives), a template
+message (`/cgi-bin/message/template/send`, bot.channels.wechat.templates) when it is closed
+or WeChat answers 45015 — if one is configured for that kind of notice; if not, the notice
+fails visibly for staff (📵 in /show). Which way it went is recorded (`Outbox.via`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import aiohttp
 
 from bot.core import Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
+from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,8 @@ TOKEN_EXPIRED = {40001, 40014, 42001}  # invalid credential, invalid token, toke
 UNREACHABLE = {43004, 43019}  # the person unsubscribed / is on the account's blocklist
 OUTSIDE_WINDOW = 45015  # no message from the person in the last 48 hours
 TRY_LATER = {-1, 45009, 45011, 45047}  # busy, quota, frequency, too many unanswered messages
+BAD_TEMPLATE = 40037  # invalid template id
+REFUSED_TEMPLATE = 43101  # the person refused this account's template / subscription messages
 EXPIRY_MARGIN = 300.0  # seconds: a token is renewed this long before WeChat's expiry
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
@@ -99,6 +106,13 @@ class WeChatApi:
         await self.call("/cgi-bin/message/custom/send",
                         {"touser": openid, "msgtype": "text", "text": {"content": content}})
 
+    async def send_template(self, openid: str, template_id: str, url: str | None,
+                            data: dict[str, dict[str, str]]) -> None:
+        payload: dict[str, Any] = {"touser": openid, "template_id": template_id, "data": data}
+        if url:
+            payload["url"] = url
+        await self.call("/cgi-bin/message/template/send", payload)
+
     async def _request(self, method: str, path: str, *, params: dict[str, str],
                        payload: dict[str, Any] | None = None) -> dict[str, Any]:
         # WeChat shows \\uXXXX escapes literally: the JSON must be UTF-8 as it is
@@ -125,26 +139,95 @@ class WeChatApi:
 
 
 Prepare = Callable[[str, list[Reply]], Awaitable[list[str]]]
+Window = Callable[[str], Awaitable[bool | None]]  # open? (None: not known)
+Template = Callable[[Outbox, list[Reply], dict[str, Any]], Awaitable[tuple[str | None, dict]]]
 
 
 class WeChatSender:
     """The outbox `Sender` for WeChat: replies rendered to text (numbered options kept, files
-    linked) by `prepare`, sent as customer-service messages; WeChat's answers become delivery
-    outcomes."""
+    linked) by `prepare`, sent as customer-service messages — or, outside the 48-hour
+    window, as the template message configured for the notice's kind (`templates`, with
+    `window` telling whether it is open and `template` making the link and the fields);
+    WeChat's answers become delivery outcomes."""
 
-    def __init__(self, api: WeChatApi, prepare: Prepare) -> None:
+    def __init__(self, api: WeChatApi, prepare: Prepare, *,
+                 templates: dict[str, dict[str, Any]] | None = None,
+                 window: Window | None = None, template: Template | None = None) -> None:
         self.api = api
         self.prepare = prepare
+        self.templates = templates or {}
+        self.window = window
+        self.template = template
 
     async def send(self, user_id: str, replies: list[Reply]) -> None:
-        parts = await self.prepare(user_id, replies)
-        for part in parts:
+        try:
+            await self._custom(user_id, replies)
+        except ApiUnavailable as exc:
+            raise RetryLater(str(exc)) from exc
+        except ApiError as exc:
+            raise _outcome(exc) from exc
+
+    async def send_notice(self, row: Outbox, replies: list[Reply]) -> str:
+        """Customer-service message while the window is open, else the template message;
+        returns which ("custom" / "template")."""
+        if self.window is None or await self.window(row.user_id) is not False:
             try:
-                await self.api.send_text(user_id, part)
+                await self._custom(row.user_id, replies)
+                return "custom"
             except ApiUnavailable as exc:
                 raise RetryLater(str(exc)) from exc
             except ApiError as exc:
-                raise _outcome(exc) from exc
+                if exc.errcode != OUTSIDE_WINDOW or self.template is None:
+                    raise _outcome(exc) from exc
+                log.info("notice %s: window closed (45015), trying a template message", row.id)
+        return await self._template(row, replies)
+
+    async def _custom(self, user_id: str, replies: list[Reply]) -> None:
+        for part in await self.prepare(user_id, replies):
+            await self.api.send_text(user_id, part)
+
+    async def _template(self, row: Outbox, replies: list[Reply]) -> str:
+        spec = self.templates.get(row.kind)
+        if spec is None or self.template is None:
+            raise PermanentFailure(f"WeChat error {OUTSIDE_WINDOW}: more than 48 hours since the "
+                                   f"person last wrote, and no template message is configured "
+                                   f"for {row.kind} notices (wechat_templates)")
+        url, data = await self.template(row, replies, spec)
+        await self._send_template(row, spec, url, data)
+        rating = self.templates.get("rating_request")
+        if rating is not None and any(b.data.startswith("rate:") for r in replies
+                                      for line in r.buttons for b in line):
+            # the completion notice asked for a rating: its own template says so
+            try:
+                url, data = await self.template(row, replies, rating)
+                await self._send_template(row, rating, url, data)
+            except Exception as exc:  # the notice itself went out: do not send it again
+                log.warning("rating request of notice %s not sent: %s", row.id, exc)
+        return "template"
+
+    async def _send_template(self, row: Outbox, spec: dict[str, Any], url: str | None,
+                             data: dict[str, dict[str, str]]) -> None:
+        try:
+            await self.api.send_template(row.user_id, spec["template_id"], url, data)
+        except ApiUnavailable as exc:
+            raise _via(RetryLater(str(exc))) from exc
+        except ApiError as exc:
+            raise _via(_template_outcome(exc, row.kind)) from exc
+
+
+def _via(exc: Exception) -> Exception:
+    exc.via = "template"  # type: ignore[attr-defined]
+    return exc
+
+
+def _template_outcome(exc: ApiError, kind: str) -> Exception:
+    if exc.errcode == BAD_TEMPLATE:
+        log.error("WeChat refuses the template id of %s notices (40037): check "
+                  "wechat_templates.%s.template_id", kind, kind)
+        return PermanentFailure(f"{exc} (invalid template id of {kind} notices)")
+    if exc.errcode == REFUSED_TEMPLATE:
+        return PermanentFailure(f"{exc} (the person refused this account's template messages)")
+    return _outcome(exc)
 
 
 def _outcome(exc: ApiError) -> Exception:

@@ -3,15 +3,20 @@
 WeChat waits 5 seconds for the answer to a callback, then tries again (three tries in all).
 So a message is stored in the `inbox` table first (its MsgId, or sender + time for events,
 is the key: a repeat is answered "success" and not handled again), then handled; if the
-answer is ready within `reply_budget` its first message is the passive reply and the rest
-are pushed (customer-service messages through the outbox); if not, WeChat gets "success"
-at once and the whole answer is pushed when it is ready. A message stored but never
-handled (the process died) is handled by the next sweep and its answer pushed.
+answer is ready within `reply_budget` of the request's arrival — storing it included — its
+first message is the passive reply and the rest are pushed (customer-service messages
+through the outbox); if not, WeChat gets "success" and the whole answer is pushed when it
+is ready (an answer ready too late for the passive reply is always pushed, never dropped).
+A message stored but never handled (the process died) is handled by the next sweep and its
+answer pushed.
 
 One person's messages are handled one at a time, in order: "1" must mean the option shown
 by the answer before it. Those options (number → callback data) are kept in the database,
-so they survive a restart and mean the same on every worker. Documents and pictures are
-stored with an unguessable token and sent as a link that expires.
+so they survive a restart and mean the same on every worker. A picture, a voice message or
+a location answered without options leaves them as they were, and a push (a staff reply)
+numbers its own options on from the ones shown, so "2" still ticks the second material
+(and those numbers stay until an answer needs them). Documents and pictures are stored with
+an unguessable token and sent as a link that expires.
 """
 
 from __future__ import annotations
@@ -30,14 +35,19 @@ from typing import Any
 from bot.app import App
 from bot.channels.wechat.events import (
     CHANNEL,
+    Unheard,
     Unsubscribed,
     action_for,
+    heard,
     press_number,
+    press_numbers,
     typed_number,
+    typed_numbers,
+    words_of,
 )
 from bot.channels.wechat.messages import Inbound, inbound_from
-from bot.channels.wechat.render import attachments, render
-from bot.core import Attachment, Event, Reply
+from bot.channels.wechat.render import PUSHED, attachments, numbered, render
+from bot.core import Attachment, Button, Event, Reply
 from bot.keyed_locks import KeyedLocks
 from bot.notices import resident_unreachable
 from bot.textsplit import plain_text
@@ -69,31 +79,51 @@ class WeChatChannel:
         self._people = KeyedLocks()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: set[str] = set()  # inbox keys being handled here
+        self.words = words_of(self.services.renderer)
 
     # -- intake --------------------------------------------------------------------------------
-    async def receive(self, message: Inbound) -> str | None:
+    async def receive(self, message: Inbound, *, started: float | None = None) -> str | None:
         """Handle a verified message; returns the passive reply's text, or None for
-        "success" (nothing to say now: a repeat, an event without answer, or pushed later)."""
-        action = action_for(message)
+        "success" (nothing to say now: a repeat, an event without answer, or pushed later).
+        `started` is when the request arrived (loop time): the budget counts from there."""
+        loop = asyncio.get_running_loop()
+        deadline = (loop.time() if started is None else started) + self.reply_budget
+        action = action_for(message, self.words)
         if action is None:
             return None
         if isinstance(action, Unsubscribed):
             await self._unsubscribe(message)
             return None
+        task = self._spawn(self._admit_and_answer(message, action))
+        try:
+            parts = await asyncio.wait_for(asyncio.shield(task),
+                                           max(0.0, deadline - loop.time()))
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            # too slow for the passive reply (or WeChat hung up): the answer goes by push
+            task.add_done_callback(partial(self._push_when_done, message.from_user))
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return None
+        if parts is None:
+            return None
+        if loop.time() > deadline:  # ready, but after WeChat stopped waiting
+            await self._push_and_wake(message.from_user, parts)
+            return None
+        if len(parts) > 1:
+            await self.push(message.from_user, parts[1:])
+        return parts[0] if parts else None
+
+    async def _admit_and_answer(self, message: Inbound, action: Event | Unheard,
+                                ) -> list[str] | None:
+        """Store, then answer; None for a message seen before."""
         key = await self._admit(message)
         if key is False:
             log.info("WeChat %s seen before; answered once already",
                      f"message {message.get('MsgId')}" if message.msg_type != "event" else "event")
             return None
-        task = self._spawn(self._answer(action, key or None))
-        try:
-            parts = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
-        except TimeoutError:
-            task.add_done_callback(partial(self._push_when_done, message.from_user))
-            return None
-        if len(parts) > 1:
-            await self.push(message.from_user, parts[1:])
-        return parts[0] if parts else None
+        if isinstance(action, Unheard):
+            return await self._unheard(action.user_id, key or None)
+        return await self._answer(action, key or None, spoken=heard(message))
 
     async def _admit(self, message: Inbound) -> str | bool:
         """Store the message before handling it: its inbox key; False for a repeat; "" if
@@ -103,13 +133,17 @@ class WeChatChannel:
             async with self.services.db.transaction() as session:
                 fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
                                           payload=payload, now=self.services.now())
+                if fresh:  # the 48-hour window of customer-service messages opens anew
+                    await store.note_message(session, channel=CHANNEL,
+                                             user_id=message.from_user, now=self.services.now())
         except Exception as exc:
             log.warning("could not store a WeChat message: %s", type(exc).__name__)
             return ""
         return message.key if fresh else False
 
-    async def _answer(self, event: Event, key: str | None) -> list[str]:
-        """Handle one event in its person's turn; the messages of the answer."""
+    async def _answer(self, event: Event, key: str | None, *, spoken: str = "") -> list[str]:
+        """Handle one event in its person's turn; the messages of the answer (what speech
+        recognition heard, `spoken`, is shown back first: "您说的是：…")."""
         if key:
             self._in_flight.add(key)
         try:
@@ -119,29 +153,65 @@ class WeChatChannel:
                 except Exception as exc:  # the dispatcher will apologise for the database
                     log.warning("options of a WeChat user unknown: %s", type(exc).__name__)
                     options, lang, free_text = {}, self.services.settings.default_language, True
+                label = partial(self.services.renderer.label, lang, channel=CHANNEL)
+                echo = [Reply(label("wx.heard", text=spoken))] if spoken else []
+                presses = press_numbers(event, options) if options else None
+                if presses:  # "2、3": tick both, show the list as it is after the last
+                    # the first press marks the message processed: a replay never ticks twice
+                    for n, press in enumerate(presses):
+                        replies = await self.app.handle(press, update_key=key if n == 0 else None)
+                    return await self.prepare(event.user_id, echo + replies, replace_options=True)
                 pressed = press_number(event, options)
                 number = typed_number(pressed)
-                if number is not None and options and not free_text:
-                    # a number, but none of the options, and no dialog step that takes text
+                several = typed_numbers(pressed)
+                if (number is not None or several) and options and not free_text:
+                    # numbers, but not of the options (or not ones to press together), and no
+                    # dialog step that takes text: the numbers shown stay as they were
                     if key:
                         await self._mark(key)
-                    return [plain_text(self.services.renderer.label(
-                        lang, "wx.bad_number", n=number, first=1, last=len(options)))]
+                    first, last = min(map(int, options)), max(map(int, options))
+                    if several:
+                        return [plain_text(label("wx.bad_numbers", first=first, last=last))]
+                    return [plain_text(label("wx.bad_number", n=number, first=first, last=last))]
                 replies = await self.app.handle(pressed, update_key=key)
-                return await self.prepare(event.user_id, replies, replace_options=True)
+                # a picture or voice answered without options leaves the numbers shown before
+                keep = pressed.kind in ("photo", "unsupported")
+                return await self.prepare(event.user_id, echo + replies,
+                                          replace_options=not keep)
         except Exception:
             log.exception("WeChat message from %s*** not answered", event.user_id[:4])
             lang = self.services.settings.default_language
-            return [plain_text(self.services.renderer.label(lang, "err.internal"))]
+            return [plain_text(self.services.renderer.label(lang, "err.internal",
+                                                            channel=CHANNEL))]
         finally:
             if key:
                 self._in_flight.discard(key)
+
+    async def _unheard(self, user_id: str, key: str | None) -> list[str]:
+        """A voice message with no words recognised: say so kindly, offer the menu and staff."""
+        try:
+            async with self._people.hold(user_id):
+                _, lang, _ = await self._shown(user_id)
+                label = partial(self.services.renderer.label, lang, channel=CHANNEL)
+                reply = Reply(label("wx.voice_unheard"), (
+                    (Button(label("btn.menu"), "menu:menu"),),
+                    (Button(label("btn.ask_staff"), "ho:new"),)))
+                parts = await self.prepare(user_id, [reply], replace_options=True)
+            if key:
+                await self._mark(key)
+            return parts
+        except Exception:
+            log.exception("WeChat voice message from %s*** not answered", user_id[:4])
+            lang = self.services.settings.default_language
+            return [plain_text(self.services.renderer.label(lang, "err.internal",
+                                                            channel=CHANNEL))]
 
     async def _shown(self, user_id: str) -> tuple[dict[str, str], str, bool]:
         """The options shown to the person last, their language, and whether their dialog
         is at a step that takes free text (where "3" may be an answer, not an option)."""
         async with self.services.db.transaction() as session:
             options = await store.options_of(session, channel=CHANNEL, user_id=user_id)
+            options.pop(PUSHED, None)
             person = await find_resident(session, f"{CHANNEL}:{user_id}")
             conv = await session.get(Conversation, person.id) if person else None
         state = conv.state if conv is not None else "idle"
@@ -170,26 +240,29 @@ class WeChatChannel:
     async def prepare(self, user_id: str, replies: list[Reply], *,
                       replace_options: bool) -> list[str]:
         """Render replies for WeChat in the person's language: store their files (links) and
-        the numbered options (all of them when `replace_options`, else only if there are
-        new ones); returns the text messages."""
+        the numbered options (all of them when `replace_options`; else new ones are numbered
+        on from those shown and added to them); returns the text messages."""
         services = self.services
         now = services.now()
         async with services.db.transaction() as session:
             person = await find_resident(session, f"{CHANNEL}:{user_id}")
             lang = person.language if person else services.settings.default_language
-            label = partial(services.renderer.label, lang)
+            label = partial(services.renderer.label, lang, channel=CHANNEL)
             lines: dict[Attachment, str] = {}
             for att in attachments(replies):
                 lines[att] = await self._link(session, user_id, att, label, now)
-            rendered = render(replies, label=label, describe=lambda att: lines[att])
-            if replace_options or rendered.has_options:
+            stored = await store.options_of(session, channel=CHANNEL, user_id=user_id)
+            rendered, options = numbered(stored, lambda start: render(
+                replies, label=label, describe=lambda att: lines[att], start=start),
+                replace=replace_options)
+            if options is not None:
                 await store.save_options(session, channel=CHANNEL, user_id=user_id,
-                                         options=rendered.options, now=now)
+                                         options=options, now=now)
         return rendered.parts
 
     async def prepare_push(self, user_id: str, replies: list[Reply]) -> list[str]:
-        """For the outbox sender: a notice's options replace the shown ones only if it has
-        some (a staff reply does not take away the checklist's numbers)."""
+        """For the outbox sender: a notice's options are numbered on from the shown ones
+        (a staff reply does not take away the checklist's numbers)."""
         return await self.prepare(user_id, replies, replace_options=False)
 
     async def _link(self, session, user_id: str, att: Attachment, label, now) -> str:  # type: ignore[no-untyped-def]
@@ -228,8 +301,8 @@ class WeChatChannel:
         if self.app.delivery is not None:
             self.app.delivery.wake()
 
-    def _push_when_done(self, user_id: str, task: asyncio.Task[list[str]]) -> None:
-        if task.cancelled() or task.exception() is not None:
+    def _push_when_done(self, user_id: str, task: asyncio.Task[list[str] | None]) -> None:
+        if task.cancelled() or task.exception() is not None or task.result() is None:
             return
         self._spawn(self._push_and_wake(user_id, task.result()))
 
@@ -263,11 +336,14 @@ class WeChatChannel:
                 message = inbound_from(dict(row.payload.get("fields") or {}))
             except Exception:
                 message = None
-            action = action_for(message) if message is not None else None
-            if row.received_at < now - REPLAY_WINDOW or not isinstance(action, Event):
+            action = action_for(message, self.words) if message is not None else None
+            if row.received_at < now - REPLAY_WINDOW or not isinstance(action, Event | Unheard):
                 await self._mark(row.update_key)
                 continue
-            parts = await self._answer(action, row.update_key)
+            if isinstance(action, Unheard):
+                parts = await self._unheard(action.user_id, row.update_key)
+            else:
+                parts = await self._answer(action, row.update_key, spoken=heard(message))
             await self.push(action.user_id, parts)
             handled += 1
         if handled:

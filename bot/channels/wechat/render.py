@@ -2,8 +2,10 @@
 
 WeChat shows plain text: Telegram HTML tags are dropped and entities unescaped. Buttons
 become numbered lines ("【1】材料清单 … 回复 1、2、3 选择"), numbered across all replies of one
-answer; the mapping number → callback data is returned for the caller to keep. Documents
-and pictures become a line with their link (the caller stores the file). The blocks of one
+answer (a push numbers on from the options already shown, `start`); the mapping number →
+callback data is returned for the caller to keep. Documents and pictures become a line with
+their link (the caller stores the file); the "回复 … 选择" hint ends the whole answer, after
+the links, so it is the last thing read before replying. The blocks of one
 answer are joined into as few messages as fit WeChat's 2,048 bytes; a longer block is cut
 at a paragraph, line, sentence or word break.
 """
@@ -18,6 +20,8 @@ from bot.core import Attachment, Reply
 from bot.textsplit import plain_text
 
 WECHAT_LIMIT = 2048  # bytes of UTF-8 in one text message (passive reply or customer service)
+MAX_OPTION = 99  # two digits: pushes number on from the shown options up to here
+PUSHED = "pushed"  # in the stored options: the numbers a push brought (kept across answers)
 RANGE_HINT_FROM = 6  # from this many options on, the hint gives a range, not every number
 _BREAKS = ("\n\n", "\n", "。", "；", "！", "？", ". ", " ")
 
@@ -71,10 +75,10 @@ def pack(blocks: Sequence[str], limit: int = WECHAT_LIMIT) -> list[str]:
     return parts
 
 
-def options_hint(label: Label, count: int) -> str:
+def options_hint(label: Label, count: int, start: int = 1) -> str:
     if count >= RANGE_HINT_FROM:
-        return label("wx.options_hint_range", first=1, last=count)
-    numbers = label("wx.number_separator").join(str(n) for n in range(1, count + 1))
+        return label("wx.options_hint_range", first=start, last=start + count - 1)
+    numbers = label("wx.number_separator").join(str(n) for n in range(start, start + count))
     return label("wx.options_hint", numbers=numbers)
 
 
@@ -83,11 +87,11 @@ def attachments(replies: Sequence[Reply]) -> list[Attachment]:
 
 
 def render(replies: Sequence[Reply], *, label: Label,
-           describe: Callable[[Attachment], str], limit: int = WECHAT_LIMIT) -> Rendered:
-    """The messages that show `replies`, and the options they number."""
+           describe: Callable[[Attachment], str], limit: int = WECHAT_LIMIT,
+           start: int = 1) -> Rendered:
+    """The messages that show `replies`, and the options they number (from `start`)."""
     options: dict[str, str] = {}
     blocks: list[str] = []
-    last_numbered = -1  # the block whose options end the list: the hint goes there
     for reply in replies:
         lines: list[Any] = []
         if reply.text:
@@ -97,15 +101,40 @@ def render(replies: Sequence[Reply], *, label: Label,
         if buttons:
             numbered = []
             for button in buttons:
-                n = str(len(options) + 1)
+                n = str(start + len(options))
                 options[n] = button.data
                 numbered.append(plain_text(label("wx.option", n=n, label=plain_text(button.label))))
             lines.append("\n".join(numbered))
-            last_numbered = len(blocks)
         if reply.ask_contact:
             lines.append(plain_text(label("wx.type_phone")))
         if lines:
             blocks.append("\n\n".join(line for line in lines if line))
     if options:
-        blocks[last_numbered] += "\n" + plain_text(options_hint(label, len(options)))
+        blocks[-1] += "\n" + plain_text(options_hint(label, len(options), start))
     return Rendered(pack(blocks, limit), options)
+
+
+def numbered(stored: dict[str, str], draw: Callable[[int], Rendered], *,
+             replace: bool) -> tuple[Rendered, dict[str, str] | None]:
+    """Number an answer's options against those shown before (`stored`): `draw(start)`
+    renders from `start`. An answer (`replace`) numbers from 1 and replaces the shown
+    options — except those a push brought, where no new option takes their number; a push
+    numbers on after the shown ones and adds to them. Returns the rendering and the options
+    to store (None: keep the stored ones)."""
+    shown = dict(stored)
+    pushed = set(shown.pop(PUSHED, "").split(",")) - {""}
+    if replace:
+        shown = {n: shown[n] for n in pushed if n in shown}
+        start = 1
+    else:
+        start = max(map(int, shown), default=0) + 1
+    rendered = draw(start)
+    if start + len(rendered.options) - 1 > MAX_OPTION:  # too many: start afresh
+        shown, rendered = {}, draw(1)
+    options = {**shown, **rendered.options}
+    pushed = {n for n in pushed if n in shown and n not in rendered.options}
+    if not replace:
+        pushed |= set(rendered.options)
+    if pushed:
+        options[PUSHED] = ",".join(sorted(pushed, key=int))
+    return rendered, options if replace or rendered.has_options else None

@@ -38,6 +38,7 @@ from bot.channels.wechat.messages import (
     text_reply,
 )
 from bot.channels.wechat.security import FRESHNESS, NonceCache, Rejected, check_query
+from bot.channels.wechat.templates import inside_window, template_message
 from bot.delivery import DeliveryWorker
 from bot.settings import SettingsError
 from bot.textsplit import plain_text
@@ -122,6 +123,7 @@ async def handshake(request: web.Request) -> web.Response:
 
 async def callback(request: web.Request) -> web.StreamResponse:
     """A message or event: the passive reply, or "success" (answer pushed or none)."""
+    started = asyncio.get_running_loop().time()  # WeChat's 5 seconds run from here
     verifier = request.app[VERIFIER]
     try:
         check_length(request.content_length)
@@ -132,13 +134,19 @@ async def callback(request: web.Request) -> web.StreamResponse:
     except Rejected as exc:
         return _refused(request, exc)
     channel = request.app[CHANNEL_KEY]
-    content = await channel.receive(received.message)
+    content = await channel.receive(received.message, started=started)
     if content is None:
         return web.Response(text="success")
     response = web.Response(text=reply_body(received, content, verifier),
                             content_type="application/xml")
-    await response.prepare(request)
-    await response.write_eof()
+    try:
+        await response.prepare(request)
+        await response.write_eof()
+    except (ConnectionError, OSError, asyncio.CancelledError):
+        # WeChat hung up before the passive reply: it must not be lost, push it
+        await asyncio.shield(channel.push(received.message.from_user, [content]))
+        channel.wake()
+        raise
     channel.wake()  # the rest of a long answer goes out after the passive reply
     return response
 
@@ -188,7 +196,10 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
         if settings.wechat_app_id and settings.wechat_app_secret:
             api = WeChatApi(http, base=settings.wechat_api_base, app_id=settings.wechat_app_id,
                             app_secret=settings.wechat_app_secret)
-            worker: DeliveryWorker = app.attach_sender(CHANNEL, WeChatSender(api, channel.prepare_push))
+            sender = WeChatSender(api, channel.prepare_push, templates=settings.wechat_templates,
+                                  window=partial(inside_window, app.services),
+                                  template=partial(template_message, channel))
+            worker: DeliveryWorker = app.attach_sender(CHANNEL, sender)
             if deliver:
                 tasks.append(asyncio.create_task(worker.run(stop, poll=OUTBOX_POLL),
                                                  name="wechat-outbox"))
