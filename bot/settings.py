@@ -93,6 +93,10 @@ class Settings:
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_public_url: str | None = None  # e.g. https://bot.example.cn (file links start here)
     wechat_link_days: int = 14  # how long a document / picture link stays valid (a booking's QR code too)
+    # situation reports, knowledge gaps, data rights (issue 12)
+    weekly_report: bool = True  # pushed to supervisors on the first working day of a week
+    retention_days: int = 365  # finished matters and old questions are anonymised after this
+    kb_watch_seconds: float = 5.0  # how often each worker looks for changed KB files (0: never)
 
     @property
     def db_url(self) -> str:
