@@ -40,10 +40,11 @@ class TickReport:
     due_soon: int = 0  # matters reminded
     overdue: int = 0  # matters escalated
     digests: int = 0  # digest notices queued
+    weekly: int = 0  # weekly situation reports queued
 
     @property
     def total(self) -> int:
-        return self.due_soon + self.overdue + self.digests
+        return self.due_soon + self.overdue + self.digests + self.weekly
 
 
 def _round_time(value: str) -> time:
@@ -71,6 +72,11 @@ class Scheduler:
             report.overdue = await self._overdue(session, now)
         async with db.transaction() as session:
             report.digests = await self._digest(session, now)
+        if services.settings.weekly_report:
+            from bot.reports import push_weekly  # matplotlib and openpyxl load on first use
+
+            async with db.transaction() as session:
+                report.weekly = await push_weekly(session, services, now)
         if report.total:
             log.info("scheduler: %s reminded, %s overdue, %s digests", report.due_soon,
                      report.overdue, report.digests)

@@ -1,0 +1,81 @@
+"""Situation reports as a person receives them: a short message, a PNG of charts and an XLSX
+workbook, in the reader's language. Used by /report, `servicebot report` and the weekly push
+(bot.scheduler); the figures come from storage.situation."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import Attachment, Reply
+from bot.notices import language_of
+from bot.report_files import chart_png, workbook_xlsx
+from bot.services import Services
+from domain.reports import Period, Report, week_before
+from storage import jobs, outbox, situation
+from storage.people import staff_members
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    report: Report
+    text: str
+    png: bytes
+    xlsx: bytes
+    png_name: str
+    xlsx_name: str
+
+    def replies(self, caption: str) -> list[Reply]:
+        return [Reply(self.text),
+                Reply(photo=Attachment(self.png_name, self.png, caption)),
+                Reply(document=Attachment(self.xlsx_name, self.xlsx, caption))]
+
+
+async def build(session: AsyncSession, services: Services, *, period: Period, lang: str,
+                department: str | None = None) -> ReportFiles:
+    """Count (in SQL), write the message, draw the charts and fill the workbook."""
+    kb = services.kb
+    dept_items = [it.id for it in kb.items if it.department == department] if department else []
+    report = await situation.build_report(
+        session, period=period, tz=services.tz, calendar=services.calendar,
+        today=services.today(), item_names=kb.names, department=department,
+        department_items=dept_items)
+    r = services.renderer
+    label = partial(r.label, lang)
+    scope = department or (kb.center.name if kb.center else "")
+    title = label("rpt.title", scope=scope, period=period.name)
+    text = r.render(lang, "reports/summary", report=report, title=title,
+                    center=kb.center)
+    # drawing takes a CPU-second: off the event loop, so other chats are not held up
+    png = await asyncio.to_thread(chart_png, report, label, title=title)
+    rows = situation.matter_rows(session, period=period, tz=services.tz, department=department)
+    xlsx = await workbook_xlsx(report, label, rows=rows, tz=services.tz)
+    name = label("rpt.filename", period=period.name)
+    return ReportFiles(report, text, png, xlsx, f"{name}.png", f"{name}.xlsx")
+
+
+async def push_weekly(session: AsyncSession, services: Services, now: datetime) -> int:
+    """Last week's report to every supervisor, once (a `job_runs` claim per week, so restarts
+    and several workers never send it twice); returns how many were queued."""
+    period = week_before(now.astimezone(services.tz).date())
+    if not await jobs.claim_run(session, name="weekly_report", period=period.name, now=now):
+        return 0
+    built: dict[str, ReportFiles] = {}
+    queued = 0
+    for key in await staff_members(session, services.settings, min_role="supervisor"):
+        lang = await language_of(session, services, key)
+        if lang not in built:
+            built[lang] = await build(session, services, period=period, lang=lang)
+        caption = services.renderer.label(lang, "rpt.caption", period=period.name)
+        channel, _, user_id = key.partition(":")
+        # one outbox row per message: the text, the chart and the workbook are separate calls
+        for part, reply in enumerate(built[lang].replies(caption)):
+            await outbox.enqueue(session, channel=channel, user_id=user_id, replies=[reply],
+                                 kind="weekly_report", now=now,
+                                 dedupe_key=f"weekly:{period.name}:{key}:{part}")
+        queued += 1
+    return queued
