@@ -15,7 +15,8 @@ from bot.core import Attachment, Reply
 from bot.notices import language_of
 from bot.report_files import chart_png, workbook_xlsx
 from bot.services import Services
-from domain.reports import Period, Report, week_before
+from bot.settings import Settings
+from domain.reports import Period, Report, parse_period, week_before
 from storage import jobs, outbox, situation
 from storage.people import staff_members
 
@@ -79,3 +80,39 @@ async def push_weekly(session: AsyncSession, services: Services, now: datetime) 
                                  dedupe_key=f"weekly:{period.name}:{key}:{part}")
         queued += 1
     return queued
+
+
+async def write_report(settings: Settings, *, period: str, out: str, department: str | None,
+                       lang: str) -> int:
+    """`servicebot report`: the files of one report into a directory; 2 on a bad period."""
+    import sys
+    from pathlib import Path
+
+    from bot.app import create_app
+    from bot.channels.console import plain
+
+    app = create_app(settings.with_overrides(scheduler_enabled=False))
+    try:
+        await app.start()
+        services = app.services
+        chosen = parse_period(period, services.today())
+        if chosen is None:
+            print(services.renderer.label(lang, "err.usage",
+                                          usage=services.renderer.label(lang, "usage.report")),
+                  file=sys.stderr)
+            return 2
+        async with services.db.transaction() as session:
+            files = await build(session, services, period=chosen, lang=lang,
+                                department=department)
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        text = folder / f"{files.xlsx_name.removesuffix('.xlsx')}.txt"
+        text.write_text(plain(files.text) + "\n", encoding="utf-8")
+        (folder / files.png_name).write_bytes(files.png)
+        (folder / files.xlsx_name).write_bytes(files.xlsx)
+        for path in (text, folder / files.png_name, folder / files.xlsx_name):
+            print(path)
+        return 0
+    finally:
+        await app.close()
+

@@ -216,3 +216,18 @@ async def test_weekly_report_is_pushed_to_supervisors_once(tmp_path, sqlite_url,
         assert "2026-W48" in rows[0].payload["replies"][0]["text"]
     finally:
         await app.close()
+
+
+def test_report_command_line_writes_the_three_files(tmp_path):
+    from tests.test_cli import run
+
+    run(["console"], tmp_path, stdin="村口的路灯坏了好几天了归谁管\n1\n/quit\n")
+    this_month = datetime.now(TZ).strftime("%Y-%m")
+    out = run(["report", "--period", this_month, "--out", str(tmp_path / "out")], tmp_path)
+    assert out.returncode == 0, out.stderr
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == [f"情况报告-{this_month}.{ext}" for ext in ("png", "txt", "xlsx")]
+    text = (tmp_path / "out" / f"情况报告-{this_month}.txt").read_text(encoding="utf-8")
+    assert "受理 1 件" in text and "<b>" not in text
+    bad = run(["report", "--period", "someday", "--out", str(tmp_path / "out")], tmp_path)
+    assert bad.returncode == 2 and "用法" in bad.stderr
