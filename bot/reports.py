@@ -8,6 +8,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -86,10 +87,8 @@ async def write_report(settings: Settings, *, period: str, out: str, department:
                        lang: str) -> int:
     """`servicebot report`: the files of one report into a directory; 2 on a bad period."""
     import sys
-    from pathlib import Path
 
     from bot.app import create_app
-    from bot.channels.console import plain
 
     app = create_app(settings.with_overrides(scheduler_enabled=False))
     try:
@@ -104,15 +103,20 @@ async def write_report(settings: Settings, *, period: str, out: str, department:
         async with services.db.transaction() as session:
             files = await build(session, services, period=chosen, lang=lang,
                                 department=department)
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        text = folder / f"{files.xlsx_name.removesuffix('.xlsx')}.txt"
-        text.write_text(plain(files.text) + "\n", encoding="utf-8")
-        (folder / files.png_name).write_bytes(files.png)
-        (folder / files.xlsx_name).write_bytes(files.xlsx)
-        for path in (text, folder / files.png_name, folder / files.xlsx_name):
+        for path in _write_files(files, Path(out)):
             print(path)
         return 0
     finally:
         await app.close()
 
+
+
+def _write_files(files: ReportFiles, folder: Path) -> list[Path]:
+    from bot.channels.console import plain
+
+    folder.mkdir(parents=True, exist_ok=True)
+    text = folder / f"{files.xlsx_name.removesuffix('.xlsx')}.txt"
+    text.write_text(plain(files.text) + "\n", encoding="utf-8")
+    (folder / files.png_name).write_bytes(files.png)
+    (folder / files.xlsx_name).write_bytes(files.xlsx)
+    return [text, folder / files.png_name, folder / files.xlsx_name]
