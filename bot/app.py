@@ -7,10 +7,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from bot.core import Event, Reply
 from bot.delivery import DeliveryWorker, Sender
 from bot.dispatcher import Dispatcher
+from bot.kb_reload import watch as kb_watch
 from bot.router import Router
 from bot.routes import build_router
 from bot.scheduler import Scheduler
@@ -58,6 +60,7 @@ class App:
         if self.delivery is None:
             # the deadline scheduler runs wherever delivery runs (console and Telegram alike)
             companions = [self.scheduler.run] if self.scheduler is not None else []
+            companions.append(partial(kb_watch, self.services))  # KB edits reach every worker
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions)
             # woken when an update queued a notice, not after every update
             self.dispatcher.on_queued = self.delivery.wake

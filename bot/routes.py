@@ -13,6 +13,7 @@ from handlers import (
     complaints,
     consult,
     done,
+    gaps,
     guide,
     handoff,
     ratings,
@@ -40,6 +41,7 @@ def build_router() -> Router:
     cases.register(router)  # /accept (also case:from_booking: after /checkin), /missing, ...
     done.register(router)  # /done: completion notice and rating request
     reports.register(router)  # /report: staff get their department's, supervisors the center's
+    gaps.register(router)  # /gaps, /kb reload; gap: buttons
     # supervisor and admin commands after the staff ones, in the same spirit
     admin.register(router)
     return router
