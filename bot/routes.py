@@ -12,6 +12,7 @@ from handlers import (
     common,
     complaints,
     consult,
+    data_rights,
     done,
     gaps,
     guide,
@@ -35,6 +36,7 @@ def build_router() -> Router:
     appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states
     complaints.register(router)  # /complain, also the menu's 投诉建议 (menu:complain)
     ratings.register(router)  # rate: buttons of completion notices, and the comment after
+    data_rights.register(router)  # /mydata, /forget (supervisors: /forget RESIDENT)
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
     appointments_staff.register(router)  # /today, /checkin, /noshow

@@ -33,6 +33,7 @@ from storage.models import Matter
 from storage.people import staff_members
 
 log = logging.getLogger(__name__)
+PURGE_FROM = time(2, 0)  # local: the nightly retention purge runs at the first tick after this
 
 
 @dataclass
@@ -41,10 +42,11 @@ class TickReport:
     overdue: int = 0  # matters escalated
     digests: int = 0  # digest notices queued
     weekly: int = 0  # weekly situation reports queued
+    purged: int = 0  # records anonymised by the nightly retention purge
 
     @property
     def total(self) -> int:
-        return self.due_soon + self.overdue + self.digests + self.weekly
+        return self.due_soon + self.overdue + self.digests + self.weekly + self.purged
 
 
 def _round_time(value: str) -> time:
@@ -63,6 +65,9 @@ class Scheduler:
         now = now or services.now()
         local = now.astimezone(services.tz)
         report = TickReport()
+        if local.time() >= PURGE_FROM:  # every night, workday or not
+            async with services.db.transaction() as session:
+                report.purged = await self._purge(session, now)
         if not services.calendar.is_workday(local.date()) or local.time() < self.round_time:
             return report
         db = services.db
@@ -94,6 +99,19 @@ class Scheduler:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     # -- rounds ------------------------------------------------------------------------------
+    async def _purge(self, session: AsyncSession, now: datetime) -> int:
+        """Once a day, after PURGE_FROM: anonymise what is older than `retention_days`."""
+        day = self._today(now).isoformat()
+        if not await jobs.claim_run(session, name="purge", period=day, now=now):
+            return 0
+        from storage.data_rights import purge
+
+        done = await purge(session, now=now, retention_days=self.services.settings.retention_days)
+        total = done.matters + done.bookings + done.questions + done.conversations + done.residents
+        if total:
+            log.info("retention purge: %s", done)
+        return total
+
     def _today(self, now: datetime):  # type: ignore[no-untyped-def]
         return now.astimezone(self.services.tz).date()
 
