@@ -165,13 +165,19 @@ async def workbook_xlsx(report: Report, label: Label, *, rows: AsyncIterator[tup
     ws.append(h("rpt.col.number", "rpt.col.kind", "rpt.col.status", "rpt.col.department",
                 "rpt.col.item", "rpt.col.category", "rpt.col.created", "rpt.col.deadline",
                 "rpt.col.done_at", "rpt.col.rating", "rpt.col.phone"))
-    fmt = "%Y-%m-%d %H:%M"
+    kinds: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+
+    def when(at: Any) -> str | None:
+        return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else None
+
     async for (number, k, status, dept, item, cat, created, deadline, done, rating,
                phone) in rows:
-        ws.append([number, label(f"matter.{k}"), label(f"status.{status}"), dept, item, cat,
-                   created.astimezone(tz).strftime(fmt) if created else None,
-                   deadline.isoformat() if deadline else None,
-                   done.astimezone(tz).strftime(fmt) if done else None, rating,
+        # labels looked up once per kind and status: the list can have tens of thousands of rows
+        k_label = kinds.get(k) or kinds.setdefault(k, label(f"matter.{k}"))
+        s_label = statuses.get(status) or statuses.setdefault(status, label(f"status.{status}"))
+        ws.append([number, k_label, s_label, dept, item, cat, when(created),
+                   deadline.isoformat() if deadline else None, when(done), rating,
                    mask_phone(phone)])
     out = io.BytesIO()
     wb.save(out)

@@ -231,3 +231,27 @@ def test_report_command_line_writes_the_three_files(tmp_path):
     assert "受理 1 件" in text and "<b>" not in text
     bad = run(["report", "--period", "someday", "--out", str(tmp_path / "out")], tmp_path)
     assert bad.returncode == 2 and "用法" in bad.stderr
+
+
+def test_chinese_labels_render_as_glyphs_not_boxes():
+    """Two different Chinese words must draw differently: missing glyphs are identical boxes."""
+    import pytest
+
+    from bot.report_files import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk): charts fall back")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    def draw(word: str) -> bytes:
+        with matplotlib.rc_context({"font.family": [cjk_font()]}):
+            fig = Figure(figsize=(2, 1), dpi=50)
+            fig.text(0.1, 0.3, word, fontsize=20)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        return Image.open(buf).convert("L").tobytes()
+
+    assert draw("受理") != draw("办结")
