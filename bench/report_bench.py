@@ -73,7 +73,8 @@ def generation_sql(matters: int, questions: int, items: list[str]) -> list[str]:
                    CASE WHEN i % 4 = 0 THEN '概念' || (i % 300) || ' 办理' END
             FROM generate_series(1, {questions}) AS i""",
         f"""INSERT INTO slots (id, resource, starts_at, ends_at, capacity, booked)
-            SELECT i, 'w' || (i % 6), {month} + (i % 720) * interval '1 hour' + (i / 720) * interval '1 minute',
+            SELECT i, 'w' || (i % 6),
+                   {month} + (i % 720) * interval '1 hour' + (i / 720) * interval '1 minute',
                    {month} + (i % 720) * interval '1 hour' + interval '30 minutes', 3, 1
             FROM generate_series(1, 5000) AS i""",
         f"""INSERT INTO bookings (code, resident_id, item_id, slot_id, status, name, phone,

@@ -65,10 +65,8 @@ class Scheduler:
         now = now or services.now()
         local = now.astimezone(services.tz)
         report = TickReport()
-        if local.time() >= PURGE_FROM:  # every night, workday or not
-            async with services.db.transaction() as session:
-                report.purged = await self._purge(session, now)
         if not services.calendar.is_workday(local.date()) or local.time() < self.round_time:
+            report.purged = await self._purge(now)  # every night, workday or not
             return report
         db = services.db
         async with db.transaction() as session:
@@ -82,6 +80,7 @@ class Scheduler:
 
             async with db.transaction() as session:
                 report.weekly = await push_weekly(session, services, now)
+        report.purged = await self._purge(now)
         if report.total:
             log.info("scheduler: %s reminded, %s overdue, %s digests", report.due_soon,
                      report.overdue, report.digests)
@@ -99,14 +98,18 @@ class Scheduler:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     # -- rounds ------------------------------------------------------------------------------
-    async def _purge(self, session: AsyncSession, now: datetime) -> int:
+    async def _purge(self, now: datetime) -> int:
         """Once a day, after PURGE_FROM: anonymise what is older than `retention_days`."""
-        day = self._today(now).isoformat()
-        if not await jobs.claim_run(session, name="purge", period=day, now=now):
-            return 0
         from storage.data_rights import purge
 
-        done = await purge(session, now=now, retention_days=self.services.settings.retention_days)
+        if now.astimezone(self.services.tz).time() < PURGE_FROM:
+            return 0
+        async with self.services.db.transaction() as session:
+            day = self._today(now).isoformat()
+            if not await jobs.claim_run(session, name="purge", period=day, now=now):
+                return 0
+            done = await purge(session, now=now,
+                               retention_days=self.services.settings.retention_days)
         total = done.matters + done.bookings + done.questions + done.conversations + done.residents
         if total:
             log.info("retention purge: %s", done)

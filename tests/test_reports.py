@@ -201,7 +201,7 @@ async def test_report_command_sends_message_chart_and_workbook(app, clock):
 
 
 async def test_weekly_report_is_pushed_to_supervisors_once(tmp_path, sqlite_url, clock):
-    app = await make_app(make_settings(tmp_path, sqlite_url), clock)
+    app = await make_app(make_settings(tmp_path, sqlite_url, weekly_report=True), clock)
     try:
         await seed(app, generate(9))
         clock.set_local(2026, 11, 30, 9)  # Monday morning: last week's report
