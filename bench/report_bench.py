@@ -125,7 +125,7 @@ async def main() -> None:
             t_png = time.perf_counter() - t1
             t2 = time.perf_counter()
             rows = situation.matter_rows(session, period=period, tz=services.tz)
-            xlsx = await workbook_xlsx(report, label, rows=rows, tz=services.tz)
+            xlsx = await workbook_xlsx(report, label, batches=rows, tz=services.tz)
             t_xlsx = time.perf_counter() - t2
         total = time.perf_counter() - t0
         await app.close()

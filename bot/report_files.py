@@ -9,9 +9,10 @@ warning in the log, and boxes where the characters should be.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,9 +115,21 @@ def _items(ax: Any, report: Report, label: Label) -> None:
 
 
 # -- workbook ---------------------------------------------------------------------------------
-async def workbook_xlsx(report: Report, label: Label, *, rows: AsyncIterator[tuple[Any, ...]],
-                        tz: ZoneInfo) -> bytes:
-    """One sheet per table, then the raw list of matters (streamed: write-only workbook)."""
+async def workbook_xlsx(report: Report, label: Label, *,
+                        batches: AsyncIterator[Sequence[tuple[Any, ...]]], tz: ZoneInfo) -> bytes:
+    """One sheet per table, then the raw list of matters, streamed in batches (write-only
+    workbook); filling cells is CPU work, done in a thread batch by batch so the event loop
+    keeps serving other chats meanwhile."""
+    wb, ws = await asyncio.to_thread(_tables, report, label)
+    labels: dict[str, str] = {}
+    async for batch in batches:
+        await asyncio.to_thread(_append_matters, ws, batch, label, labels, tz)
+    out = io.BytesIO()
+    await asyncio.to_thread(wb.save, out)
+    return out.getvalue()
+
+
+def _tables(report: Report, label: Label) -> tuple[Any, Any]:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -165,20 +178,18 @@ async def workbook_xlsx(report: Report, label: Label, *, rows: AsyncIterator[tup
     ws.append(h("rpt.col.number", "rpt.col.kind", "rpt.col.status", "rpt.col.department",
                 "rpt.col.item", "rpt.col.category", "rpt.col.created", "rpt.col.deadline",
                 "rpt.col.done_at", "rpt.col.rating", "rpt.col.phone"))
-    kinds: dict[str, str] = {}
-    statuses: dict[str, str] = {}
+    return wb, ws
+
+
+def _append_matters(ws: Any, batch: Sequence[tuple[Any, ...]], label: Label,
+                    labels: dict[str, str], tz: ZoneInfo) -> None:
+    def named(key: str) -> str:  # once per kind and status, not once per row
+        return labels.get(key) or labels.setdefault(key, label(key))
 
     def when(at: Any) -> str | None:
         return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else None
 
-    async for (number, k, status, dept, item, cat, created, deadline, done, rating,
-               phone) in rows:
-        # labels looked up once per kind and status: the list can have tens of thousands of rows
-        k_label = kinds.get(k) or kinds.setdefault(k, label(f"matter.{k}"))
-        s_label = statuses.get(status) or statuses.setdefault(status, label(f"status.{status}"))
-        ws.append([number, k_label, s_label, dept, item, cat, when(created),
-                   deadline.isoformat() if deadline else None, when(done), rating,
-                   mask_phone(phone)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    for number, k, status, dept, item, cat, created, deadline, done, rating, phone in batch:
+        ws.append([number, named(f"matter.{k}"), named(f"status.{status}"), dept, item, cat,
+                   when(created), deadline.isoformat() if deadline else None, when(done),
+                   rating, mask_phone(phone)])

@@ -55,7 +55,7 @@ async def build(session: AsyncSession, services: Services, *, period: Period, la
     # drawing takes a CPU-second: off the event loop, so other chats are not held up
     png = await asyncio.to_thread(chart_png, report, label, title=title)
     rows = situation.matter_rows(session, period=period, tz=services.tz, department=department)
-    xlsx = await workbook_xlsx(report, label, rows=rows, tz=services.tz)
+    xlsx = await workbook_xlsx(report, label, batches=rows, tz=services.tz)
     name = label("rpt.filename", period=period.name)
     return ReportFiles(report, text, png, xlsx, f"{name}.png", f"{name}.xlsx")
 

@@ -143,8 +143,9 @@ async def _ratings(session: AsyncSession, start: Any, end: Any, mine: list[Any])
 
 
 async def matter_rows(session: AsyncSession, *, period: Period, tz: ZoneInfo,
-                      department: str | None = None) -> AsyncIterator[tuple[Any, ...]]:
-    """The period's matters (received or done in it) one by one, for the export's raw list:
+                      department: str | None = None,
+                      batch: int = 2000) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """The period's matters (received or done in it) in batches, for the export's raw list:
     number, kind, status, department, item, category, created, deadline, done, rating and the
     resident's phone (the caller masks it). Streamed, never held in memory at once."""
     start, end = period.bounds(tz)
@@ -157,8 +158,8 @@ async def matter_rows(session: AsyncSession, *, period: Period, tz: ZoneInfo,
                    and_(Matter.done_at >= start, Matter.done_at < end)),
                *([Matter.department == department] if department else []))
         .order_by(Matter.id)
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=batch)
     )
     result = await session.stream(stmt)
-    async for row in result:
-        yield tuple(row)
+    async for rows in result.partitions(batch):
+        yield [tuple(row) for row in rows]
