@@ -65,7 +65,10 @@ async def on_choice(ctx: Context) -> list[Reply]:
     if item is None:
         return [ctx.say("err.stale_button")]
     if parts[1] == "alias":
-        return await _attach(ctx, group, item.id, _aliases(group))
+        aliases = _aliases(group)
+        if not aliases:  # only long messages: nothing short enough to be a name of the item
+            return [ctx.say("gap.no_alias", item=item.name)]
+        return await _attach(ctx, group, item.id, aliases)
     if parts[1] == "faq":
         ctx.update_data(faq_group=int(parts[2]), faq_item=item.id)
         ctx.conv.state = "gaps:faq"

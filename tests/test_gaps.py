@@ -154,3 +154,20 @@ async def test_a_broken_kb_is_refused_and_the_old_one_stays(tmp_path, sqlite_url
         assert "没有使用 /gaps 的权限" in await Console(app, "r9").text("/gaps")  # residents
     finally:
         await app.close()
+
+
+async def test_long_questions_are_not_made_aliases(tmp_path, sqlite_url, clock):
+    root = _kb_copy(tmp_path)
+    app = await _app_with_kb(tmp_path, sqlite_url, clock)
+    try:
+        long = ("我们小区门口那个快递柜老是坏掉取不出东西已经好几次了"
+                "物业也不管请问这种情况到底应该找哪个部门反映")
+        await _ask_all(app, [long])
+        staff = Console(app, "staff")
+        group = await press(app, staff, option(await staff.say("/gaps"), "第 1 组"))
+        before = {p.name: p.read_text(encoding="utf-8") for p in root.glob("*.yaml")}
+        answer = await press(app, staff, option(group, "设为"))
+        assert "太长" in answer[0].text
+        assert {p.name: p.read_text(encoding="utf-8") for p in root.glob("*.yaml")} == before
+    finally:
+        await app.close()
