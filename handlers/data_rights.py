@@ -20,7 +20,7 @@ from storage.people import find_resident
 async def mydata_cmd(ctx: Context) -> list[Reply]:
     """Everything stored about the sender — theirs only."""
     data = await data_rights.export(ctx.session, ctx.person)
-    return [Reply(ctx.t("rights/mydata", data=data),
+    return [Reply(ctx.t("rights/mydata", data=data, names=ctx.services.kb.names),
                   ((ctx.button("btn.mydata_file", "my:file"),),))]
 
 

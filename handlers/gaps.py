@@ -129,7 +129,6 @@ async def _attach(ctx: Context, group: dict, item_id: str, aliases: list[str], *
         ctx.clear_state()
         return [ctx.say("err.stale_button")]
     closed = await gaps.close(ctx.session, readings=group["readings"], item_id=item_id, now=ctx.now)
-    ctx.audit_matter_id = None
     ctx.clear_state()
     name = services.kb.names.get(item_id, item_id)
     key = "gap.attached_faq" if faq else "gap.attached"

@@ -58,11 +58,17 @@ class Export:
         return [m for m in self.matters if m["rating"] is not None]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"profile": self.profile, "matters": self.matters, "bookings": self.bookings,
-                "questions": self.questions, "consents": self.consents}
+        """Plain JSON-ready values (times as ISO 8601, UTC)."""
+        return _plain({"profile": self.profile, "matters": self.matters,
+                       "bookings": self.bookings, "questions": self.questions,
+                       "consents": self.consents})
 
 
-def _iso(value: Any) -> Any:
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
@@ -72,12 +78,12 @@ async def export(session: AsyncSession, resident: Resident) -> Export:
         "channel": resident.channel, "user_id": resident.user_id,
         "display_name": resident.display_name, "real_name": resident.real_name,
         "phone": resident.phone, "language": resident.language,
-        "created_at": _iso(resident.created_at), "last_seen_at": _iso(resident.last_seen_at),
+        "created_at": resident.created_at, "last_seen_at": resident.last_seen_at,
         "unreachable": resident.unreachable,
-        "booking_blocked_until": _iso(resident.booking_blocked_until)})
+        "booking_blocked_until": resident.booking_blocked_until})
     if resident.phone:
         # the phone number given to book or complain, and what it is used for
-        out.consents.append({"what": "phone", "given_at": _iso(resident.created_at)})
+        out.consents.append({"what": "phone", "given_at": resident.created_at})
     if resident.language_chosen:
         out.consents.append({"what": "language", "value": resident.language})
     matters = await session.scalars(
@@ -88,20 +94,20 @@ async def export(session: AsyncSession, resident: Resident) -> Export:
         out.matters.append({
             "number": m.number, "kind": m.kind, "status": m.status, "item_id": m.item_id,
             "subject": m.subject, "content": m.content, "department": m.department,
-            "category": m.category, "created_at": _iso(m.created_at),
-            "deadline": _iso(m.deadline), "done_at": _iso(m.done_at), "rating": m.rating,
+            "category": m.category, "created_at": m.created_at,
+            "deadline": m.deadline, "done_at": m.done_at, "rating": m.rating,
             "rating_comment": m.rating_comment,
             "details": {k: v for k, v in (m.data or {}).items() if k not in KEEP_DATA},
-            "history": [{"at": _iso(e.at), "kind": e.kind, "text": e.text} for e in events]})
+            "history": [{"at": e.at, "kind": e.kind, "text": e.text} for e in events]})
     bookings = await session.execute(
         select(Booking, Slot.starts_at).join(Slot, Slot.id == Booking.slot_id)
         .where(Booking.resident_id == resident.id).order_by(Booking.id))
     for b, starts in bookings.all():
-        out.bookings.append({"code": b.code, "item_id": b.item_id, "starts_at": _iso(starts),
+        out.bookings.append({"code": b.code, "item_id": b.item_id, "starts_at": starts,
                              "status": b.status, "name": b.name, "phone": b.phone})
     questions = await session.execute(
         select(Query.at, Query.text).where(Query.resident_id == resident.id).order_by(Query.id))
-    out.questions = [{"at": _iso(at), "text": text} for at, text in questions.all()]
+    out.questions = [{"at": at, "text": text} for at, text in questions.all()]
     return out
 
 

@@ -66,6 +66,7 @@ async def test_mydata_shows_everything_and_only_ones_own(app, inboxes):
     mine = await Console(app, "r1", NAME).say("/mydata")
     shown = mine[0].text
     assert NAME in shown and "138****5678" in shown and "Q1" in shown and "T2" in shown
+    assert "KR11 居民身份证办理" in shown
     assert "李四" not in shown
     file = await press(app, Console(app, "r1", NAME), "my:file")
     data = json.loads(file[0].document.data.decode("utf-8"))
