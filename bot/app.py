@@ -7,10 +7,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from bot.core import Event
 from bot.delivery import DeliveryWorker, Sender
 from bot.dispatcher import Answer, Dispatcher
+from bot.kb_reload import watch as kb_watch
 from bot.owed import OwedReplies
 from bot.router import Router
 from bot.routes import build_router
@@ -74,6 +76,7 @@ class App:
 
                 self.senders[ROBOTS] = RobotSender(self.services.settings.work_robots,
                                                    clock=self.services.now)
+            companions.append(partial(kb_watch, self.services))  # KB edits reach every worker
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions,
                                            held=self.owed.held)
             # woken when an update queued a notice, not after every update

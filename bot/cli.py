@@ -5,6 +5,7 @@
     servicebot console [--as ROLE] talk to the bot in this terminal (resident, staff, supervisor, admin)
     servicebot db upgrade          apply the database migrations
     servicebot kb check|ask|eval   validate and query the knowledge base
+    servicebot report --period P --out DIR   a situation report's message, charts and workbook
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--lang", choices=("zh", "en"), help="language to start in")
     db = commands.add_parser("db", help="database: upgrade")
     db.add_argument("action", choices=("upgrade",))
+    report = commands.add_parser("report", help="write a situation report (text, PNG, XLSX)")
+    report.add_argument("--period", default="week",
+                        help="week (last complete week), month (last complete month) or YYYY-MM")
+    report.add_argument("--out", default=".", help="directory to write the files to")
+    report.add_argument("--department", help="only this department's matters")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh")
     return parser
 
 
@@ -74,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
+        if args.command == "report":
+            from bot.reports import write_report
+
+            return asyncio.run(write_report(settings, period=args.period, out=args.out,
+                                            department=args.department, lang=args.lang))
         if args.command == "console":
             from bot.serve import prepare_process
 

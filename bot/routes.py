@@ -12,10 +12,13 @@ from handlers import (
     common,
     complaints,
     consult,
+    data_rights,
     done,
+    gaps,
     guide,
     handoff,
     ratings,
+    reports,
     staff,
     status,
 )
@@ -33,11 +36,14 @@ def build_router() -> Router:
     appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states
     complaints.register(router)  # /complain, also the menu's 投诉建议 (menu:complain)
     ratings.register(router)  # rate: buttons of completion notices, and the comment after
+    data_rights.register(router)  # /mydata, /forget (supervisors: /forget RESIDENT)
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
     appointments_staff.register(router)  # /today, /checkin, /noshow
     cases.register(router)  # /accept (also case:from_booking: after /checkin), /missing, ...
     done.register(router)  # /done: completion notice and rating request
+    reports.register(router)  # /report: staff get their department's, supervisors the center's
+    gaps.register(router)  # /gaps, /kb reload; gap: buttons
     # supervisor and admin commands after the staff ones, in the same spirit
     admin.register(router)
     return router

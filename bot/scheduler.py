@@ -35,6 +35,7 @@ from storage.models import Matter
 from storage.people import staff_members
 
 log = logging.getLogger(__name__)
+PURGE_FROM = time(2, 0)  # local: the nightly retention purge runs at the first tick after this
 
 
 @dataclass
@@ -42,10 +43,12 @@ class TickReport:
     due_soon: int = 0  # matters reminded
     overdue: int = 0  # matters escalated
     digests: int = 0  # digest notices queued
+    weekly: int = 0  # weekly situation reports queued
+    purged: int = 0  # records anonymised by the nightly retention purge
 
     @property
     def total(self) -> int:
-        return self.due_soon + self.overdue + self.digests
+        return self.due_soon + self.overdue + self.digests + self.weekly + self.purged
 
 
 def _round_time(value: str) -> time:
@@ -65,6 +68,7 @@ class Scheduler:
         local = now.astimezone(services.tz)
         report = TickReport()
         if not services.calendar.is_workday(local.date()) or local.time() < self.round_time:
+            report.purged = await self._purge(now)  # every night, workday or not
             return report
         db = services.db
         async with db.transaction() as session:
@@ -73,6 +77,12 @@ class Scheduler:
             report.overdue = await self._overdue(session, now)
         async with db.transaction() as session:
             report.digests = await self._digest(session, now)
+        if services.settings.weekly_report:
+            from bot.reports import push_weekly  # matplotlib and openpyxl load on first use
+
+            async with db.transaction() as session:
+                report.weekly = await push_weekly(session, services, now)
+        report.purged = await self._purge(now)
         if report.total:
             log.info("scheduler: %s reminded, %s overdue, %s digests", report.due_soon,
                      report.overdue, report.digests)
@@ -95,6 +105,23 @@ class Scheduler:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     # -- rounds ------------------------------------------------------------------------------
+    async def _purge(self, now: datetime) -> int:
+        """Once a day, after PURGE_FROM: anonymise what is older than `retention_days`."""
+        from storage.data_rights import purge
+
+        if now.astimezone(self.services.tz).time() < PURGE_FROM:
+            return 0
+        async with self.services.db.transaction() as session:
+            day = self._today(now).isoformat()
+            if not await jobs.claim_run(session, name="purge", period=day, now=now):
+                return 0
+            done = await purge(session, now=now,
+                               retention_days=self.services.settings.retention_days)
+        total = done.matters + done.bookings + done.questions + done.conversations + done.residents
+        if total:
+            log.info("retention purge: %s", done)
+        return total
+
     def _today(self, now: datetime):  # type: ignore[no-untyped-def]
         return now.astimezone(self.services.tz).date()
 

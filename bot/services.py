@@ -33,6 +33,8 @@ class Services:
     renderer: Renderer
     clock: Callable[[], datetime] = field(default=utc_now)
     granted_roles: GrantedRoles = field(default_factory=GrantedRoles)
+    # the KB files' (name, mtime, size) when last loaded (bot.kb_reload watches for changes)
+    kb_fingerprint: tuple[tuple[str, int, int], ...] | None = None
 
     @property
     def tz(self) -> ZoneInfo:

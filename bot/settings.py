@@ -99,6 +99,10 @@ class Settings:
     # 企业微信 / 钉钉 group robots for supervisor alerts and the digest, by name:
     # {name: {kind: wecom|dingtalk, url: ..., secret: ..., departments: [...], supervisors: bool}}
     work_robots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # situation reports, knowledge gaps, data rights (issue 12)
+    weekly_report: bool = True  # pushed to supervisors on the first working day of a week
+    retention_days: int = 365  # finished matters and old questions are anonymised after this
+    kb_watch_seconds: float = 5.0  # how often each worker looks for changed KB files (0: never)
 
     @property
     def db_url(self) -> str:

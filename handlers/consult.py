@@ -9,6 +9,7 @@ from bot.core import Button, Reply
 from bot.router import Router
 from handlers.cards import card, item_buttons
 from handlers.common import menu_buttons
+from knowledge.gaps import question_language, reading_key
 from knowledge.model import Item
 from storage.queries import log_query
 
@@ -36,7 +37,8 @@ async def on_text(ctx: Context) -> list[Reply]:
     top = result.matches[0] if result.matches else None
     await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
                     item_id=top.item.id if top else None, confident=result.confident,
-                    score=top.score if top else 0.0)
+                    score=top.score if top else 0.0, language=question_language(question),
+                    reading=None if result.confident else reading_key(services.matcher, question))
     if current is not None and not (result.confident and top and top.item.id != current.id):
         # "低保怎么申请" on the 低保 card asks for the card, not for a FAQ that merely shares
         # the word 低保: a question naming the item is read as a FAQ only for what it adds

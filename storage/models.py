@@ -72,6 +72,7 @@ class Resident(Base):
     booking_blocked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    forgotten_at: Mapped[datetime | None]  # /forget erased their personal data
 
     @property
     def key(self) -> str:
@@ -117,6 +118,8 @@ class Matter(Base):
         Index("ix_matters_status_deadline", "status", "deadline"),
         Index("ix_matters_resident", "resident_id"),
         Index("ix_matters_owner", "owner"),
+        Index("ix_matters_created_at", "created_at"),
+        Index("ix_matters_done_at", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +144,7 @@ class Matter(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    anonymised_at: Mapped[datetime | None]  # personal data erased (/forget, retention purge)
 
 
 class MatterEvent(Base):
@@ -267,6 +271,7 @@ class Query(Base):
     """A question asked in chat and how the matcher answered it (for reports on hot topics)."""
 
     __tablename__ = "queries"
+    __table_args__ = (Index("ix_queries_resident", "resident_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -275,6 +280,12 @@ class Query(Base):
     item_id: Mapped[str | None] = mapped_column(String(64))
     confident: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    language: Mapped[str | None] = mapped_column(String(8))  # zh | en, as the asker spoke
+    # the matcher's reading of a question not answered confidently (canonical concepts,
+    # sorted): the knowledge-gap group key; NULL for confident answers
+    reading: Mapped[str | None] = mapped_column(String(300))
+    gap_closed_at: Mapped[datetime | None]  # the gap was attached to the KB
+    gap_item: Mapped[str | None] = mapped_column(String(64))  # ... to this item
 
 
 class JobRun(Base):

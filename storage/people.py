@@ -108,7 +108,9 @@ async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id
         return person, conv
     if now - person.last_seen_at >= LAST_SEEN_PRECISION:
         person.last_seen_at = now  # not on every update: an UPDATE per message for nothing
-    if display_name and person.display_name != display_name[:128]:
+    # after /forget the chat app's profile name is no longer collected (what they type or
+    # share on purpose, e.g. a booking's phone, still is)
+    if display_name and person.forgotten_at is None and person.display_name != display_name[:128]:
         person.display_name = display_name[:128]
     if person.unreachable:  # they wrote to us again, so they unblocked the bot
         person.unreachable = False

@@ -105,7 +105,9 @@ def make_settings(tmp: Path, db_url: str, **overrides) -> Settings:  # type: ign
                 staff=["console:staff", "console:staff2", "telegram:9001", "telegram:9002"],
                 supervisors=["console:boss", "telegram:9100"],
                 admins=["console:admin", "telegram:9900"],
-                outbox_per_chat_interval=0.0, outbox_rate_per_second=1000.0)
+                outbox_per_chat_interval=0.0, outbox_rate_per_second=1000.0,
+                # off unless a test asks: it draws charts at every first scheduler tick
+                weekly_report=False)
     base.update(overrides)
     return load_settings(env={}, **base)
 
