@@ -8,6 +8,7 @@ capability, merged; a key defined twice is an error) and are rendered as jinja t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from domain.names import StaffName
 from domain.privacy import mask_phone
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -49,6 +52,10 @@ class Renderer:
         self.env.filters["local"] = self.local_time
         self.env.filters["day"] = self.local_day
         self.env.globals["label"] = self.label
+        self.env.globals["who"] = self.who
+        self.env.globals["department_name"] = self.department_name
+        # department code → name; the services set it from the configured registry
+        self.department_names: Callable[[str | None, str], str] = lambda code, loc: code or ""
         self._labels = {loc: self._load_labels(templates / loc) for loc in LOCALES}
         self._label_env = Environment(autoescape=True, undefined=StrictUndefined)
 
@@ -75,6 +82,15 @@ class Renderer:
         if "{" not in raw:
             return raw
         return str(_compiled(self._label_env, raw).render(**context))
+
+    def department_name(self, code: str | None, locale: str = "zh") -> str:
+        return self.department_names(code, locale)
+
+    def who(self, staff: StaffName | None, locale: str = "zh") -> Markup:
+        """A staff member as residents read them: 民政办 王芳（3号窗口）, never an account id."""
+        staff = staff or StaffName()
+        return Markup(self.label(locale, "office.who", name=staff.name, window=staff.window or "",
+                                 dept=self.department_name(staff.department, locale)))
 
     def labels(self, locale: str) -> dict[str, str]:
         return dict(self._labels[locale if locale in LOCALES else DEFAULT_LOCALE])

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notices import push
 from bot.services import Services
+from bot.staff_names import staff_names
 from domain.deadlines import is_overdue, reminder_due
 from storage import jobs, matters, reports
 from storage.models import Matter
@@ -146,7 +147,7 @@ class Scheduler:
         grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
                                                    owner_first=False)
         owners = {m.owner for m in rows if m.owner}
-        names = await _display_names(session, owners)
+        names = await staff_names(session, self.services, owners)
         for key, ms in grouped.items():
             await push(session, self.services, [key], "schedule/overdue", kind="overdue_alert",
                        now=now, matters=ms, today=today, names=names,
@@ -169,12 +170,3 @@ class Scheduler:
         return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
                           now=now, digest=digest, dedupe_prefix=f"digest:{today.isoformat()}")
 
-
-async def _display_names(session: AsyncSession, keys: set[str]) -> dict[str, str]:
-    from storage.people import find_resident
-
-    out = {}
-    for key in keys:
-        person = await find_resident(session, key)
-        out[key] = person.display_name if person and person.display_name else key
-    return out

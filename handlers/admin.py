@@ -13,6 +13,7 @@ from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from bot.settings import person_key
+from domain.departments import UnknownDepartment
 from domain.privacy import mask_text
 from storage import reports, roles
 from storage.errors import DomainError
@@ -34,7 +35,13 @@ async def grant_cmd(ctx: Context) -> list[Reply]:
     role = ROLE_WORDS.get(args[1].lower())
     if role is None:
         raise DomainError("bad_role", role=args[1][:20])
-    department = args[2].strip()[:64] if len(args) > 2 else None
+    department = None
+    if len(args) > 2:
+        try:  # a code, a name or a short name; anything else is refused with the valid list
+            department = ctx.services.registry.resolve(args[2])
+        except UnknownDepartment as exc:
+            raise DomainError("unknown_department", text=args[2].strip()[:40],
+                              valid=exc.valid) from exc
     await roles.grant(ctx.session, key=key, role=role, department=department, by=ctx.key,
                       now=ctx.now)
     ctx.roles_changed = True
@@ -42,7 +49,8 @@ async def grant_cmd(ctx: Context) -> list[Reply]:
                now=ctx.now, role=role, department=department)
     configured = configured_role(ctx.services.settings, key)
     return [ctx.say("msg.granted", who=key, role=ctx.label(f"role.{role}"),
-                    department=department or "", configured=configured.name if configured else "")]
+                    department=ctx.services.registry.name(department, ctx.lang),
+                    configured=configured.name if configured else "")]
 
 
 async def revoke_cmd(ctx: Context) -> list[Reply]:

@@ -16,7 +16,7 @@ case:m:<matter id> send the 补正告知 of a case just accepted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.context import Context
@@ -25,7 +25,8 @@ from bot.notices import Document, push
 from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
-from handlers.staff import matter_for_action, refuse_unless_staff
+from domain.names import StaffName
+from handlers.staff import matter_for_action, me, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
 from storage.bookings import normalise_code
@@ -86,9 +87,11 @@ async def _from_booking(ctx: Context, booking: Booking) -> Start:
 def _check_department(ctx: Context, item: Item) -> None:
     """Staff accept only their own department's items; supervisors and admins any."""
     dept = ctx.role.department
-    if ctx.role.at_least("supervisor") or dept is None or dept == item.department:
+    item_dept = ctx.services.department_of(item)
+    if ctx.role.at_least("supervisor") or dept is None or item_dept is None or dept == item_dept:
         return
-    raise DomainError("case_other_department", item=item.name, department=dept)
+    raise DomainError("case_other_department", item=item.name,
+                      department=ctx.services.registry.name(dept, ctx.lang))
 
 
 async def _begin(ctx: Context, start: Start, item_words: str = "") -> list[Reply]:
@@ -235,17 +238,19 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     received = [ln for ln in lines if ln.have]
     missing = [ln for ln in lines if not ln.have]
     deadline = _promised(ctx, item)
+    handler = await _handler(ctx, item)
     matter = await cases.accept_case(
         ctx.session, resident=resident, item_id=item.id, item_name=item.name,
-        department=item.department, staff=ctx.key, now=ctx.now, deadline=deadline,
+        department=ctx.services.department_of(item), staff=ctx.key, now=ctx.now,
+        deadline=deadline,
         received=[ln.material.name for ln in received],
         data={"have": [ln.index for ln in received], "sit": data["sit"], "window": item.window,
-              "handler": ctx.person.display_name},
+              "handler": handler.name},
         booking_id=data.get("booking"), parent_id=data.get("parent"),
     )
     ctx.audit_matter_id = matter.id
     context = dict(matter=matter, item=item, received=received, missing=missing,
-                   handler=ctx.person.display_name, resident=resident, accepted=ctx.now,
+                   handler=handler, resident=resident, accepted=ctx.now,
                    same_day=deadlines.promised_workdays(
                        kind=item.kind, time_limit_workdays=item.time_limit_workdays,
                        default=ctx.services.settings.default_deadline_workdays) == 0)
@@ -257,6 +262,16 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     ctx.clear_state()
     buttons = ((ctx.button("btn.case_send_missing", f"case:m:{matter.id}"),),) if missing else ()
     return [Reply(ctx.t("cases/accepted", **context), buttons)]
+
+
+async def _handler(ctx: Context, item: Item | None) -> StaffName:
+    """The acting staff member as the documents name them: a member of no department (the
+    general desk) acts for the item's department at the item's window."""
+    who = await me(ctx)
+    if item is None:
+        return who
+    return replace(who, department=who.department or ctx.services.department_of(item),
+                   window=who.window or item.window)
 
 
 def _args(ctx: Context, n: int) -> list[str]:
@@ -287,7 +302,7 @@ async def _missing(ctx: Context, ref: str, note: str) -> list[Reply]:
                              missing=[ln.material.name for ln in missing], note=note)
     resident = await ctx.session.get(Resident, matter.resident_id)
     context = dict(matter=matter, item=item, missing=missing, note=note, issued=ctx.now,
-                   resident=resident, handler=ctx.person.display_name)
+                   resident=resident, handler=await _handler(ctx, item))
     # no dedupe key: a second, corrected 补正告知 is a new notice the resident must get
     await push(ctx.session, ctx.services, [resident.key], "cases/missing", kind="case_missing",
                now=ctx.now, matter_id=matter.id,

@@ -26,7 +26,7 @@ async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Repl
     matter = await matters.create_matter(
         ctx.session, kind="consult", resident=ctx.person, now=ctx.now, actor=ctx.key,
         subject=(item.name if item else question)[:200], content=question[:MAX_TEXT],
-        item_id=item.id if item else None, department=item.department if item else None,
+        item_id=item.id if item else None, department=ctx.services.department_of(item),
         deadline=deadline,
     )
     staff = await staff_members(ctx.session, settings, department=matter.department)

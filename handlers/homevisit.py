@@ -105,7 +105,7 @@ async def _create(ctx: Context, phone: str) -> list[Reply]:
     matter = await matters.create_matter(
         ctx.session, kind="homevisit", resident=ctx.person, now=ctx.now, actor=ctx.key,
         subject=subject, content=content, item_id=item.id if item else None,
-        department=item.department if item else None, deadline=deadline,
+        department=ctx.services.department_of(item), deadline=deadline,
         data={"who": who, "address": address, "need": need, "phone": phone},
     )
     staff = await staff_members(ctx.session, settings, department=matter.department)

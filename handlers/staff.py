@@ -11,13 +11,15 @@ from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
+from bot.staff_names import staff_name, staff_names
 from domain.access import may_act
 from domain.matter_rules import may_handle
+from domain.names import StaffName
 from domain.privacy import mask_text
 from storage import matters, outbox
 from storage.errors import DomainError
 from storage.models import Matter
-from storage.people import find_resident, residents_by_id, role_of, unreachable_among
+from storage.people import residents_by_id, role_of, unreachable_among
 
 QUEUE_VIEWS = ("all", "mine", "new", "overdue")
 KINDS = ("consult", "complaint", "case", "homevisit", "followup")
@@ -56,11 +58,14 @@ async def matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> 
 
 
 async def _names(ctx: Context, keys: list[str | None]) -> dict[str, str]:
-    out = {}
-    for key in {k for k in keys if k}:
-        person = await find_resident(ctx.session, key)
-        out[key] = person.display_name if person and person.display_name else key
-    return out
+    """Person key → how this reader reads them (民政办 王芳（3号窗口）), never the raw id."""
+    found = await staff_names(ctx.session, ctx.services, keys)
+    return {k: str(ctx.services.renderer.who(v, ctx.lang)) for k, v in found.items()}
+
+
+async def me(ctx: Context) -> StaffName:
+    """The acting staff member as residents will read them."""
+    return await staff_name(ctx.session, ctx.services, ctx.key)
 
 
 async def queue_cmd(ctx: Context) -> list[Reply]:
@@ -114,8 +119,7 @@ async def _take(ctx: Context, ref: str) -> list[Reply]:
     await matters.take(ctx.session, matter, staff=ctx.key, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     await ctx.notify_template([resident.key], "handoff/resident_taken", kind="matter_taken",
-                              matter=matter, staff_name=ctx.person.display_name,
-                              matter_id=matter.id)
+                              matter=matter, staff=await me(ctx), matter_id=matter.id)
     return [Reply(ctx.t("staff/taken", matter=matter, resident=resident, mask=mask_text))]
 
 
@@ -129,7 +133,7 @@ async def reply_cmd(ctx: Context) -> list[Reply]:
     await matters.record_reply(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     await ctx.notify_template([resident.key], "handoff/resident_reply", kind="staff_reply",
-                              matter=matter, text=text, staff_name=ctx.person.display_name,
+                              matter=matter, text=text, staff=await me(ctx),
                               buttons=[[("btn.add_info", f"ho:add:{matter.id}")]],
                               matter_id=matter.id)
     return [ctx.say("msg.reply_queued", number=matter.number,
@@ -158,11 +162,12 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     names = await _names(ctx, [target, ctx.key, *(e.actor for e in events)])
     await ctx.notify_template([target], "staff/transferred_to_you", kind="staff_transfer",
                               matter=matter, events=events, note=note, resident=resident,
-                              names=names, sender=ctx.person.display_name, mask=mask_text,
+                              names=names, sender=names.get(ctx.key, ""), mask=mask_text,
                               matter_id=matter.id)
     await ctx.notify_template([resident.key], "handoff/resident_transferred",
                               kind="matter_transferred", matter=matter,
-                              staff_name=names.get(target, ""), matter_id=matter.id)
+                              staff=await staff_name(ctx.session, ctx.services, target),
+                              matter_id=matter.id)
     return [ctx.say("msg.transferred", number=matter.number, to=names.get(target, target))]
 
 

@@ -311,3 +311,15 @@ class FileLink(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StaffProfile(Base):
+    """A staff member's name and window as residents read them (首问负责: the resident knows
+    who has their matter) — set with /profile; configuration (`staff_profiles`) is the default."""
+
+    __tablename__ = "staff_profiles"
+
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)  # channel:user_id
+    name: Mapped[str] = mapped_column(String(64))
+    window: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -140,9 +140,15 @@ async def staff_members(session: AsyncSession, settings: Settings, *,
         if Role(row.role).at_least(min_role):
             keys[f"{row.channel}:{row.user_id}"] = row.department
     if department:
+        # a department's matter goes to its staff; if it has none, to the staff of no
+        # department (the general desk), else to supervisors — never to another department
         same = [k for k, d in keys.items() if d == department]
-        if same:
-            return same
+        general = [k for k, d in keys.items() if d is None]
+        if same or general:
+            return same or general
+        if min_role != "supervisor":
+            return await staff_members(session, settings, min_role="supervisor")
+        return []
     return list(keys)
 
 
