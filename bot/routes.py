@@ -15,6 +15,7 @@ from handlers import (
     done,
     guide,
     handoff,
+    office,
     ratings,
     staff,
     status,
@@ -38,6 +39,7 @@ def build_router() -> Router:
     appointments_staff.register(router)  # /today, /checkin, /noshow
     cases.register(router)  # /accept (also case:from_booking: after /checkin), /missing, ...
     done.register(router)  # /done: completion notice and rating request
+    office.register(router)  # /profile, /departments
     # supervisor and admin commands after the staff ones, in the same spirit
     admin.register(router)
     return router

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from domain.names import clean_name
 from storage.models import AuditEntry, Conversation, Resident, StaffRole
 
 ROLE_ORDER = ("resident", "staff", "supervisor", "admin")
@@ -91,6 +92,7 @@ async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id
                                  display_name: str = "", language: str = "zh",
                                  now: datetime) -> tuple[Resident, Conversation]:
     """The person and their conversation row (one query), created on first contact."""
+    display_name = clean_name(display_name)  # no bidi overrides into staff screens
     row = (await session.execute(
         select(Resident, Conversation)
         .outerjoin(Conversation, Conversation.resident_id == Resident.id)
