@@ -1,0 +1,44 @@
+"""The office through the real PTB Application and the fake Bot API: departments route a
+new question to its own department's staff only, an admin's /grant of an unknown department
+is refused with the valid list, and the resident reads the owner's department, name and
+window."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Matter, StaffRole
+from tests.e2e.conftest import RESIDENT, STAFF, STAFF_2, start_bot, telegram_settings
+
+ADMIN = 9900
+
+
+async def test_departments_and_names_end_to_end(tg, tmp_path, sqlite_url, clock):
+    settings = telegram_settings(tg, tmp_path, sqlite_url, staff_departments={
+        f"telegram:{STAFF}": "hukou", f"telegram:{STAFF_2}": "民政办"})
+    async with start_bot(tg, settings, clock) as bot:
+        tg.send_text(ADMIN, "/grant 4242 staff 不存在的部门", first_name="站长")
+        refused = await tg.wait_for(ADMIN)
+        assert "不存在的部门" in refused.plain and "hukou（派出所户籍室）" in refused.plain
+
+        tg.send_text(STAFF, "/profile 王芳 5号窗口", first_name="小王")
+        assert "派出所户籍室 王芳（5号窗口）" in (await tg.wait_for(STAFF)).plain
+
+        tg.send_text(RESIDENT, "/start hukou-transfer", first_name="李大爷")
+        card = await tg.wait_for(RESIDENT, lambda m: "户口迁移" in m.plain)
+        tg.tap(RESIDENT, card, "转人工")
+        await tg.wait_for(RESIDENT)
+        tg.send_text(RESIDENT, "迁到外省需要先开准迁证吗")
+        created = await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+
+        notice = await tg.wait_for(STAFF, lambda m: "准迁证" in m.plain, after=0)
+        tg.tap(STAFF, notice, "接单")
+        await tg.wait_for(STAFF, lambda m: "首问责任人" in m.plain)
+        taken = await tg.wait_for(RESIDENT, lambda m: "负责" in m.plain, after=created.seq)
+        assert "派出所户籍室 王芳（5号窗口）" in taken.plain
+        await tg.settle()
+        # the 民政办 colleague heard nothing of a 派出所 question
+        assert not [m for m in tg.messages(STAFF_2) if "准迁证" in m.plain]
+        async with bot.session() as s:
+            assert await s.scalar(select(Matter.department)) == "hukou"
+            assert await s.scalar(select(StaffRole.id)) is None
