@@ -29,7 +29,7 @@ from domain.names import StaffName
 from handlers.staff import matter_for_action, me, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
-from storage.bookings import normalise_code
+from storage.bookings import close_for_case, normalise_code
 from storage.errors import DomainError
 from storage.models import Booking, Matter, Resident
 from storage.people import find_resident
@@ -249,6 +249,8 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
         booking_id=data.get("booking"), parent_id=data.get("parent"),
     )
     ctx.audit_matter_id = matter.id
+    if data.get("booking"):
+        await close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
     context = dict(matter=matter, item=item, received=received, missing=missing,
                    handler=handler, resident=resident, accepted=ctx.now,
                    same_day=deadlines.promised_workdays(

@@ -10,6 +10,7 @@ Every function runs inside the caller's transaction (one per update). Refusals r
 `DomainError`; the place-taking steps run in a savepoint, so a refusal leaves nothing behind.
 
 Statuses: active → checked_in | no_show | cancelled | rescheduled (replaced by a new booking),
+served (accepted as a case by staff: closed, reminders dropped, quota freed),
 and `expired`: a past booking nobody marked, closed so its owner can book the item again —
 not counted as a no-show, since only staff say someone did not come.
 """
@@ -381,6 +382,20 @@ async def check_in(session: AsyncSession, *, code: str, now: datetime, today: da
     return booking, slot
 
 
+async def close_for_case(session: AsyncSession, *, booking_id: int, now: datetime) -> Booking | None:
+    """A booking accepted as a case (办件) is done with: `served`, its reminders dropped, and
+    it no longer counts against the resident's active bookings (nor blocks booking the same
+    item again). Its place stays taken: the visit happened in it, or ahead of it."""
+    booking = await session.scalar(select(Booking).where(Booking.id == booking_id)
+                                   .with_for_update())
+    if booking is None or booking.status in ("cancelled", "rescheduled", "served"):
+        return booking
+    booking.status = "served"
+    booking.updated_at = now
+    await outbox.cancel(session, booking_id=booking.id)
+    return booking
+
+
 @dataclass(frozen=True)
 class NoShow:
     booking: Booking
@@ -425,7 +440,7 @@ async def capacity_violations(session: AsyncSession) -> int:
     """Slots holding more bookings than places (the benchmark's proof line; always 0)."""
     counted = (
         select(Booking.slot_id, func.count().label("n"))
-        .where(Booking.status.in_(("active", "checked_in", "no_show", "expired")))
+        .where(Booking.status.in_(("active", "checked_in", "no_show", "expired", "served")))
         .group_by(Booking.slot_id).subquery()
     )
     return await session.scalar(

@@ -42,3 +42,23 @@ async def test_departments_and_names_end_to_end(tg, tmp_path, sqlite_url, clock)
         async with bot.session() as s:
             assert await s.scalar(select(Matter.department)) == "hukou"
             assert await s.scalar(select(StaffRole.id)) is None
+
+
+async def test_a_booking_accepted_as_a_case_is_closed_and_never_reminded(tg, bot, clock):
+    from tests.e2e.test_e2e_booking import book_birth_registration, code_in
+
+    confirmed = await book_birth_registration(tg)
+    code = code_in(confirmed)
+    tg.send_text(STAFF, f"/accept {code}", first_name="小陈")
+    ticks = await tg.wait_for(STAFF, lambda m: m.has_button("确认受理"))
+    tg.tap(STAFF, ticks, "确认受理")
+    await tg.wait_for(STAFF, lambda m: "已受理" in m.plain)
+    await tg.wait_for(RESIDENT, lambda m: "收件回执" in m.plain, after=confirmed.seq)
+    clock.set_local(2026, 11, 23, 18, 0)  # the evening before: the reminder's time
+    bot.app.delivery.wake()
+    await tg.settle()
+    assert not any("预约提醒" in t for t in tg.texts(RESIDENT))
+    async with bot.session() as s:
+        from storage.models import Booking
+
+        assert await s.scalar(select(Booking.status)) == "served"
