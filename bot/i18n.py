@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from domain.names import StaffName
-from domain.privacy import mask_phone
+from domain.privacy import mask_phone, mask_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALES = ("zh", "en")
@@ -49,6 +49,7 @@ class Renderer:
             auto_reload=False,  # templates do not change while the bot runs: no stat per render
         )
         self.env.filters["mask_phone"] = mask_phone
+        self.env.filters["mask"] = mask_text  # phone and ID numbers in free text
         self.env.filters["local"] = self.local_time
         self.env.filters["day"] = self.local_day
         self.env.globals["label"] = self.label

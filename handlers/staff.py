@@ -12,13 +12,13 @@ from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import staff_name, staff_names
-from domain.access import may_act
+from domain.access import may_act, may_unmask
 from domain.matter_rules import may_handle
 from domain.names import StaffName
-from domain.privacy import mask_text
+from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
 from storage import matters, outbox
 from storage.errors import DomainError
-from storage.models import Matter
+from storage.models import Booking, Matter
 from storage.people import residents_by_id, role_of, unreachable_among
 
 QUEUE_VIEWS = ("all", "mine", "new", "overdue")
@@ -101,9 +101,22 @@ async def show_cmd(ctx: Context) -> list[Reply]:
     names = await _names(ctx, [matter.owner, *(e.actor for e in events)])
     item = ctx.services.kb.get(matter.item_id or "")
     failed = await outbox.failed_count(ctx.session, matter_id=matter.id)
+    full = may_unmask(role=ctx.role.name, actor=ctx.key, matter_owner=matter.owner)
+    data = matter.data or {}
+    booking = await ctx.session.get(Booking, matter.booking_id) if matter.booking_id else None
+    booking_phone = booking.phone if booking is not None else ""
+    if full and (resident.phone or booking_phone or has_phone(matter.content)
+                 or data.get("contact") or data.get("phone")):
+        # the full number is shown for a purpose (calling the resident): every view recorded
+        await ctx.audit("unmask", matter_id=matter.id, target=resident.key, detail="phone")
     return [Reply(ctx.t("staff/show", matter=matter, events=events, resident=resident,
-                        names=names, mask=mask_text, item=item, data=matter.data or {},
-                        failed=failed))]
+                        names=names, mask=mask_ids if full else mask_text, item=item,
+                        data=data, failed=failed, full=full, booking_phone=booking_phone,
+                        show_phone=_as_is if full else mask_phone))]
+
+
+def _as_is(phone: str | None) -> str:
+    return phone or ""
 
 
 async def take_cmd(ctx: Context) -> list[Reply]:

@@ -62,3 +62,25 @@ async def test_a_booking_accepted_as_a_case_is_closed_and_never_reminded(tg, bot
         from storage.models import Booking
 
         assert await s.scalar(select(Booking.status)) == "served"
+
+
+async def test_the_owner_reads_the_full_phone_in_show_and_the_view_is_audited(tg, bot):
+    from storage.models import AuditEntry
+
+    tg.send_text(RESIDENT, "我家门口的排水沟堵了找谁 我电话13812345678", first_name="李大爷")
+    tg.tap(RESIDENT, await tg.wait_for(RESIDENT), "提交给工作人员")
+    await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+    notice = await tg.wait_for(STAFF, lambda m: "排水沟" in m.plain, after=0)
+    assert "13812345678" not in notice.plain
+    tg.send_text(STAFF_2, "/show 1", first_name="小刘")
+    assert "138****5678" in (await tg.wait_for(STAFF_2)).plain
+    tg.tap(STAFF, notice, "接单")
+    await tg.wait_for(STAFF, lambda m: "首问责任人" in m.plain)
+    tg.send_text(STAFF, "/show 1")
+    assert "13812345678" in (await tg.wait_for(STAFF, lambda m: "Q1" in m.plain)).plain
+    tg.send_text(STAFF, "/queue")
+    assert "13812345678" not in (await tg.wait_for(STAFF, lambda m: "待办" in m.plain)).plain
+    async with bot.session() as s:
+        views = list(await s.scalars(select(AuditEntry.actor).where(
+            AuditEntry.action == "unmask")))
+        assert views == [f"telegram:{STAFF}"]
