@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from domain.matter_rules import RATING_SCORES, asks_rating
+from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
 from storage import matters
 
 MAX_BUTTONS = 5
@@ -35,7 +35,7 @@ async def _detail(ctx: Context, ref: str) -> list[Reply]:
         buttons.append((ctx.button("btn.add_info", f"ho:add:{matter.id}"),))
     if matter.status == "done" and matter.rating is None and asks_rating(matter.kind):
         buttons += [(ctx.button(f"rate.{score}", f"rate:s:{matter.id}:{score}"),)
-                    for score in RATING_SCORES]
+                    for score in RATING_BUTTON_ORDER]
     return [Reply(ctx.t("status/detail", matter=matter, events=events, item=item,
                         shown_text=matters.RESIDENT_EVENT_TEXT, today=ctx.today),
                   tuple(buttons))]

@@ -47,3 +47,18 @@ async def test_a_served_booking_frees_the_quota_and_the_item(app, settings):
     # and the same item may be booked again (a second errand)
     again = await press(app, res, f"book:i:{ITEM}")
     assert "同一事项只能保留一个预约" not in again[0].text
+
+
+async def test_a_booking_over_the_limit_is_refused_before_confirmation(app, settings):
+    # the issue: a 4th booking was refused only after 确认预约
+    app.services.settings = settings.with_overrides(max_active_bookings=2)
+    res = Console(app, "r1", "王秀英")
+    started = await press(app, res, "book:i:dibao")  # no booking yet: the days are shown
+    assert "达到上限" not in started[0].text
+    await _booked(app, res)
+    await _booked(app, res, item="id-card")
+    # the older message's day and time buttons of the third item now say so at once
+    day = await press(app, res, "book:d:dibao:20261124")
+    assert "达到上限" in day[0].text
+    time = await press(app, res, "book:t:dibao:202611241100")
+    assert "达到上限" in time[0].text and "确认预约" not in str(buttons(time))
