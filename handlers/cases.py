@@ -25,6 +25,7 @@ from bot.notices import Document, push
 from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
+from domain.documents import applicant_name, document_number
 from domain.names import StaffName
 from handlers.staff import matter_for_action, me, refuse_unless_staff
 from knowledge.model import Item
@@ -76,10 +77,11 @@ async def _resolve(ctx: Context, ref: str) -> Start:
 
 
 async def _from_booking(ctx: Context, booking: Booking) -> Start:
-    if booking.status not in ACCEPTABLE_BOOKINGS:
-        raise DomainError("case_booking_inactive", code=booking.code)
+    # accepted already (the booking is then `served`): say which case it became
     if done := await cases.case_of_booking(ctx.session, booking.id):
         raise DomainError("booking_already_accepted", number=done.number)
+    if booking.status not in ACCEPTABLE_BOOKINGS:
+        raise DomainError("case_booking_inactive", booking_code=booking.code)
     resident = await ctx.session.get(Resident, booking.resident_id)
     return Start(resident, booking=booking, item=ctx.services.kb.get(booking.item_id))
 
@@ -251,8 +253,12 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     ctx.audit_matter_id = matter.id
     if data.get("booking"):
         await close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
+    booking = await ctx.session.get(Booking, data["booking"]) if data.get("booking") else None
     context = dict(matter=matter, item=item, received=received, missing=missing,
-                   handler=handler, resident=resident, accepted=ctx.now,
+                   handler=handler, resident=resident, accepted=ctx.now, issued=ctx.now,
+                   doc_no=document_number("receipt", ctx.today, matter.number),
+                   applicant=applicant_name(booking.name if booking else None,
+                                            resident.real_name, resident.display_name),
                    same_day=deadlines.promised_workdays(
                        kind=item.kind, time_limit_workdays=item.time_limit_workdays,
                        default=ctx.services.settings.default_deadline_workdays) == 0)
@@ -299,12 +305,20 @@ async def missing_cmd(ctx: Context) -> list[Reply]:
 async def _missing(ctx: Context, ref: str, note: str) -> list[Reply]:
     matter = await matter_for_action(ctx, ref)
     item = ctx.services.kb.get(matter.item_id or "")
-    missing = [ln for ln in _case_lines(item, matter) if not ln.have]
+    lines = _case_lines(item, matter)
+    missing = [ln for ln in lines if not ln.have]
     await cases.mark_missing(ctx.session, matter, staff=ctx.key, now=ctx.now,
                              missing=[ln.material.name for ln in missing], note=note)
     resident = await ctx.session.get(Resident, matter.resident_id)
+    booking = await ctx.session.get(Booking, matter.booking_id) if matter.booking_id else None
+    issued = sum(e.kind == "missing" for e in await matters.history(ctx.session, matter))
+    ref = matter.number if issued <= 1 else f"{matter.number}-{issued}"
     context = dict(matter=matter, item=item, missing=missing, note=note, issued=ctx.now,
-                   resident=resident, handler=await _handler(ctx, item))
+                   resident=resident, handler=await _handler(ctx, item),
+                   received=[ln for ln in lines if ln.have],
+                   doc_no=document_number("missing", ctx.today, ref),
+                   applicant=applicant_name(booking.name if booking else None,
+                                            resident.real_name, resident.display_name))
     # no dedupe key: a second, corrected 补正告知 is a new notice the resident must get
     await push(ctx.session, ctx.services, [resident.key], "cases/missing", kind="case_missing",
                now=ctx.now, matter_id=matter.id,

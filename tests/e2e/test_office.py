@@ -53,7 +53,11 @@ async def test_a_booking_accepted_as_a_case_is_closed_and_never_reminded(tg, bot
     ticks = await tg.wait_for(STAFF, lambda m: m.has_button("确认受理"))
     tg.tap(STAFF, ticks, "确认受理")
     await tg.wait_for(STAFF, lambda m: "已受理" in m.plain)
-    await tg.wait_for(RESIDENT, lambda m: "收件回执" in m.plain, after=confirmed.seq)
+    receipt = await tg.wait_for(RESIDENT, lambda m: "收件回执" in m.plain, after=confirmed.seq)
+    doc = await tg.wait_for(RESIDENT, lambda m: m.kind == "document", after=receipt.seq)
+    html = doc.document.data.decode()
+    assert "SJ-20261123-B1" in html and "某某镇便民服务中心" in html.split("<h1>")[0]
+    assert "<td>王秀英</td>" in html and "受理单位盖章" in html and "size: A4" in html
     clock.set_local(2026, 11, 23, 18, 0)  # the evening before: the reminder's time
     bot.app.delivery.wake()
     await tg.settle()
