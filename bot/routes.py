@@ -13,9 +13,11 @@ from handlers import (
     complaints,
     consult,
     done,
+    forwarding,
     guide,
     handoff,
     office,
+    proxy,
     ratings,
     staff,
     status,
@@ -34,12 +36,14 @@ def build_router() -> Router:
     appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states
     complaints.register(router)  # /complain, also the menu's 投诉建议 (menu:complain)
     ratings.register(router)  # rate: buttons of completion notices, and the comment after
+    proxy.register(router)  # proxy: 全程代办 from the item card, and the delivery address
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
     appointments_staff.register(router)  # /today, /checkin, /noshow
     cases.register(router)  # /accept (also case:from_booking: after /checkin), /missing, ...
     done.register(router)  # /done: completion notice and rating request
     office.register(router)  # /profile, /departments
+    forwarding.register(router)  # /forward, /returned (上报 and 代办)
     # supervisor and admin commands after the staff ones, in the same spirit
     admin.register(router)
     return router

@@ -16,7 +16,7 @@ case:m:<matter id> send the 补正告知 of a case just accepted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
@@ -26,8 +26,7 @@ from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
 from domain.documents import applicant_name, document_number
-from domain.names import StaffName
-from handlers.staff import matter_for_action, me, refuse_unless_staff
+from handlers.staff import matter_for_action, me_for, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
 from storage.bookings import close_for_case, normalise_code
@@ -240,22 +239,27 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     received = [ln for ln in lines if ln.have]
     missing = [ln for ln in lines if not ln.have]
     deadline = _promised(ctx, item)
-    handler = await _handler(ctx, item)
+    handler = await me_for(ctx, item)
+    parent = await ctx.session.get(Matter, data["parent"]) if data.get("parent") else None
+    proxy = (parent.data or {}).get("proxy") if parent is not None else None
     matter = await cases.accept_case(
         ctx.session, resident=resident, item_id=item.id, item_name=item.name,
         department=ctx.services.department_of(item), staff=ctx.key, now=ctx.now,
         deadline=deadline,
         received=[ln.material.name for ln in received],
         data={"have": [ln.index for ln in received], "sit": data["sit"], "window": item.window,
-              "handler": handler.name},
+              "handler": handler.name, **({"proxy": proxy} if proxy else {})},
         booking_id=data.get("booking"), parent_id=data.get("parent"),
     )
     ctx.audit_matter_id = matter.id
+    if proxy and parent is not None:  # the 代办 request lives on as this case
+        await cases.close_request(ctx.session, parent, staff=ctx.key, case=matter, now=ctx.now)
     if data.get("booking"):
         await close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
     booking = await ctx.session.get(Booking, data["booking"]) if data.get("booking") else None
     context = dict(matter=matter, item=item, received=received, missing=missing,
                    handler=handler, resident=resident, accepted=ctx.now, issued=ctx.now,
+                   proxy=proxy,
                    doc_no=document_number("receipt", ctx.today, matter.number),
                    applicant=applicant_name(booking.name if booking else None,
                                             resident.real_name, resident.display_name),
@@ -270,16 +274,6 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     ctx.clear_state()
     buttons = ((ctx.button("btn.case_send_missing", f"case:m:{matter.id}"),),) if missing else ()
     return [Reply(ctx.t("cases/accepted", **context), buttons)]
-
-
-async def _handler(ctx: Context, item: Item | None) -> StaffName:
-    """The acting staff member as the documents name them: a member of no department (the
-    general desk) acts for the item's department at the item's window."""
-    who = await me(ctx)
-    if item is None:
-        return who
-    return replace(who, department=who.department or ctx.services.department_of(item),
-                   window=who.window or item.window)
 
 
 def _args(ctx: Context, n: int) -> list[str]:
@@ -314,7 +308,7 @@ async def _missing(ctx: Context, ref: str, note: str) -> list[Reply]:
     issued = sum(e.kind == "missing" for e in await matters.history(ctx.session, matter))
     ref = matter.number if issued <= 1 else f"{matter.number}-{issued}"
     context = dict(matter=matter, item=item, missing=missing, note=note, issued=ctx.now,
-                   resident=resident, handler=await _handler(ctx, item),
+                   resident=resident, handler=await me_for(ctx, item),
                    received=[ln for ln in lines if ln.have],
                    doc_no=document_number("missing", ctx.today, ref),
                    applicant=applicant_name(booking.name if booking else None,

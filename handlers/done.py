@@ -12,7 +12,7 @@ from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
-from handlers.staff import matter_for_action, me
+from handlers.staff import matter_for_action, me_for
 from storage import matters
 from storage.models import Matter, Resident
 
@@ -39,7 +39,8 @@ async def done_cmd(ctx: Context) -> list[Reply]:
     await push(ctx.session, ctx.services, [resident.key], TEMPLATE.get(matter.kind, "matters/done"),
                kind="matter_done", now=ctx.now, matter_id=matter.id,
                dedupe_prefix=f"done:{matter.id}", buttons=buttons, matter=matter, item=item,
-               text=text, parent=parent, staff=await me(ctx))
+               text=text, parent=parent, staff=await me_for(ctx, item),
+               proxy=(matter.data or {}).get("proxy"))
     return [ctx.say("msg.done_sent", number=matter.number, unreachable=resident.unreachable)]
 
 

@@ -7,6 +7,8 @@ on a matter also needs the right to act on it (domain.access, domain.matter_rule
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
@@ -16,6 +18,7 @@ from domain.access import may_act, may_unmask
 from domain.matter_rules import may_handle
 from domain.names import StaffName
 from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
+from knowledge.model import Item
 from storage import matters, outbox
 from storage.errors import DomainError
 from storage.models import Booking, Matter
@@ -66,6 +69,16 @@ async def _names(ctx: Context, keys: list[str | None]) -> dict[str, str]:
 async def me(ctx: Context) -> StaffName:
     """The acting staff member as residents will read them."""
     return await staff_name(ctx.session, ctx.services, ctx.key)
+
+
+async def me_for(ctx: Context, item: Item | None) -> StaffName:
+    """The acting staff member as notices and documents about `item` name them: a member of
+    no department (the general desk) acts for the item's department at the item's window."""
+    who = await me(ctx)
+    if item is None:
+        return who
+    return replace(who, department=who.department or ctx.services.department_of(item),
+                   window=who.window or item.window)
 
 
 async def queue_cmd(ctx: Context) -> list[Reply]:

@@ -110,3 +110,12 @@ async def extend(session: AsyncSession, matter: Matter, *, staff: str, now: date
     matter.data = data
     await add_event(session, matter, actor=staff, kind="extended", now=now, text=reason,
                     data={"workdays": workdays, "from": str(old), "to": new_deadline.isoformat()})
+
+
+async def close_request(session: AsyncSession, request: Matter, *, staff: str, case: Matter,
+                        now: datetime) -> None:
+    """A 全程代办 request accepted as `case`: closed, its history pointing to the case."""
+    request.status = "closed"
+    request.paused_since = None
+    await add_event(session, request, actor=staff, kind="accepted", now=now, text=case.number,
+                    data={"case": case.id})

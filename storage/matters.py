@@ -23,7 +23,7 @@ from storage.models import Matter, MatterEvent, Resident
 from storage.people import staff_members
 
 PREFIX = {"consult": "Q", "complaint": "T", "case": "B", "homevisit": "H", "followup": "F"}
-OPEN_STATUSES = ("open", "assigned", "answered", "waiting")
+OPEN_STATUSES = ("open", "assigned", "answered", "waiting", "forwarded")  # forwarded: 上报
 RUNNING_STATUSES = ("open", "assigned")  # the deadline clock runs (waiting: paused for 补正)
 _REF = re.compile(r"^#?\s*([A-Za-z]{0,2})\s*-?\s*(\d{1,9})$")
 
@@ -173,8 +173,8 @@ async def queue(session: AsyncSession, *, view: str, staff: str, department: str
 # staff-to-staff text of a transfer
 RESIDENT_VISIBLE_EVENTS = ("created", "assigned", "transferred", "replied", "resident_message",
                            "accepted", "missing", "resumed", "extended", "done", "rated",
-                           "followed_up")
-RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done")
+                           "followed_up", "forwarded", "returned")
+RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done", "returned")
 
 
 async def responsible(session: AsyncSession, settings: Settings, matter: Matter) -> list[str]:

@@ -88,3 +88,31 @@ async def test_the_owner_reads_the_full_phone_in_show_and_the_view_is_audited(tg
         views = list(await s.scalars(select(AuditEntry.actor).where(
             AuditEntry.action == "unmask")))
         assert views == [f"telegram:{STAFF}"]
+
+
+async def test_proxy_forward_and_return_reach_the_resident(tg, bot, clock):
+    tg.send_text(RESIDENT, "/start veteran-card", first_name="老赵")
+    card = await tg.wait_for(RESIDENT, lambda m: m.has_button("全程代办"))
+    tg.tap(RESIDENT, card, "全程代办")
+    offer = await tg.wait_for(RESIDENT, lambda m: m.has_button("到中心领取"))
+    assert "免费" in offer.plain
+    tg.tap(RESIDENT, offer, "到中心领取")
+    created = await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+    await tg.wait_for(STAFF, lambda m: "全程代办申请" in m.plain, after=0)
+    tg.send_text(STAFF, "/accept 1", first_name="小陈")
+    ticks = await tg.wait_for(STAFF, lambda m: m.has_button("确认受理"))
+    tg.tap(STAFF, ticks, "确认受理")
+    await tg.wait_for(RESIDENT, lambda m: "全程代办（免费）" in m.plain, after=created.seq)
+    tg.send_text(STAFF, "/forward B2 县退役军人事务局")
+    await tg.wait_for(STAFF, lambda m: "已上报" in m.plain)
+    sent = await tg.wait_for(RESIDENT, lambda m: "已报送" in m.plain, after=created.seq)
+    clock.set_local(2026, 11, 25, 10, 0)
+    tg.send_text(STAFF, "/returned B2 审核通过")
+    await tg.wait_for(STAFF, lambda m: "恢复计时" in m.plain)
+    back = await tg.wait_for(RESIDENT, lambda m: "审核通过" in m.plain, after=sent.seq)
+    assert "2026年12月9日" in back.plain  # moved by the two working days at the county
+    async with bot.session() as s:
+        from storage.models import Matter
+
+        case = await s.get(Matter, 2)
+        assert case.status == "assigned" and case.data["returns"][0]["paused_workdays"] == 2
