@@ -7,6 +7,7 @@ from handlers import (
     admin,
     appointments,
     appointments_staff,
+    away,
     cases,
     checklist,
     common,
@@ -44,6 +45,7 @@ def build_router() -> Router:
     done.register(router)  # /done: completion notice and rating request
     office.register(router)  # /profile, /departments
     forwarding.register(router)  # /forward, /returned (上报 and 代办)
+    away.register(router)  # /away: AB岗 backups
     # supervisor and admin commands after the staff ones, in the same spirit
     admin.register(router)
     return router

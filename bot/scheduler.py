@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.notices import push
 from bot.services import Services
-from bot.staff_names import staff_names
+from bot.staff_names import away_entries, staff_names
 from domain.deadlines import is_overdue, reminder_due
 from storage import jobs, matters, reports
 from storage.models import Matter
@@ -106,7 +106,7 @@ class Scheduler:
         grouped: dict[str, list[Matter]] = defaultdict(list)
         for m in rows:
             if owner_first:
-                keys = await matters.responsible(session, settings, m)
+                keys = await matters.responsible(session, settings, m, now=self.services.now())
             else:
                 keys = [*supervisors, *([m.owner] if m.owner else [])]
             for key in dict.fromkeys(keys):
@@ -167,6 +167,8 @@ class Scheduler:
         supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
         digest = await reports.digest(session, today=today, since=since,
                                       tz=self.services.tz, item_names=self.services.kb.names)
+        away = await away_entries(session, self.services, now)
         return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
-                          now=now, digest=digest, dedupe_prefix=f"digest:{today.isoformat()}")
+                          now=now, digest=digest, away=away,
+                          dedupe_prefix=f"digest:{today.isoformat()}")
 

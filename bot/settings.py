@@ -218,7 +218,11 @@ def _resolve_departments(settings: Settings) -> Settings:
             resolved[key] = registry.resolve(text)
         except UnknownDepartment as exc:
             raise SettingsError(f"staff_departments {key}: {exc}") from exc
-    return replace(settings, staff_departments=resolved)
+    departments = settings.departments
+    if any(d.backup for d in departments.departments):  # backups as channel:user_id
+        departments = Registry(tuple(replace(d, backup=person_key(d.backup) if d.backup else None)
+                                     for d in departments.departments))
+    return replace(settings, staff_departments=resolved, departments=departments)
 
 
 def _parse_slot_overrides(raw: Any) -> dict[str, dict[str, int]]:

@@ -7,11 +7,13 @@ person's chat name; the window is theirs, else their department's. Never an acco
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import Services
 from domain.names import StaffName, clean_name
+from storage.absences import away_now
 from storage.people import role_of
 from storage.profiles import display_names, profiles
 
@@ -46,3 +48,12 @@ async def staff_name(session: AsyncSession, services: Services, key: str | None)
     if not key:
         return StaffName()
     return (await staff_names(session, services, [key]))[key]
+
+
+async def away_entries(session: AsyncSession, services: Services,
+                       now: datetime) -> list[tuple[StaffName, datetime, StaffName]]:
+    """Who is away (AB岗), until when (the last moment of their last day), and their backup."""
+    rows = await away_now(session, now)
+    names = await staff_names(session, services, [*rows, *(r.backup for r in rows.values())])
+    return [(names[k], r.until - timedelta(seconds=1), names[r.backup])
+            for k, r in sorted(rows.items())]

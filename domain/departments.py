@@ -34,6 +34,7 @@ class Department:
     window: str | None = None
     phone: str | None = None
     name_en: str | None = None
+    backup: str | None = None  # AB岗: who stands in for a member away (channel:user_id)
 
     def display(self, locale: str = "zh") -> str:
         return self.name_en if locale == "en" and self.name_en else self.name
@@ -114,7 +115,7 @@ def parse_departments(raw: Any) -> Registry:
     if not isinstance(raw, Mapping):
         raise ValueError("departments must be a mapping code -> {name, short_names, window, phone}")
     out = []
-    allowed = {"name", "short_names", "window", "phone", "name_en"}
+    allowed = {"name", "short_names", "window", "phone", "name_en", "backup"}
     for code, spec in raw.items():
         if isinstance(spec, str):
             spec = {"name": spec}
@@ -127,7 +128,7 @@ def parse_departments(raw: Any) -> Registry:
         shorts = (shorts,) if isinstance(shorts, str) else tuple(str(s) for s in shorts)
         out.append(Department(code=str(code), name=str(spec["name"]), short_names=shorts,
                               window=_opt(spec.get("window")), phone=_opt(spec.get("phone")),
-                              name_en=_opt(spec.get("name_en"))))
+                              name_en=_opt(spec.get("name_en")), backup=_opt(spec.get("backup"))))
     return Registry(tuple(out))
 
 

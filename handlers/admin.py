@@ -13,6 +13,7 @@ from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from bot.settings import person_key
+from bot.staff_names import away_entries
 from domain.departments import UnknownDepartment
 from domain.privacy import mask_text
 from storage import reports, roles
@@ -98,7 +99,8 @@ async def digest_cmd(ctx: Context) -> list[Reply]:
     digest = await reports.digest(ctx.session, today=ctx.today, tz=ctx.services.tz,
                                   item_names=ctx.services.kb.names,
                                   since=ctx.now - timedelta(days=1))
-    return [Reply(ctx.t("schedule/digest", digest=digest))]
+    away = await away_entries(ctx.session, ctx.services, ctx.now)
+    return [Reply(ctx.t("schedule/digest", digest=digest, away=away))]
 
 
 def register(router: Router) -> None:

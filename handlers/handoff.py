@@ -29,7 +29,8 @@ async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Repl
         item_id=item.id if item else None, department=ctx.services.department_of(item),
         deadline=deadline,
     )
-    staff = await staff_members(ctx.session, settings, department=matter.department)
+    staff = await staff_members(ctx.session, settings, department=matter.department,
+                                now=ctx.now)
     on_duty = ctx.on_duty_from
     await ctx.notify_template(
         staff, "handoff/staff_new", kind="staff_new_matter", matter=matter, item=item,
@@ -93,7 +94,8 @@ async def _add(ctx: Context, text: str) -> list[Reply]:
     matter = await _own_open_matter(ctx, str(ctx.data.get("matter", "")))
     await matters.resident_addition(ctx.session, matter, actor=ctx.key, text=text[:MAX_TEXT],
                                     now=ctx.now)
-    recipients = await matters.responsible(ctx.session, ctx.services.settings, matter)
+    recipients = await matters.responsible(ctx.session, ctx.services.settings, matter,
+                                           now=ctx.now)
     await ctx.notify_template(recipients, "handoff/staff_addition", kind="staff_addition",
                               matter=matter, text=text[:MAX_TEXT], resident=ctx.person,
                               matter_id=matter.id)

@@ -108,7 +108,8 @@ async def _create(ctx: Context, phone: str) -> list[Reply]:
         department=ctx.services.department_of(item), deadline=deadline,
         data={"who": who, "address": address, "need": need, "phone": phone},
     )
-    staff = await staff_members(ctx.session, settings, department=matter.department)
+    staff = await staff_members(ctx.session, settings, department=matter.department,
+                                now=ctx.now)
     await ctx.notify_template(
         staff, "booking/homevisit_staff", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, who=who, address=address, need=need, phone=phone,

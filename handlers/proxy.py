@@ -72,7 +72,8 @@ async def _create(ctx: Context, item: Item, *, delivery: str, address: str) -> l
         item_id=item.id, department=ctx.services.department_of(item), deadline=deadline,
         data={"proxy": proxy},
     )
-    staff = await staff_members(ctx.session, settings, department=matter.department)
+    staff = await staff_members(ctx.session, settings, department=matter.department,
+                                now=ctx.now)
     await ctx.notify_template(
         staff, "proxy/staff_new", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, proxy=proxy, buttons=[[("btn.take", f"stf:take:{matter.id}")]],

@@ -323,3 +323,14 @@ class StaffProfile(Base):
     name: Mapped[str] = mapped_column(String(64))
     window: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffAbsence(Base):
+    """AB岗: a staff member away until the end of a day, with who stands in (B岗)."""
+
+    __tablename__ = "staff_absences"
+
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)  # channel:user_id
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    until: Mapped[datetime] = mapped_column(index=True)  # the end of the last day away
+    backup: Mapped[str] = mapped_column(String(80))

@@ -130,8 +130,21 @@ async def find_resident(session: AsyncSession, key: str) -> Resident | None:
 
 
 async def staff_members(session: AsyncSession, settings: Settings, *,
-                        department: str | None = None, min_role: str = "staff") -> list[str]:
-    """Person keys of everyone with at least `min_role`, optionally of one department first."""
+                        department: str | None = None, min_role: str = "staff",
+                        now: datetime | None = None) -> list[str]:
+    """Person keys of everyone with at least `min_role`, optionally of one department first;
+    given `now`, members away then are replaced by their backups (AB岗)."""
+    keys = await _members(session, settings, department=department, min_role=min_role)
+    if now is None or not keys:
+        return keys
+    from storage.absences import away_now, stand_ins  # absences import matters, which import us
+
+    away = await away_now(session, now)
+    return stand_ins(keys, away) if away else keys
+
+
+async def _members(session: AsyncSession, settings: Settings, *,
+                   department: str | None, min_role: str) -> list[str]:
     keys: dict[str, str | None] = {}
     for key in (*settings.staff, *settings.supervisors, *settings.admins):
         role = configured_role(settings, key)
@@ -149,7 +162,7 @@ async def staff_members(session: AsyncSession, settings: Settings, *,
         if same or general:
             return same or general
         if min_role != "supervisor":
-            return await staff_members(session, settings, min_role="supervisor")
+            return await _members(session, settings, department=None, min_role="supervisor")
         return []
     return list(keys)
 

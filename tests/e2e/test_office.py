@@ -116,3 +116,20 @@ async def test_proxy_forward_and_return_reach_the_resident(tg, bot, clock):
 
         case = await s.get(Matter, 2)
         assert case.status == "assigned" and case.data["returns"][0]["paused_workdays"] == 2
+
+
+async def test_away_hands_matters_to_the_backup_and_the_resident_is_told(tg, bot):
+    tg.send_text(RESIDENT, "村口的桥栏杆松了", first_name="李大爷")
+    tg.tap(RESIDENT, await tg.wait_for(RESIDENT), "提交给工作人员")
+    created = await tg.wait_for(RESIDENT, lambda m: "Q1" in m.plain)
+    tg.send_text(STAFF_2, "/profile 李强 4号窗口", first_name="李强")
+    await tg.wait_for(STAFF_2, lambda m: "已保存" in m.plain)
+    tg.send_text(STAFF, "/take 1", first_name="小王")
+    await tg.wait_for(STAFF, lambda m: "首问责任人" in m.plain)
+    tg.send_text(STAFF, f"/away 至 12月4日 {STAFF_2}")
+    assert "B岗 李强（4号窗口）" in (await tg.wait_for(STAFF, lambda m: "已登记" in m.plain)).plain
+    told = await tg.wait_for(RESIDENT, lambda m: "休假" in m.plain, after=created.seq)
+    assert "李强（4号窗口） 负责" in told.plain
+    await tg.wait_for(STAFF_2, lambda m: "AB岗" in m.plain)
+    tg.send_text(9100, "/away", first_name="主管")
+    assert "小王 至 2026年12月4日" in (await tg.wait_for(9100, lambda m: "AB岗" in m.plain)).plain

@@ -1,4 +1,4 @@
-"""staff profiles (names and windows); departments become codes
+"""staff profiles (names and windows), staff absences (AB岗); departments become codes
 
 Revision ID: 0005
 Revises: 0002
@@ -28,7 +28,17 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('person')
     )
+    op.create_table('staff_absences',
+    sa.Column('person', sa.String(length=80), nullable=False),
+    sa.Column('since', sa.DateTime(), nullable=False),
+    sa.Column('until', sa.DateTime(), nullable=False),
+    sa.Column('backup', sa.String(length=80), nullable=False),
+    sa.PrimaryKeyConstraint('person')
+    )
+    op.create_index(op.f('ix_staff_absences_until'), 'staff_absences', ['until'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_staff_absences_until'), table_name='staff_absences')
+    op.drop_table('staff_absences')
     op.drop_table('staff_profiles')
