@@ -48,8 +48,8 @@ async def test_away_hands_over_and_routes_to_the_backup(tmp_path, sqlite_url, cl
         assert "B岗 民政办 李强（2号窗口）" in reply and "1 件在办事项已转交" in reply
         assert (await matter(app, 1)).owner == "console:li"
         await app.delivery.drain()
-        told = [t for t in pushed(box, "r1") if "休假" in t]
-        assert told and "民政办 王芳（3号窗口） 休假至 2026年12月4日" in told[0]
+        told = [t for t in pushed(box, "r1") if "不在岗" in t]
+        assert told and "民政办 王芳（3号窗口） 不在岗至 2026年12月4日" in told[0]
         assert "民政办 李强（2号窗口） 负责" in told[0]
         assert any("Q1" in t and "AB岗" in t for t in pushed(box, "li"))
 

@@ -128,7 +128,7 @@ async def test_away_hands_matters_to_the_backup_and_the_resident_is_told(tg, bot
     await tg.wait_for(STAFF, lambda m: "首问责任人" in m.plain)
     tg.send_text(STAFF, f"/away 至 12月4日 {STAFF_2}")
     assert "B岗 李强（4号窗口）" in (await tg.wait_for(STAFF, lambda m: "已登记" in m.plain)).plain
-    told = await tg.wait_for(RESIDENT, lambda m: "休假" in m.plain, after=created.seq)
+    told = await tg.wait_for(RESIDENT, lambda m: "不在岗" in m.plain, after=created.seq)
     assert "李强（4号窗口） 负责" in told.plain
     await tg.wait_for(STAFF_2, lambda m: "AB岗" in m.plain)
     tg.send_text(9100, "/away", first_name="主管")
