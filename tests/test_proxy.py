@@ -54,6 +54,7 @@ async def test_the_whole_proxy_flow_tells_the_resident_at_each_step(app, inboxes
     assert any("已报送 县退役军人事务局 审批" in t and "不计入办理时限" in t
                for t in pushed(inboxes, "r1"))
     assert "B2" in await Console(app, "r1").text("/status")
+    assert "已报送上级审批，计时暂停" in await Console(app, "r1").text("/status B2")
 
     clock.set_local(2026, 11, 27, 10, 0)  # Friday: four working days at the county
     assert "B2" not in await staff.text("/queue overdue")

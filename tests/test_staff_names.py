@@ -47,6 +47,7 @@ async def test_the_resident_reads_department_name_and_window(tmp_path, sqlite_ur
         assert any("民政办 王芳（3号窗口） 答复" in t for t in texts)
         assert not any("console:" in t for t in texts)
         assert "民政办 王芳（3号窗口）" in await staff.text("/show 1")
+        assert "负责人：民政办 王芳（3号窗口）" in await res.text("/status Q1")
     finally:
         await app.close()
 
