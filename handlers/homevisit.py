@@ -4,8 +4,8 @@ kind `homevisit` with the usual answer deadline in working days; the item's depa
 told at once; the resident gets the number and the date.
 
 Reached from the booking flow's 🏠 button (`book:hv:<item>`, or `book:hv:-` without an item)
-and `/homevisit`. The phone goes to the department's staff in full: they have to call to
-arrange the visit (lists and logs still mask it).
+and `/homevisit`. The department's notice masks the phone; whoever takes the visit reads it
+in full in `/show` (every such view audited): they have to call to arrange it.
 """
 
 from __future__ import annotations
