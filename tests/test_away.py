@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import update
 
+from storage.absences import stand_ins
 from storage.models import Matter
 from tests.factories import Console, Inboxes, make_app, make_settings
 from tests.matter_helpers import matter, press, pushed
@@ -117,3 +120,15 @@ async def test_away_refuses_what_cannot_work(tmp_path, sqlite_url, clock):
         assert "也不在岗" in await wang.text("/away 12月4日")  # the department's B is away
     finally:
         await app.close()
+
+
+@given(st.lists(st.sampled_from("abcdef"), max_size=6),
+       st.dictionaries(st.sampled_from("abcdef"), st.sampled_from("abcdef"), max_size=6))
+def test_stand_ins_never_list_someone_away_and_keep_everyone_present(keys, backups):
+    from storage.models import StaffAbsence
+
+    away = {k: StaffAbsence(person=k, backup=b) for k, b in backups.items() if k != b}
+    out = stand_ins(keys, away)
+    assert not set(out) & set(away)  # nobody away is ever asked
+    assert {k for k in keys if k not in away} <= set(out)  # nobody present is dropped
+    assert len(out) == len(set(out))
