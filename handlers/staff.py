@@ -20,6 +20,7 @@ from domain.names import StaffName
 from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
 from knowledge.model import Item
 from storage import matters, outbox
+from storage.absences import away_now
 from storage.errors import DomainError
 from storage.models import Booking, Matter
 from storage.people import residents_by_id, role_of, unreachable_among
@@ -180,6 +181,11 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     if not may_handle(kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
                       role=target_role.name):
         raise DomainError("needs_supervisor", number=matter.number)
+    away = await away_now(ctx.session, ctx.now)
+    if target in away:  # AB岗: hand it to whoever stands in, not to an empty desk
+        names = await _names(ctx, [target, away[target].backup])
+        raise DomainError("transfer_to_away", who=names[target],
+                          backup=names[away[target].backup])
     note = args[2].strip() if len(args) > 2 else ""
     await matters.transfer(ctx.session, matter, staff=ctx.key, to=target,
                            department=target_role.department, note=note, now=ctx.now)

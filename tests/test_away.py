@@ -83,6 +83,10 @@ async def test_away_hands_over_and_routes_to_the_backup(tmp_path, sqlite_url, cl
         assert any("Q2" in t and "到期" in t for t in pushed(box, "li"))
         assert not any("到期" in t for t in pushed(box, "wang"))
 
+        # nobody hands a matter to an empty desk
+        refused = await Console(app, "li").text("/transfer 1 console:wang 请处理")
+        assert "不在岗" in refused and "B岗 民政办 李强" in refused
+
         # back: new matters reach them again
         assert "欢迎回来" in await wang.text("/away off")
         await _dibao_question(app, "r3", "低保要交什么材料")
