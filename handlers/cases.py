@@ -29,7 +29,7 @@ from domain.documents import applicant_name, document_number
 from handlers.staff import matter_for_action, me_for, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
-from storage.bookings import close_for_case, normalise_code
+from storage.bookings import normalise_code
 from storage.errors import DomainError
 from storage.models import Booking, Matter, Resident
 from storage.people import find_resident
@@ -255,7 +255,7 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     if proxy and parent is not None:  # the 代办 request lives on as this case
         await cases.close_request(ctx.session, parent, staff=ctx.key, case=matter, now=ctx.now)
     if data.get("booking"):
-        await close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
+        await cases.close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
     booking = await ctx.session.get(Booking, data["booking"]) if data.get("booking") else None
     context = dict(matter=matter, item=item, received=received, missing=missing,
                    handler=handler, resident=resident, accepted=ctx.now, issued=ctx.now,

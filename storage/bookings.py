@@ -382,20 +382,6 @@ async def check_in(session: AsyncSession, *, code: str, now: datetime, today: da
     return booking, slot
 
 
-async def close_for_case(session: AsyncSession, *, booking_id: int, now: datetime) -> Booking | None:
-    """A booking accepted as a case (办件) is done with: `served`, its reminders dropped, and
-    it no longer counts against the resident's active bookings (nor blocks booking the same
-    item again). Its place stays taken: the visit happened in it, or ahead of it."""
-    booking = await session.scalar(select(Booking).where(Booking.id == booking_id)
-                                   .with_for_update())
-    if booking is None or booking.status in ("cancelled", "rescheduled", "served"):
-        return booking
-    booking.status = "served"
-    booking.updated_at = now
-    await outbox.cancel(session, booking_id=booking.id)
-    return booking
-
-
 @dataclass(frozen=True)
 class NoShow:
     booking: Booking
