@@ -49,12 +49,22 @@ class App:
         db = self.services.db
         if migrate if migrate is not None else db.is_sqlite:
             await db.upgrade()
-            return
-        from storage.migrate import current_revision, head_revision
+        else:
+            from storage.migrate import current_revision, head_revision
 
-        current, head = await current_revision(db.engine), head_revision()
-        if current != head:
-            raise SchemaOutOfDate(current, head)
+            current, head = await current_revision(db.engine), head_revision()
+            if current != head:
+                raise SchemaOutOfDate(current, head)
+        await self.migrate_departments()
+
+    async def migrate_departments(self) -> None:
+        """Stored free-text departments → the registry's codes (storage.departments)."""
+        from storage.departments import migrate_to_codes
+
+        async with self.services.db.transaction() as session:
+            changed = await migrate_to_codes(session, self.services.registry)
+        if changed:
+            log.info("departments mapped to codes: %s", changed)
 
     async def handle(self, event: Event, *, update_key: str | None = None,
                      owe: bool = False) -> Answer:

@@ -29,6 +29,7 @@ class Context:
     privileged_action: str | None = None  # set by the dispatcher; audited after success
     audit_matter_id: int | None = None  # which matter a privileged action touched
     roles_changed: bool = False  # a grant/revoke: the role snapshot is re-read after commit
+    usage_error: bool = False  # answered with the command's usage: nothing was done
 
     # -- who and when ---------------------------------------------------------------------
     @property
@@ -69,6 +70,8 @@ class Context:
 
     def say(self, key: str, /, **kw: Any) -> Reply:
         """A one-line answer from the labels catalogue (errors, confirmations)."""
+        if key == "err.usage":
+            self.usage_error = True  # audited as not done, not as a ✅ action
         return Reply(self.label(key, **kw))
 
     # -- dialog state ----------------------------------------------------------------------

@@ -173,6 +173,9 @@ class Dispatcher:
                 return [ctx.say("err.unknown_command", command=ev.command[:32])]
             if not ctx.role.at_least(cmd.role):
                 await ctx.audit(cmd.name, detail=mask_text(ev.args)[:200], allowed=False)
+                if ctx.role.is_staff:  # a colleague, not a resident: say who may
+                    return [ctx.say("err.not_allowed_staff", command=cmd.name,
+                                    role=ctx.label(f"role.{cmd.role}"))]
                 return [ctx.say("err.not_allowed", command=cmd.name)]
             ctx.privileged_action = cmd.name if cmd.role != "resident" else None
             return await cmd.handler(ctx)
@@ -208,8 +211,10 @@ class Dispatcher:
     @staticmethod
     async def _audit_privileged(ctx: Context) -> None:
         if ctx.privileged_action:
+            usage = "usage: " if ctx.usage_error else ""
             await ctx.audit(ctx.privileged_action, matter_id=ctx.audit_matter_id,
-                            detail=mask_text(ctx.event.args)[:500])
+                            detail=usage + mask_text(ctx.event.args)[:500],
+                            allowed=not ctx.usage_error)
 
 
 def _describe(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ general one for people on that channel (`channel=` on `render` and `label`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -20,8 +21,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from domain.privacy import mask_phone
+from domain.names import StaffName
+from domain.privacy import mask_phone, mask_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALES = ("zh", "en")
@@ -50,9 +53,14 @@ class Renderer:
             auto_reload=False,  # templates do not change while the bot runs: no stat per render
         )
         self.env.filters["mask_phone"] = mask_phone
+        self.env.filters["mask"] = mask_text  # phone and ID numbers in free text
         self.env.filters["local"] = self.local_time
         self.env.filters["day"] = self.local_day
         self.env.globals["label"] = self.label
+        self.env.globals["who"] = self.who
+        self.env.globals["department_name"] = self.department_name
+        # department code → name; the services set it from the configured registry
+        self.department_names: Callable[[str | None, str], str] = lambda code, loc: code or ""
         self._labels = {loc: self._load_labels(templates / loc) for loc in LOCALES}
         # which templates have a channel's own wording (looked up once, not per render)
         self._variants = {str(p.relative_to(templates).as_posix()) for p in templates.rglob("*.j2")}
@@ -92,6 +100,15 @@ class Renderer:
         if "{" not in raw:
             return raw
         return str(_compiled(self._label_env, raw).render(**context))
+
+    def department_name(self, code: str | None, locale: str = "zh") -> str:
+        return self.department_names(code, locale)
+
+    def who(self, staff: StaffName | None, locale: str = "zh") -> Markup:
+        """A staff member as residents read them: 民政办 王芳（3号窗口）, never an account id."""
+        staff = staff or StaffName()
+        return Markup(self.label(locale, "office.who", name=staff.name, window=staff.window or "",
+                                 dept=self.department_name(staff.department, locale)))
 
     def labels(self, locale: str) -> dict[str, str]:
         return dict(self._labels[locale if locale in LOCALES else DEFAULT_LOCALE])

@@ -65,6 +65,8 @@ class OwedReplies:
             async with self.services.db.transaction() as session:
                 await outbox.settle_owed(session, sent=batch, now=self.services.now())
             self._held.difference_update(batch)
+            if self.wake is not None:
+                self.wake()  # notices queued behind these replies (per-person order) may go
         except Exception as exc:  # the database blinked: the next flush tries again
             self._sent[:0] = batch
             log.warning("could not record %d sent repl(ies) yet: %s", len(batch),

@@ -7,6 +7,7 @@ from handlers import (
     admin,
     appointments,
     appointments_staff,
+    away,
     cases,
     checklist,
     common,
@@ -14,9 +15,12 @@ from handlers import (
     consult,
     data_rights,
     done,
+    forwarding,
     gaps,
     guide,
     handoff,
+    office,
+    proxy,
     ratings,
     reports,
     staff,
@@ -37,6 +41,7 @@ def build_router() -> Router:
     complaints.register(router)  # /complain, also the menu's 投诉建议 (menu:complain)
     ratings.register(router)  # rate: buttons of completion notices, and the comment after
     data_rights.register(router)  # /mydata, /forget (supervisors: /forget RESIDENT)
+    proxy.register(router)  # proxy: 全程代办 from the item card, and the delivery address
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
     appointments_staff.register(router)  # /today, /checkin, /noshow
@@ -44,6 +49,9 @@ def build_router() -> Router:
     done.register(router)  # /done: completion notice and rating request
     reports.register(router)  # /report: staff get their department's, supervisors the center's
     gaps.register(router)  # /gaps, /kb reload; gap: buttons
+    office.register(router)  # /profile, /departments
+    forwarding.register(router)  # /forward, /returned (上报 and 代办)
+    away.register(router)  # /away: AB岗 backups
     # supervisor and admin commands after the staff ones, in the same spirit
     admin.register(router)
     return router

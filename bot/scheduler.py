@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import robots
 from bot.notices import push
 from bot.services import Services
+from bot.staff_names import away_entries, staff_names
 from domain.deadlines import is_overdue, reminder_due
 from storage import jobs, matters, reports
 from storage.db import OutageLog, is_transient
@@ -139,7 +140,7 @@ class Scheduler:
         grouped: dict[str, list[Matter]] = defaultdict(list)
         for m in rows:
             if owner_first:
-                keys = await matters.responsible(session, settings, m)
+                keys = await matters.responsible(session, settings, m, now=self.services.now())
             else:
                 keys = [*supervisors, *([m.owner] if m.owner else [])]
             for key in dict.fromkeys(keys):
@@ -180,7 +181,7 @@ class Scheduler:
         grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
                                                    owner_first=False)
         owners = {m.owner for m in rows if m.owner}
-        names = await _display_names(session, owners)
+        names = await staff_names(session, self.services, owners)
         for key, ms in grouped.items():
             await push(session, self.services, [key], "schedule/overdue", kind="overdue_alert",
                        now=now, matters=ms, today=today, names=names,
@@ -205,18 +206,11 @@ class Scheduler:
         supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
         digest = await reports.digest(session, today=today, since=since,
                                       tz=self.services.tz, item_names=self.services.kb.names)
+        away = await away_entries(session, self.services, now)
         await robots.alert(session, self.services, "schedule/digest", kind="digest", now=now,
                            dedupe_key=f"digest:{today.isoformat()}", for_digest=True,
-                           digest=digest)
+                           digest=digest, away=away)
         return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
-                          now=now, digest=digest, dedupe_prefix=f"digest:{today.isoformat()}")
+                          now=now, digest=digest, away=away,
+                          dedupe_prefix=f"digest:{today.isoformat()}")
 
-
-async def _display_names(session: AsyncSession, keys: set[str]) -> dict[str, str]:
-    from storage.people import find_resident
-
-    out = {}
-    for key in keys:
-        person = await find_resident(session, key)
-        out[key] = person.display_name if person and person.display_name else key
-    return out

@@ -9,12 +9,13 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Renderer
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
+from domain.departments import Registry, UnknownDepartment, item_departments
 from domain.slots import Schedule, SlotRule
 from domain.workdays import WorkCalendar, load_calendar
 from knowledge.loader import load_kb
 from knowledge.matcher import Matcher
-from knowledge.model import KnowledgeBase
+from knowledge.model import Item, KnowledgeBase
 from storage.db import Database
 from storage.people import GrantedRoles
 
@@ -46,6 +47,22 @@ class Services:
     def today(self) -> date:
         return self.now().astimezone(self.tz).date()
 
+    @property
+    def registry(self) -> Registry:
+        return self.settings.registry
+
+    @cached_property
+    def item_departments(self) -> dict[str, str | None]:
+        """Item id → department code (explicit `department_code`, else named in its
+        description); checked when the services are built."""
+        try:
+            return item_departments(self.registry, self.kb.items)
+        except UnknownDepartment as exc:
+            raise SettingsError(f"knowledge base: {exc}") from exc
+
+    def department_of(self, item: Item | None) -> str | None:
+        return self.item_departments.get(item.id) if item is not None else None
+
     @cached_property
     def office(self) -> Schedule:
         """The center's opening hours over the working-day calendar (who is on duty when)."""
@@ -60,7 +77,7 @@ def build_services(settings: Settings, *, db: Database | None = None,
                    clock: Callable[[], datetime] | None = None) -> Services:
     """Load the knowledge base, build the matcher index, open the database (no I/O yet)."""
     kb = kb if kb is not None else load_kb(settings.kb_path)
-    return Services(
+    services = Services(
         settings=settings,
         db=db or Database(settings.db_url, pool_size=max(5, settings.concurrent_updates // 4)),
         kb=kb,
@@ -69,3 +86,7 @@ def build_services(settings: Settings, *, db: Database | None = None,
         renderer=Renderer(settings.timezone),
         clock=clock or utc_now,
     )
+    registry = settings.registry
+    services.renderer.department_names = registry.name
+    services.item_departments  # noqa: B018 — an item naming an unknown department stops the start
+    return services

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from domain.departments import Registry, UnknownDepartment, parse_departments
+
 DEFAULT_HOURS = {
     # weekday (0 = Monday) -> sessions; the seeds' 8:30-12:00 and 14:30-18:00, Monday-Friday
     d: (("08:30", "12:00"), ("14:30", "18:00"))
@@ -103,6 +105,11 @@ class Settings:
     weekly_report: bool = True  # pushed to supervisors on the first working day of a week
     retention_days: int = 365  # finished matters and old questions are anonymised after this
     kb_watch_seconds: float = 5.0  # how often each worker looks for changed KB files (0: never)
+    # the center's departments: {code: {name, name_en, short_names, window, phone}}; none
+    # given: the shipped center's (bot/data/departments.yaml). Staff and items refer to codes.
+    departments: Registry = field(default_factory=Registry)
+    # staff names and windows: {"telegram:123": {"name": 王芳, "window": 3号窗口}} (/profile too)
+    staff_profiles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def db_url(self) -> str:
@@ -123,6 +130,21 @@ class Settings:
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
+    @property
+    def registry(self) -> Registry:
+        """The departments in force: the configured ones, else the shipped center's."""
+        return self.departments if self.departments.departments else shipped_departments()
+
+
+_SHIPPED: list[Registry] = []
+
+
+def shipped_departments() -> Registry:
+    if not _SHIPPED:
+        path = Path(__file__).parent / "data" / "departments.yaml"
+        _SHIPPED.append(parse_departments(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    return _SHIPPED[0]
+
 
 _ENV_PREFIX = "SERVICEBOT_"
 _LIST_FIELDS = {"staff", "supervisors", "admins"}
@@ -139,6 +161,14 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
                 return {person_key(k): str(v) for k, v in raw.items()}
             pairs = [p.split("=", 1) for p in str(raw).split(",") if "=" in p]
             return {person_key(k): v.strip() for k, v in pairs}
+        if name == "departments":
+            if isinstance(raw, str):
+                import json
+
+                raw = json.loads(raw) if raw.strip() else {}
+            return parse_departments(raw)
+        if name == "staff_profiles":
+            return _parse_profiles(raw)
         if name == "office_hours":
             return _parse_office_hours(raw)
         if name == "slot_overrides":
@@ -173,6 +203,40 @@ def _parse_office_hours(raw: Any) -> dict[int, tuple[tuple[str, str], ...]]:
                     raise SettingsError(f"office hours: {a}-{b} ends before it starts")
         return out
     raise SettingsError("office_hours must be a mapping weekday -> ['HH:MM-HH:MM', ...]")
+
+
+def _parse_profiles(raw: Any) -> dict[str, dict[str, str]]:
+    """`{person: {name: 王芳, window: 3号窗口}}` (or `{person: 王芳}`)."""
+    if isinstance(raw, str):
+        import json
+
+        raw = json.loads(raw) if raw.strip() else {}
+    if not isinstance(raw, dict):
+        raise SettingsError("staff_profiles must be a mapping person -> {name, window}")
+    out = {}
+    for key, spec in raw.items():
+        spec = {"name": spec} if isinstance(spec, str) else spec
+        if not isinstance(spec, dict) or set(spec) - {"name", "window"}:
+            raise SettingsError(f"staff_profiles {key}: expected name and/or window")
+        out[person_key(key)] = {k: str(v) for k, v in spec.items() if v}
+    return out
+
+
+def _resolve_departments(settings: Settings) -> Settings:
+    """Staff departments as codes: a name or short name is read as its code, anything else
+    is refused with the valid list (a typo would silently cut someone off their queue)."""
+    registry = settings.registry
+    resolved = {}
+    for key, text in settings.staff_departments.items():
+        try:
+            resolved[key] = registry.resolve(text)
+        except UnknownDepartment as exc:
+            raise SettingsError(f"staff_departments {key}: {exc}") from exc
+    departments = settings.departments
+    if any(d.backup for d in departments.departments):  # backups as channel:user_id
+        departments = Registry(tuple(replace(d, backup=person_key(d.backup) if d.backup else None)
+                                     for d in departments.departments))
+    return replace(settings, staff_departments=resolved, departments=departments)
 
 
 def _parse_slot_overrides(raw: Any) -> dict[str, dict[str, int]]:
@@ -223,4 +287,4 @@ def load_settings(config_file: str | Path | None = None, env: dict[str, str] | N
                 values[name] = raw
     values.update(overrides)
     coerced = {k: _coerce(k, v, getattr(base, k)) for k, v in values.items()}
-    return replace(base, **coerced)
+    return _resolve_departments(replace(base, **coerced))

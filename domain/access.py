@@ -14,3 +14,9 @@ def may_act(*, role: str, department: str | None, actor: str, matter_department:
         return matter_owner == actor or (department is not None and department == matter_department
                                          and matter_owner is None)
     return department is None or matter_department is None or department == matter_department
+
+
+def may_unmask(*, role: str, actor: str, matter_owner: str | None) -> bool:
+    """Who sees a resident's full phone number in a matter (their job is to call): its owner,
+    and supervisors and admins; colleagues of the department see it masked until they own it."""
+    return role in ("supervisor", "admin") or (role == "staff" and matter_owner == actor)

@@ -18,7 +18,10 @@ INTEGRITY_WORDS = (
     "乱收费", "多收费", "收钱", "要钱", "送礼", "请客", "购物卡", "bribe", "kickback", "corrupt",
 )
 
-RATING_SCORES = (5, 4, 3, 2, 1)  # shown best first: 非常满意 … 非常不满意
+RATING_SCORES = (5, 4, 3, 2, 1)  # best first: 非常满意 … 非常不满意
+# the order of the rating buttons: worst to best, so that where options are numbered
+# (console, WeChat) typing 5 gives 5 — best first made "1" the best score
+RATING_BUTTON_ORDER = (1, 2, 3, 4, 5)
 FOLLOWUP_AT_OR_BELOW = 2
 RATED_KINDS = ("consult", "complaint", "case", "homevisit")  # a follow-up is not rated again
 SUPERVISOR_KINDS = ("followup",)

@@ -29,6 +29,16 @@ def mask_text(text: str) -> str:
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)}", text)
 
 
+def mask_ids(text: str) -> str:
+    """Mask ID numbers only: the view of someone allowed to call the resident (/show of the
+    matter's owner) still never needs a whole ID number."""
+    return _ID.sub(lambda m: f"{m.group(1)}********{m.group(3)}", text)
+
+
+def has_phone(text: str | None) -> bool:
+    return bool(text) and bool(_MOBILE.search(text) or _LANDLINE.search(text))
+
+
 def normalise_phone(raw: str) -> str | None:
     """A valid Chinese mobile or landline as digits (landline with its area code), else None."""
     text = raw.strip().replace("＋", "+")

@@ -75,12 +75,13 @@ class Schedule:
         return ()
 
     def last_day(self, today: date) -> date:
-        """The last bookable day: `horizon_workdays` working days after today (today itself
-        not counted; started on a closed day, the count starts on the next working day)."""
+        """The last bookable day: the `horizon_workdays`-th working day counting today (on a
+        closed day, counting from the next working day) — "the next 10 working days" shows
+        10 days at most, as the resident is told, not 11."""
         day = today
         if not self._is_workday(day):
             day = self._next_workday(day)
-        for _ in range(self.horizon_workdays):
+        for _ in range(max(self.horizon_workdays - 1, 0)):
             day = self._next_workday(day)
         return day
 

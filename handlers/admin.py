@@ -13,6 +13,8 @@ from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from bot.settings import person_key
+from bot.staff_names import away_entries
+from domain.departments import UnknownDepartment
 from domain.privacy import mask_text
 from storage import reports, roles
 from storage.errors import DomainError
@@ -34,7 +36,13 @@ async def grant_cmd(ctx: Context) -> list[Reply]:
     role = ROLE_WORDS.get(args[1].lower())
     if role is None:
         raise DomainError("bad_role", role=args[1][:20])
-    department = args[2].strip()[:64] if len(args) > 2 else None
+    department = None
+    if len(args) > 2:
+        try:  # a code, a name or a short name; anything else is refused with the valid list
+            department = ctx.services.registry.resolve(args[2])
+        except UnknownDepartment as exc:
+            raise DomainError("unknown_department", text=args[2].strip()[:40],
+                              valid=exc.valid) from exc
     await roles.grant(ctx.session, key=key, role=role, department=department, by=ctx.key,
                       now=ctx.now)
     ctx.roles_changed = True
@@ -42,7 +50,8 @@ async def grant_cmd(ctx: Context) -> list[Reply]:
                now=ctx.now, role=role, department=department)
     configured = configured_role(ctx.services.settings, key)
     return [ctx.say("msg.granted", who=key, role=ctx.label(f"role.{role}"),
-                    department=department or "", configured=configured.name if configured else "")]
+                    department=ctx.services.registry.name(department, ctx.lang),
+                    configured=configured.name if configured else "")]
 
 
 async def revoke_cmd(ctx: Context) -> list[Reply]:
@@ -90,7 +99,8 @@ async def digest_cmd(ctx: Context) -> list[Reply]:
     digest = await reports.digest(ctx.session, today=ctx.today, tz=ctx.services.tz,
                                   item_names=ctx.services.kb.names,
                                   since=ctx.now - timedelta(days=1))
-    return [Reply(ctx.t("schedule/digest", digest=digest))]
+    away = await away_entries(ctx.session, ctx.services, ctx.now)
+    return [Reply(ctx.t("schedule/digest", digest=digest, away=away))]
 
 
 def register(router: Router) -> None:

@@ -173,16 +173,23 @@ async def _start(ctx: Context, item_id: str) -> list[Reply]:
     """The item card's 预约办理: refuse early if the person may not book; show an existing
     booking of the item instead of a second one."""
     target = _item_target(ctx, item_id)
+    return await _refused_early(ctx, target) or await _days(ctx, target)
+
+
+async def _refused_early(ctx: Context, target: Target) -> list[Reply] | None:
+    """Raises (blocked, too many bookings) or answers with the existing booking of the item —
+    at every step before 确认预约, not only the first: buttons of an older message, or another
+    item booked meanwhile, must not lead a resident all the way to a refusal."""
     existing = await bookings.may_book(
         ctx.session, resident_id=ctx.person.id, item_id=target.item.id, now=ctx.now,
         max_active=ctx.services.settings.max_active_bookings, tz=target.schedule.tz)
-    if existing is not None:
-        booking, slot = existing
-        _leave_input(ctx)
-        return [Reply(ctx.t("booking/already", booking=booking, slot=slot, item=target.item,
-                            repeated=False),
-                      _manage_buttons(ctx, booking))]
-    return await _days(ctx, target)
+    if existing is None:
+        return None
+    booking, slot = existing
+    _leave_input(ctx)
+    return [Reply(ctx.t("booking/already", booking=booking, slot=slot, item=target.item,
+                        repeated=False),
+                  _manage_buttons(ctx, booking))]
 
 
 async def _days(ctx: Context, target: Target) -> list[Reply]:
@@ -243,6 +250,8 @@ async def _chosen(ctx: Context, target: Target, token: str) -> list[Reply]:
     at = _time(target, token)
     if not target.schedule.is_offerable(at, ctx.now):
         raise DomainError("slot_unavailable")
+    if target.booking is None and (refused := await _refused_early(ctx, target)):
+        return refused
     free = await bookings.free_places(ctx.session, resource=target.resource,
                                       schedule=target.schedule, starts=[at])
     if not free[at]:
@@ -418,6 +427,8 @@ async def on_choice(ctx: Context) -> list[Reply]:
         moving = action.startswith("r")
         target = await _booking_target(ctx, args[0]) if moving else _item_target(ctx, args[0])
         step = action[1:] if moving else action
+        if not moving and step == "d" and (refused := await _refused_early(ctx, target)):
+            return refused
         if step == "d":
             return await _times(ctx, target, args[1])
         if step == "t":

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
+from domain.daytext import parse_day
 from storage import bookings
 from storage.errors import DomainError
 from storage.models import Resident
@@ -22,10 +23,10 @@ def _day_arg(ctx: Context) -> date:
     raw = ctx.event.args.strip()
     if not raw:
         return ctx.today
-    try:
-        return date.fromisoformat(raw[:10])
-    except ValueError:
-        raise DomainError("usage", usage=ctx.label("usage.today")) from None
+    day = parse_day(raw, ctx.today)
+    if day is None:
+        raise DomainError("usage", usage=ctx.label("usage.today"))
+    return day
 
 
 async def today_cmd(ctx: Context) -> list[Reply]:

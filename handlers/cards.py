@@ -7,6 +7,8 @@ from bot.context import Context
 from bot.core import Button, Reply
 from knowledge.model import Item
 
+PROXY_KINDS = ("承诺件", "上报件", "联办件")  # 全程代办: not same-day items nor consultations
+
 
 def item_buttons(ctx: Context, item: Item) -> tuple[tuple[Button, ...], ...]:
     first = [ctx.button("btn.checklist", f"chk:o:{item.id}")]
@@ -16,6 +18,8 @@ def item_buttons(ctx: Context, item: Item) -> tuple[tuple[Button, ...], ...]:
     if item.faq:
         second.append(ctx.button("btn.faq", f"item:faq:{item.id}"))
     second.append(ctx.button("btn.ask_staff", f"ho:i:{item.id}"))
+    if item.kind in PROXY_KINDS:  # 全程代办: the center handles it on the resident's behalf
+        return (tuple(first), tuple(second), (ctx.button("btn.proxy", f"proxy:i:{item.id}"),))
     return (tuple(first), tuple(second))
 
 

@@ -25,7 +25,8 @@ from bot.notices import Document, push
 from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
-from handlers.staff import matter_for_action, refuse_unless_staff
+from domain.documents import applicant_name, document_number
+from handlers.staff import matter_for_action, me_for, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
 from storage.bookings import normalise_code
@@ -75,10 +76,11 @@ async def _resolve(ctx: Context, ref: str) -> Start:
 
 
 async def _from_booking(ctx: Context, booking: Booking) -> Start:
-    if booking.status not in ACCEPTABLE_BOOKINGS:
-        raise DomainError("case_booking_inactive", code=booking.code)
+    # accepted already (the booking is then `served`): say which case it became
     if done := await cases.case_of_booking(ctx.session, booking.id):
         raise DomainError("booking_already_accepted", number=done.number)
+    if booking.status not in ACCEPTABLE_BOOKINGS:
+        raise DomainError("case_booking_inactive", booking_code=booking.code)
     resident = await ctx.session.get(Resident, booking.resident_id)
     return Start(resident, booking=booking, item=ctx.services.kb.get(booking.item_id))
 
@@ -86,9 +88,11 @@ async def _from_booking(ctx: Context, booking: Booking) -> Start:
 def _check_department(ctx: Context, item: Item) -> None:
     """Staff accept only their own department's items; supervisors and admins any."""
     dept = ctx.role.department
-    if ctx.role.at_least("supervisor") or dept is None or dept == item.department:
+    item_dept = ctx.services.department_of(item)
+    if ctx.role.at_least("supervisor") or dept is None or item_dept is None or dept == item_dept:
         return
-    raise DomainError("case_other_department", item=item.name, department=dept)
+    raise DomainError("case_other_department", item=item.name,
+                      department=ctx.services.registry.name(dept, ctx.lang))
 
 
 async def _begin(ctx: Context, start: Start, item_words: str = "") -> list[Reply]:
@@ -235,17 +239,30 @@ async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
     received = [ln for ln in lines if ln.have]
     missing = [ln for ln in lines if not ln.have]
     deadline = _promised(ctx, item)
+    handler = await me_for(ctx, item)
+    parent = await ctx.session.get(Matter, data["parent"]) if data.get("parent") else None
+    proxy = (parent.data or {}).get("proxy") if parent is not None else None
     matter = await cases.accept_case(
         ctx.session, resident=resident, item_id=item.id, item_name=item.name,
-        department=item.department, staff=ctx.key, now=ctx.now, deadline=deadline,
+        department=ctx.services.department_of(item), staff=ctx.key, now=ctx.now,
+        deadline=deadline,
         received=[ln.material.name for ln in received],
         data={"have": [ln.index for ln in received], "sit": data["sit"], "window": item.window,
-              "handler": ctx.person.display_name},
+              "handler": handler.name, **({"proxy": proxy} if proxy else {})},
         booking_id=data.get("booking"), parent_id=data.get("parent"),
     )
     ctx.audit_matter_id = matter.id
+    if proxy and parent is not None:  # the 代办 request lives on as this case
+        await cases.close_request(ctx.session, parent, staff=ctx.key, case=matter, now=ctx.now)
+    if data.get("booking"):
+        await cases.close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
+    booking = await ctx.session.get(Booking, data["booking"]) if data.get("booking") else None
     context = dict(matter=matter, item=item, received=received, missing=missing,
-                   handler=ctx.person.display_name, resident=resident, accepted=ctx.now,
+                   handler=handler, resident=resident, accepted=ctx.now, issued=ctx.now,
+                   proxy=proxy,
+                   doc_no=document_number("receipt", ctx.today, matter.number),
+                   applicant=applicant_name(booking.name if booking else None,
+                                            resident.real_name, resident.display_name),
                    same_day=deadlines.promised_workdays(
                        kind=item.kind, time_limit_workdays=item.time_limit_workdays,
                        default=ctx.services.settings.default_deadline_workdays) == 0)
@@ -282,12 +299,20 @@ async def missing_cmd(ctx: Context) -> list[Reply]:
 async def _missing(ctx: Context, ref: str, note: str) -> list[Reply]:
     matter = await matter_for_action(ctx, ref)
     item = ctx.services.kb.get(matter.item_id or "")
-    missing = [ln for ln in _case_lines(item, matter) if not ln.have]
+    lines = _case_lines(item, matter)
+    missing = [ln for ln in lines if not ln.have]
     await cases.mark_missing(ctx.session, matter, staff=ctx.key, now=ctx.now,
                              missing=[ln.material.name for ln in missing], note=note)
     resident = await ctx.session.get(Resident, matter.resident_id)
+    booking = await ctx.session.get(Booking, matter.booking_id) if matter.booking_id else None
+    issued = sum(e.kind == "missing" for e in await matters.history(ctx.session, matter))
+    ref = matter.number if issued <= 1 else f"{matter.number}-{issued}"
     context = dict(matter=matter, item=item, missing=missing, note=note, issued=ctx.now,
-                   resident=resident, handler=ctx.person.display_name)
+                   resident=resident, handler=await me_for(ctx, item),
+                   received=[ln for ln in lines if ln.have],
+                   doc_no=document_number("missing", ctx.today, ref),
+                   applicant=applicant_name(booking.name if booking else None,
+                                            resident.real_name, resident.display_name))
     # no dedupe key: a second, corrected 补正告知 is a new notice the resident must get
     await push(ctx.session, ctx.services, [resident.key], "cases/missing", kind="case_missing",
                now=ctx.now, matter_id=matter.id,

@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from domain import checklist as rules
+from domain.documents import applicant_name, document_number
 from knowledge.model import Item
 from storage.checklist import save_ticks
 
@@ -125,7 +126,10 @@ def notice(ctx: Context, item: Item, data: dict) -> list[Reply]:
     missing = [ln for ln in lines if not ln.have]
     have = [ln for ln in lines if ln.have]
     context = dict(item=item, missing=missing, have=have, situations=situations,
-                   issued=ctx.now, person=ctx.person)
+                   issued=ctx.now, person=ctx.person, handler=None,
+                   doc_no=document_number("checklist", ctx.today,
+                                          f"R{ctx.person.id}-{ctx.now.astimezone(ctx.services.tz):%H%M%S}"),
+                   applicant=applicant_name(ctx.person.real_name, ctx.person.display_name))
     document = Attachment(
         filename=ctx.label("doc.checklist_filename", item=item.id),
         data=ctx.t("checklist/document.html", **context).encode("utf-8"),

@@ -166,7 +166,7 @@ async def _submit(ctx: Context, *, urgent: bool) -> list[Reply]:
         ctx.person.phone = data["phone"]  # so staff can /find them by the last digits
     supervisors = await staff_members(ctx.session, settings, min_role="supervisor")
     alert = alerts_supervisors(category, urgent, text)
-    staff = [] if sensitive else await staff_members(ctx.session, settings)
+    staff = [] if sensitive else await staff_members(ctx.session, settings, now=ctx.now)
     if alert:
         staff = [k for k in staff if k not in supervisors]
     context = dict(matter=matter, resident=ctx.person, data=matter.data, mask_phone=mask_phone)

@@ -11,8 +11,8 @@ from bot.context import Context
 from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
-from domain.matter_rules import RATING_SCORES, asks_rating
-from handlers.staff import matter_for_action
+from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
+from handlers.staff import matter_for_action, me_for
 from storage import matters
 from storage.models import Matter, Resident
 
@@ -21,8 +21,8 @@ TEMPLATE = {"case": "cases/done", "complaint": "complaints/answer",
 
 
 def rating_buttons(matter: Matter) -> list[list[tuple[str, str]]]:
-    """非常满意 … 非常不满意, one per row so the words fit on a phone."""
-    return [[(f"rate.{score}", f"rate:s:{matter.id}:{score}")] for score in RATING_SCORES]
+    """非常不满意 … 非常满意 (worst first: a typed 5 is the best score), one per row."""
+    return [[(f"rate.{score}", f"rate:s:{matter.id}:{score}")] for score in RATING_BUTTON_ORDER]
 
 
 async def done_cmd(ctx: Context) -> list[Reply]:
@@ -41,7 +41,8 @@ async def done_cmd(ctx: Context) -> list[Reply]:
                kind="complaint_answer" if matter.kind == "complaint" else "matter_done",
                now=ctx.now, matter_id=matter.id,
                dedupe_prefix=f"done:{matter.id}", buttons=buttons, matter=matter, item=item,
-               text=text, parent=parent, staff_name=ctx.person.display_name)
+               text=text, parent=parent, staff=await me_for(ctx, item),
+               proxy=(matter.data or {}).get("proxy"))
     return [ctx.say("msg.done_sent", number=matter.number, unreachable=resident.unreachable)]
 
 

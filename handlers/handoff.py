@@ -31,10 +31,11 @@ async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Repl
     matter = await matters.create_matter(
         ctx.session, kind="consult", resident=ctx.person, now=ctx.now, actor=ctx.key,
         subject=(item.name if item else question)[:200], content=question[:MAX_TEXT],
-        item_id=item.id if item else None, department=item.department if item else None,
+        item_id=item.id if item else None, department=ctx.services.department_of(item),
         deadline=deadline,
     )
-    staff = await staff_members(ctx.session, settings, department=matter.department)
+    staff = await staff_members(ctx.session, settings, department=matter.department,
+                                now=ctx.now)
     on_duty = ctx.on_duty_from
     await ctx.notify_template(
         staff, "handoff/staff_new", kind="staff_new_matter", matter=matter, item=item,
@@ -134,7 +135,8 @@ async def _add(ctx: Context, text: str) -> list[Reply]:
     matter = await _own_open_matter(ctx, str(ctx.data.get("matter", "")))
     await matters.resident_addition(ctx.session, matter, actor=ctx.key, text=text[:MAX_TEXT],
                                     now=ctx.now)
-    recipients = await matters.responsible(ctx.session, ctx.services.settings, matter)
+    recipients = await matters.responsible(ctx.session, ctx.services.settings, matter,
+                                           now=ctx.now)
     await ctx.notify_template(recipients, "handoff/staff_addition", kind="staff_addition",
                               matter=matter, text=text[:MAX_TEXT], resident=ctx.person,
                               matter_id=matter.id)

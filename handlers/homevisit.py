@@ -4,8 +4,8 @@ kind `homevisit` with the usual answer deadline in working days; the item's depa
 told at once; the resident gets the number and the date.
 
 Reached from the booking flow's 🏠 button (`book:hv:<item>`, or `book:hv:-` without an item)
-and `/homevisit`. The phone goes to the department's staff in full: they have to call to
-arrange the visit (lists and logs still mask it).
+and `/homevisit`. The department's notice masks the phone; whoever takes the visit reads it
+in full in `/show` (every such view audited): they have to call to arrange it.
 """
 
 from __future__ import annotations
@@ -105,10 +105,11 @@ async def _create(ctx: Context, phone: str) -> list[Reply]:
     matter = await matters.create_matter(
         ctx.session, kind="homevisit", resident=ctx.person, now=ctx.now, actor=ctx.key,
         subject=subject, content=content, item_id=item.id if item else None,
-        department=item.department if item else None, deadline=deadline,
+        department=ctx.services.department_of(item), deadline=deadline,
         data={"who": who, "address": address, "need": need, "phone": phone},
     )
-    staff = await staff_members(ctx.session, settings, department=matter.department)
+    staff = await staff_members(ctx.session, settings, department=matter.department,
+                                now=ctx.now)
     await ctx.notify_template(
         staff, "booking/homevisit_staff", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, who=who, address=address, need=need, phone=phone,

@@ -7,17 +7,23 @@ on a matter also needs the right to act on it (domain.access, domain.matter_rule
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
-from domain.access import may_act
+from bot.staff_names import staff_name, staff_names
+from domain.access import may_act, may_unmask
 from domain.matter_rules import may_handle
-from domain.privacy import mask_text
+from domain.names import StaffName
+from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
+from knowledge.model import Item
 from storage import matters, outbox
+from storage.absences import away_now
 from storage.errors import DomainError
-from storage.models import Matter
-from storage.people import find_resident, residents_by_id, role_of, unreachable_among
+from storage.models import Booking, Matter
+from storage.people import residents_by_id, role_of, unreachable_among
 
 QUEUE_VIEWS = ("all", "mine", "new", "overdue")
 KINDS = ("consult", "complaint", "case", "homevisit", "followup")
@@ -56,11 +62,24 @@ async def matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> 
 
 
 async def _names(ctx: Context, keys: list[str | None]) -> dict[str, str]:
-    out = {}
-    for key in {k for k in keys if k}:
-        person = await find_resident(ctx.session, key)
-        out[key] = person.display_name if person and person.display_name else key
-    return out
+    """Person key → how this reader reads them (民政办 王芳（3号窗口）), never the raw id."""
+    found = await staff_names(ctx.session, ctx.services, keys)
+    return {k: str(ctx.services.renderer.who(v, ctx.lang)) for k, v in found.items()}
+
+
+async def me(ctx: Context) -> StaffName:
+    """The acting staff member as residents will read them."""
+    return await staff_name(ctx.session, ctx.services, ctx.key)
+
+
+async def me_for(ctx: Context, item: Item | None) -> StaffName:
+    """The acting staff member as notices and documents about `item` name them: a member of
+    no department (the general desk) acts for the item's department at the item's window."""
+    who = await me(ctx)
+    if item is None:
+        return who
+    return replace(who, department=who.department or ctx.services.department_of(item),
+                   window=who.window or item.window)
 
 
 async def queue_cmd(ctx: Context) -> list[Reply]:
@@ -96,9 +115,22 @@ async def show_cmd(ctx: Context) -> list[Reply]:
     names = await _names(ctx, [matter.owner, *(e.actor for e in events)])
     item = ctx.services.kb.get(matter.item_id or "")
     failed = await outbox.failed_count(ctx.session, matter_id=matter.id)
+    full = may_unmask(role=ctx.role.name, actor=ctx.key, matter_owner=matter.owner)
+    data = matter.data or {}
+    booking = await ctx.session.get(Booking, matter.booking_id) if matter.booking_id else None
+    booking_phone = booking.phone if booking is not None else ""
+    if full and (resident.phone or booking_phone or has_phone(matter.content)
+                 or data.get("contact") or data.get("phone")):
+        # the full number is shown for a purpose (calling the resident): every view recorded
+        await ctx.audit("unmask", matter_id=matter.id, target=resident.key, detail="phone")
     return [Reply(ctx.t("staff/show", matter=matter, events=events, resident=resident,
-                        names=names, mask=mask_text, item=item, data=matter.data or {},
-                        failed=failed))]
+                        names=names, mask=mask_ids if full else mask_text, item=item,
+                        data=data, failed=failed, full=full, booking_phone=booking_phone,
+                        show_phone=_as_is if full else mask_phone))]
+
+
+def _as_is(phone: str | None) -> str:
+    return phone or ""
 
 
 async def take_cmd(ctx: Context) -> list[Reply]:
@@ -114,8 +146,7 @@ async def _take(ctx: Context, ref: str) -> list[Reply]:
     await matters.take(ctx.session, matter, staff=ctx.key, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     await ctx.notify_template([resident.key], "handoff/resident_taken", kind="matter_taken",
-                              matter=matter, staff_name=ctx.person.display_name,
-                              matter_id=matter.id)
+                              matter=matter, staff=await me(ctx), matter_id=matter.id)
     return [Reply(ctx.t("staff/taken", matter=matter, resident=resident, mask=mask_text))]
 
 
@@ -129,7 +160,7 @@ async def reply_cmd(ctx: Context) -> list[Reply]:
     await matters.record_reply(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
     await ctx.notify_template([resident.key], "handoff/resident_reply", kind="staff_reply",
-                              matter=matter, text=text, staff_name=ctx.person.display_name,
+                              matter=matter, text=text, staff=await me(ctx),
                               buttons=[[("btn.add_info", f"ho:add:{matter.id}")]],
                               matter_id=matter.id)
     return [ctx.say("msg.reply_queued", number=matter.number,
@@ -150,6 +181,11 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     if not may_handle(kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
                       role=target_role.name):
         raise DomainError("needs_supervisor", number=matter.number)
+    away = await away_now(ctx.session, ctx.now)
+    if target in away:  # AB岗: hand it to whoever stands in, not to an empty desk
+        names = await _names(ctx, [target, away[target].backup])
+        raise DomainError("transfer_to_away", who=names[target],
+                          backup=names[away[target].backup])
     note = args[2].strip() if len(args) > 2 else ""
     await matters.transfer(ctx.session, matter, staff=ctx.key, to=target,
                            department=target_role.department, note=note, now=ctx.now)
@@ -158,11 +194,12 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     names = await _names(ctx, [target, ctx.key, *(e.actor for e in events)])
     await ctx.notify_template([target], "staff/transferred_to_you", kind="staff_transfer",
                               matter=matter, events=events, note=note, resident=resident,
-                              names=names, sender=ctx.person.display_name, mask=mask_text,
+                              names=names, sender=names.get(ctx.key, ""), mask=mask_text,
                               matter_id=matter.id)
     await ctx.notify_template([resident.key], "handoff/resident_transferred",
                               kind="matter_transferred", matter=matter,
-                              staff_name=names.get(target, ""), matter_id=matter.id)
+                              staff=await staff_name(ctx.session, ctx.services, target),
+                              matter_id=matter.id)
     return [ctx.say("msg.transferred", number=matter.number, to=names.get(target, target))]
 
 

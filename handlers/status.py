@@ -7,7 +7,8 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from domain.matter_rules import RATING_SCORES, asks_rating
+from bot.staff_names import staff_name
+from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
 from storage import matters
 
 MAX_BUTTONS = 5
@@ -35,8 +36,10 @@ async def _detail(ctx: Context, ref: str) -> list[Reply]:
         buttons.append((ctx.button("btn.add_info", f"ho:add:{matter.id}"),))
     if matter.status == "done" and matter.rating is None and asks_rating(matter.kind):
         buttons += [(ctx.button(f"rate.{score}", f"rate:s:{matter.id}:{score}"),)
-                    for score in RATING_SCORES]
-    return [Reply(ctx.t("status/detail", matter=matter, events=events, item=item,
+                    for score in RATING_BUTTON_ORDER]
+    # 首问负责: the resident knows who has their matter (a follow-up's supervisor too)
+    owner = await staff_name(ctx.session, ctx.services, matter.owner) if matter.owner else None
+    return [Reply(ctx.t("status/detail", matter=matter, events=events, item=item, owner=owner,
                         shown_text=matters.RESIDENT_EVENT_TEXT, today=ctx.today),
                   tuple(buttons))]
 

@@ -34,6 +34,7 @@ from knowledge.model import (
 )
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
+DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 TOP_FIELDS = ("center", "items")
 CENTER_FIELDS = ("name", "address", "phone", "hours")
@@ -41,7 +42,7 @@ CENTER_REQUIRED = ("name",)
 ITEM_FIELDS = (
     "id", "name", "aliases", "keywords", "category", "department", "window", "kind",
     "time_limit_workdays", "fee", "basis", "conditions", "materials", "steps", "faq",
-    "online", "appointment",
+    "online", "appointment", "department_code",
 )
 ITEM_REQUIRED = ("id", "name", "kind")
 ITEM_TEXT_FIELDS = ("category", "department", "window", "fee", "online")
@@ -344,6 +345,17 @@ class _FileParser:
                 self._error(value_node, item_id, f"appointment must be true or false, got {flag!r}")
             else:
                 values["appointment"] = flag
+
+        if "department_code" in fields:
+            # the code of a department declared in the center's configuration (checked
+            # against that registry when the bot starts: the KB alone does not know it)
+            value_node = fields["department_code"][1]
+            code = self._scalar(value_node)
+            if not isinstance(code, str) or not DEPARTMENT_CODE.match(code):
+                self._error(value_node, item_id, f"department_code {code!r} must be a code of"
+                            " a-z, 0-9, _ or - starting with a letter (e.g. minzheng)")
+            else:
+                values["department_code"] = code
 
         if len(self.issues) > errors_before:
             return None

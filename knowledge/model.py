@@ -53,6 +53,7 @@ class Item:
     online: str | None = None
     appointment: bool = True
     source: str = ""  # file the item came from, for error messages
+    department_code: str | None = None  # a department of the configured registry
 
     @property
     def situations(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import outbox
 from storage.errors import DomainError
 from storage.matters import add_event, create_matter, ensure_open
 from storage.models import Booking, Matter, Resident
@@ -110,3 +111,26 @@ async def extend(session: AsyncSession, matter: Matter, *, staff: str, now: date
     matter.data = data
     await add_event(session, matter, actor=staff, kind="extended", now=now, text=reason,
                     data={"workdays": workdays, "from": str(old), "to": new_deadline.isoformat()})
+
+
+async def close_request(session: AsyncSession, request: Matter, *, staff: str, case: Matter,
+                        now: datetime) -> None:
+    """A 全程代办 request accepted as `case`: closed, its history pointing to the case."""
+    request.status = "closed"
+    request.paused_since = None
+    await add_event(session, request, actor=staff, kind="accepted", now=now, text=case.number,
+                    data={"case": case.id})
+
+
+async def close_for_case(session: AsyncSession, *, booking_id: int, now: datetime) -> Booking | None:
+    """A booking accepted as a case (办件) is done with: `served`, its reminders dropped, and
+    it no longer counts against the resident's active bookings (nor blocks booking the same
+    item again). Its place stays taken: the visit happened in it, or ahead of it."""
+    booking = await session.scalar(select(Booking).where(Booking.id == booking_id)
+                                   .with_for_update())
+    if booking is None or booking.status in ("cancelled", "rescheduled", "served"):
+        return booking
+    booking.status = "served"
+    booking.updated_at = now
+    await outbox.cancel(session, booking_id=booking.id)
+    return booking

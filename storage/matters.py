@@ -23,7 +23,7 @@ from storage.models import Matter, MatterEvent, Resident
 from storage.people import staff_members
 
 PREFIX = {"consult": "Q", "complaint": "T", "case": "B", "homevisit": "H", "followup": "F"}
-OPEN_STATUSES = ("open", "assigned", "answered", "waiting")
+OPEN_STATUSES = ("open", "assigned", "answered", "waiting", "forwarded")  # forwarded: 上报
 RUNNING_STATUSES = ("open", "assigned")  # the deadline clock runs (waiting: paused for 补正)
 _REF = re.compile(r"^#?\s*([A-Za-z]{0,2})\s*-?\s*(\d{1,9})$")
 
@@ -173,20 +173,26 @@ async def queue(session: AsyncSession, *, view: str, staff: str, department: str
 # staff-to-staff text of a transfer
 RESIDENT_VISIBLE_EVENTS = ("created", "assigned", "transferred", "replied", "resident_message",
                            "accepted", "missing", "resumed", "extended", "done", "rated",
-                           "followed_up")
-RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done")
+                           "followed_up", "forwarded", "returned")
+RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done", "returned")
 
 
-async def responsible(session: AsyncSession, settings: Settings, matter: Matter) -> list[str]:
+async def responsible(session: AsyncSession, settings: Settings, matter: Matter,
+                      now: datetime | None = None) -> list[str]:
     """Who hears about a matter: its owner; if nobody owns it yet, its department's staff —
     or supervisors alone for follow-ups of bad ratings and integrity complaints, which must
-    not reach the colleagues they may be about."""
+    not reach the colleagues they may be about. Given `now`, an owner or member away then is
+    replaced by their backup (AB岗)."""
     if matter.owner:
-        return [matter.owner]
+        if now is None:
+            return [matter.owner]
+        from storage.absences import away_now, stand_ins
+
+        return stand_ins([matter.owner], await away_now(session, now)) or [matter.owner]
     sensitive = bool((matter.data or {}).get("sensitive"))
     if not may_handle(kind=matter.kind, sensitive=sensitive, role="staff"):
-        return await staff_members(session, settings, min_role="supervisor")
-    return await staff_members(session, settings, department=matter.department)
+        return await staff_members(session, settings, min_role="supervisor", now=now)
+    return await staff_members(session, settings, department=matter.department, now=now)
 
 
 def ensure_open(matter: Matter) -> None:

@@ -349,3 +349,24 @@ class ChecklistTicks(Base):
     situations: Mapped[list[int]] = mapped_column(JSON, default=list)
     have: Mapped[list[int]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+class StaffProfile(Base):
+    """A staff member's name and window as residents read them (首问负责: the resident knows
+    who has their matter) — set with /profile; configuration (`staff_profiles`) is the default."""
+
+    __tablename__ = "staff_profiles"
+
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)  # channel:user_id
+    name: Mapped[str] = mapped_column(String(64))
+    window: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffAbsence(Base):
+    """AB岗: a staff member away until the end of a day, with who stands in (B岗)."""
+
+    __tablename__ = "staff_absences"
+
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)  # channel:user_id
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    until: Mapped[datetime] = mapped_column(index=True)  # the end of the last day away
+    backup: Mapped[str] = mapped_column(String(80))

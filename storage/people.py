@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from domain.names import clean_name
 from storage.models import AuditEntry, Conversation, Resident, StaffRole
 
 ROLE_ORDER = ("resident", "staff", "supervisor", "admin")
@@ -91,6 +92,7 @@ async def get_or_create_resident(session: AsyncSession, *, channel: str, user_id
                                  display_name: str = "", language: str = "zh",
                                  now: datetime) -> tuple[Resident, Conversation]:
     """The person and their conversation row (one query), created on first contact."""
+    display_name = clean_name(display_name)  # no bidi overrides into staff screens
     row = (await session.execute(
         select(Resident, Conversation)
         .outerjoin(Conversation, Conversation.resident_id == Resident.id)
@@ -130,8 +132,21 @@ async def find_resident(session: AsyncSession, key: str) -> Resident | None:
 
 
 async def staff_members(session: AsyncSession, settings: Settings, *,
-                        department: str | None = None, min_role: str = "staff") -> list[str]:
-    """Person keys of everyone with at least `min_role`, optionally of one department first."""
+                        department: str | None = None, min_role: str = "staff",
+                        now: datetime | None = None) -> list[str]:
+    """Person keys of everyone with at least `min_role`, optionally of one department first;
+    given `now`, members away then are replaced by their backups (AB岗)."""
+    keys = await _members(session, settings, department=department, min_role=min_role)
+    if now is None or not keys:
+        return keys
+    from storage.absences import away_now, stand_ins  # absences import matters, which import us
+
+    away = await away_now(session, now)
+    return stand_ins(keys, away) if away else keys
+
+
+async def _members(session: AsyncSession, settings: Settings, *,
+                   department: str | None, min_role: str) -> list[str]:
     keys: dict[str, str | None] = {}
     for key in (*settings.staff, *settings.supervisors, *settings.admins):
         role = configured_role(settings, key)
@@ -142,9 +157,15 @@ async def staff_members(session: AsyncSession, settings: Settings, *,
         if Role(row.role).at_least(min_role):
             keys[f"{row.channel}:{row.user_id}"] = row.department
     if department:
+        # a department's matter goes to its staff; if it has none, to the staff of no
+        # department (the general desk), else to supervisors — never to another department
         same = [k for k, d in keys.items() if d == department]
-        if same:
-            return same
+        general = [k for k, d in keys.items() if d is None]
+        if same or general:
+            return same or general
+        if min_role != "supervisor":
+            return await _members(session, settings, department=None, min_role="supervisor")
+        return []
     return list(keys)
 
 

@@ -54,7 +54,7 @@ async def test_accept_from_booking_code_sends_the_receipt(app, inboxes):
     case = await matter(app, 1)
     assert (case.kind, case.status, case.owner, case.deadline) == (
         "case", "assigned", "console:staff", date(2026, 12, 7))
-    assert case.booking_id is not None and case.department == HUKOU
+    assert case.booking_id is not None and case.department == "hukou"
     # the acceptance is audited with its matter
     assert await count(app, AuditEntry, AuditEntry.action == "accept",
                        AuditEntry.matter_id == 1, AuditEntry.allowed.is_(True)) == 1

@@ -26,7 +26,9 @@ async def _done_consultation(app, inboxes, user: str = "r1"):  # type: ignore[no
 
 async def test_good_rating_is_recorded_once(app, inboxes):
     res, _, notice = await _done_consultation(app, inboxes)
-    assert next(x for x in labels(notice) if "满意" in x).endswith("非常满意")  # best first
+    ratings = [x for x in labels(notice) if "满意" in x]
+    # worst first: where options are numbered, typing 5 is the best score
+    assert ratings[0].endswith("非常不满意") and ratings[-1].endswith("非常满意")
     replies = await press_label(app, res, notice, "非常满意")
     assert "感谢您对 Q1 的评价" in text_of(replies)
     replies = await press_label(app, res, replies, "不用了")

@@ -67,10 +67,11 @@ def test_spring_festival_2026_closed_and_make_up_saturdays_open():
 def test_spring_festival_horizon_counts_working_days_only():
     s = schedule()  # 10 working days
     days = s.days(at(2026, 2, 12, 9, 0))
-    # 13, 14 (make-up Saturday), 24, 25, 26, 27, 28 (make-up), Mar 2, 3, 4: ten working days
+    # 12 (today), 13, 14 (make-up Saturday), 24, 25, 26, 27, 28 (make-up), Mar 2, 3: ten
+    # working days counting today — "the next 10 working days", as residents are told
     assert days[0] == date(2026, 2, 12)
-    assert days[-1] == date(2026, 3, 4)
-    assert len(days) == 11  # today plus ten working days
+    assert days[-1] == date(2026, 3, 3)
+    assert len(days) == 10
 
 
 def test_national_day_2026_follows_the_official_calendar():
@@ -80,7 +81,7 @@ def test_national_day_2026_follows_the_official_calendar():
     assert date(2026, 9, 19) not in days  # an ordinary Saturday
     assert not any(date(2026, 9, d) in days for d in (25, 26, 27))  # Mid-Autumn
     assert not any(date(2026, 10, d) in days for d in range(1, 8))  # Oct 1-7
-    later = set(schedule().days(at(2026, 9, 30, 9, 0)))
+    later = set(schedule(horizon=11).days(at(2026, 9, 30, 9, 0)))
     assert date(2026, 10, 8) in later  # the package says the holiday ends on the 7th
     assert date(2026, 10, 10) in later  # Saturday make-up working day
     assert date(2026, 10, 11) not in later
@@ -108,8 +109,8 @@ def test_is_offerable_refuses_off_grid_closed_past_and_beyond_horizon():
     assert not s.is_offerable(at(2026, 11, 28, 9, 0), now)  # Saturday
     assert not s.is_offerable(at(2026, 11, 23, 9, 0), now)  # past
     assert not s.is_offerable(at(2026, 11, 23, 10, 30), now)  # inside the cut-off
-    assert s.is_offerable(at(2026, 12, 7, 9, 0), now)  # the 10th working day
-    assert not s.is_offerable(at(2026, 12, 8, 9, 0), now)  # beyond the horizon
+    assert s.is_offerable(at(2026, 12, 4, 9, 0), now)  # the 10th working day, today counted
+    assert not s.is_offerable(at(2026, 12, 7, 9, 0), now)  # beyond the horizon
 
 
 def test_extra_closed_days_and_weekend_duty_sessions():

@@ -14,7 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import App
+from bot.channels.wechat.events import typed_number
 from bot.core import Event, Reply
+from bot.i18n import locale_for
+from storage.models import Conversation
+from storage.people import find_resident
 
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 
@@ -74,11 +78,32 @@ class ConsoleChannel:
     async def say(self, line: str) -> list[Reply]:
         """Handle one typed line and print the answers; returns them for tests."""
         event = parse_line(line, self.user_id, self.options, name=self.name, lang=self.lang)
+        number = typed_number(event)
+        if number is not None and self.options and not await self._takes_text():
+            # a number, but not one shown, at a step that takes no text: say which are
+            reply = Reply(self.app.services.renderer.label(
+                await self._language(), "wx.bad_number", n=number, first=1,
+                last=len(self.options)))
+            self.out(self.render(reply))
+            return [reply]
         replies = await self.app.handle(event)
         self.options = {}
         for reply in replies:
             self.out(self.render(reply))
         return replies
+
+    async def _takes_text(self) -> bool:
+        """Whether this person's dialog is at a step where "3" may be an answer."""
+        async with self.app.services.db.transaction() as session:
+            person = await find_resident(session, f"console:{self.user_id}")
+            conv = await session.get(Conversation, person.id) if person else None
+        state = conv.state if conv is not None else "idle"
+        return state != "idle" and self.app.router.for_state(state) is not None
+
+    async def _language(self) -> str:
+        async with self.app.services.db.transaction() as session:
+            person = await find_resident(session, f"console:{self.user_id}")
+        return person.language if person else locale_for(self.lang)
 
     async def send(self, user_id: str, replies: list[Reply]) -> None:
         """Outbox sender for the console: pushed notices are printed with their recipient."""

@@ -156,7 +156,8 @@ async def test_blocked_resident_is_marked_and_the_owner_is_told(tg, bot):
     await tg.wait_for(STAFF, lambda m: "首问责任人" in m.plain)
     tg.fail("sendMessage", 403, times=5, chat_id=RESIDENT)
     tg.send_text(STAFF, "/reply 1 明天派人来疏通")
-    told = await tg.wait_for(STAFF, lambda m: "已屏蔽机器人" in m.plain and "Q1" in m.plain)
+    told = await tg.wait_for(STAFF, lambda m: "已屏蔽机器人" in m.plain and "Q1" in m.plain,
+                             timeout=15)
     assert told
     tg.send_text(STAFF, "/show 1")
     assert "已屏蔽机器人" in (await tg.wait_for(STAFF)).plain

@@ -27,7 +27,7 @@ async def test_question_card_checklist_restart_notice_and_document(api, tmp_path
         card = await wx.say(RESIDENT, "低保怎么申请")
         assert "最低生活保障" in card and "办理时限" in card
         assert "<b>" not in card and "&amp;" not in card  # Telegram HTML is not shown
-        assert "【1】📋 材料清单" in card and "回复 1、2、3、4 选择" in card
+        assert "【1】📋 材料清单" in card and "回复 1、2、3、4、5 选择" in card  # 5: 全程代办
 
         situations = await wx.say(RESIDENT, "1")  # presses the first option: the checklist
         assert "材料清单" in situations and "下一步" in situations
@@ -120,8 +120,8 @@ async def test_menu_clicks_are_commands_or_options(wx):
 
 async def test_a_number_that_is_no_option_says_which_are(wx):
     card = await wx.say(RESIDENT, "低保怎么申请")
-    assert "【4】" in card and "【5】" not in card
-    assert "1–4" in await wx.say(RESIDENT, "9")
+    assert "【5】" in card and "【6】" not in card  # …, 转人工, 全程代办
+    assert "1–5" in await wx.say(RESIDENT, "9")
     assert "材料清单" in await wx.say(RESIDENT, "１")  # a full-width digit is a digit too
 
 
