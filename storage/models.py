@@ -311,3 +311,15 @@ class FileLink(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WeChatNonce(Base):
+    """A (timestamp, nonce) pair of a WeChat callback already accepted: refused if seen again,
+    by every worker and after a restart, until the freshness window would refuse it anyway
+    (`expires_at`; pruned by the channel's sweep)."""
+
+    __tablename__ = "wechat_nonces"
+
+    timestamp: Mapped[str] = mapped_column(String(12), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -2,7 +2,9 @@
 
 WeChat waits 5 seconds for the answer to a callback, then tries again (three tries in all).
 So a message is stored in the `inbox` table first (its MsgId, or sender + time for events,
-is the key: a repeat is answered "success" and not handled again), then handled; if the
+is the key: a repeat is answered "success" and not handled again), together with its
+callback's timestamp and nonce (used once, by any worker); if the database cannot store it,
+WeChat gets a 5xx and tries again — never "success" for what could be lost. Then it is handled; if the
 answer is ready within `reply_budget` its first message is the passive reply and the rest
 are pushed (customer-service messages through the outbox); if not, WeChat gets "success"
 at once and the whole answer is pushed when it is ready. A message stored but never
@@ -22,10 +24,13 @@ import html
 import logging
 import mimetypes
 import secrets
-from collections.abc import Coroutine
-from datetime import timedelta
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.wechat.events import (
@@ -37,6 +42,7 @@ from bot.channels.wechat.events import (
 )
 from bot.channels.wechat.messages import Inbound, inbound_from
 from bot.channels.wechat.render import attachments, render
+from bot.channels.wechat.security import Rejected, Stamp
 from bot.core import Attachment, Event, Reply
 from bot.keyed_locks import KeyedLocks
 from bot.notices import resident_unreachable
@@ -55,37 +61,56 @@ KEEP_PROCESSED = timedelta(days=2)
 SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
 
 
+class NotStored(Exception):
+    """An incoming callback could not be stored (the database is down): WeChat must be
+    told to try again (a 5xx), not "success"."""
+
+
+async def _remember_stamp(session: AsyncSession, stamp: Stamp | None) -> None:
+    """Admit a callback's (timestamp, nonce) once across all workers, or refuse a replay."""
+    if stamp is not None and not await store.admit_nonce(
+            session, timestamp=str(stamp.timestamp), nonce=stamp.nonce,
+            expires_at=stamp.expires_at()):
+        raise Rejected(403, "replayed nonce")
+
+
 class WeChatChannel:
     """The WeChat side of one App. The web layer hands it verified messages (`receive`) and
     file tokens (`file`); the outbox sender renders pushes through `prepare_push`."""
 
     def __init__(self, app: App, *, public_url: str | None = None,
-                 reply_budget: float = REPLY_BUDGET) -> None:
+                 reply_budget: float = REPLY_BUDGET,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self.services = app.services
         self.public_url = public_url.rstrip("/") if public_url else None
         self.reply_budget = reply_budget
         self.link_days = self.services.settings.wechat_link_days
+        self.wall_clock = wall_clock  # the clock callbacks' timestamps are checked against
         self._people = KeyedLocks()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: set[str] = set()  # inbox keys being handled here
 
     # -- intake --------------------------------------------------------------------------------
-    async def receive(self, message: Inbound) -> str | None:
+    async def receive(self, message: Inbound, stamp: Stamp | None = None) -> str | None:
         """Handle a verified message; returns the passive reply's text, or None for
-        "success" (nothing to say now: a repeat, an event without answer, or pushed later)."""
+        "success" (nothing to say now: a repeat, an event without answer, or pushed later).
+        The callback's `stamp` is admitted once, in the transaction that stores the message:
+        `Rejected` (403) for a replay; `NotStored` when the database cannot take either —
+        then WeChat must not hear "success" (it retries) and nothing is handled."""
         action = action_for(message)
         if action is None:
+            await self.admit_stamp(stamp)  # a replayed query string could carry another body
             return None
         if isinstance(action, Unsubscribed):
-            await self._unsubscribe(message)
+            await self._unsubscribe(message, stamp)
             return None
-        key = await self._admit(message)
-        if key is False:
+        key = await self._admit(message, stamp)
+        if key is None:
             log.info("WeChat %s seen before; answered once already",
                      f"message {message.get('MsgId')}" if message.msg_type != "event" else "event")
             return None
-        task = self._spawn(self._answer(action, key or None))
+        task = self._spawn(self._answer(action, key))
         try:
             parts = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
         except TimeoutError:
@@ -95,18 +120,34 @@ class WeChatChannel:
             await self.push(message.from_user, parts[1:])
         return parts[0] if parts else None
 
-    async def _admit(self, message: Inbound) -> str | bool:
-        """Store the message before handling it: its inbox key; False for a repeat; "" if
-        the database is down (it is handled anyway — the dispatcher then apologises)."""
+    async def _admit(self, message: Inbound, stamp: Stamp | None) -> str | None:
+        """Store the message (and its callback's stamp) before handling it: its inbox key,
+        or None for a repeat."""
         payload = {"fields": message.fields}
+        async with self._storing(), self.services.db.transaction() as session:
+            await _remember_stamp(session, stamp)
+            fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
+                                      payload=payload, now=self.services.now())
+        return message.key if fresh else None
+
+    async def admit_stamp(self, stamp: Stamp | None) -> None:
+        """Use up a callback's (timestamp, nonce) on its own: `Rejected` for a replay,
+        `NotStored` if the database cannot say."""
+        if stamp is None:
+            return
+        async with self._storing(), self.services.db.transaction() as session:
+            await _remember_stamp(session, stamp)
+
+    @contextlib.asynccontextmanager
+    async def _storing(self) -> AsyncIterator[None]:
+        """Database errors while storing what came in become `NotStored` (one warning line)."""
         try:
-            async with self.services.db.transaction() as session:
-                fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
-                                          payload=payload, now=self.services.now())
+            yield
+        except Rejected:
+            raise
         except Exception as exc:
-            log.warning("could not store a WeChat message: %s", type(exc).__name__)
-            return ""
-        return message.key if fresh else False
+            log.warning("could not store a WeChat callback: %s", type(exc).__name__)
+            raise NotStored from exc
 
     async def _answer(self, event: Event, key: str | None) -> list[str]:
         """Handle one event in its person's turn; the messages of the answer."""
@@ -150,12 +191,13 @@ class WeChatChannel:
         return options, lang, free_text
 
     # -- unsubscribe ---------------------------------------------------------------------------
-    async def _unsubscribe(self, message: Inbound) -> None:
+    async def _unsubscribe(self, message: Inbound, stamp: Stamp | None) -> None:
         """Nothing reaches the person any more: mark them unreachable, fail what is queued
         for them, and tell the owners of their open matters to phone instead."""
         services = self.services
         now = services.now()
-        async with services.db.transaction() as session:
+        async with self._storing(), services.db.transaction() as session:
+            await _remember_stamp(session, stamp)
             if not await store.admit(session, channel=CHANNEL, update_key=message.key,
                                      payload={}, now=now):
                 return
@@ -253,6 +295,7 @@ class WeChatChannel:
         async with services.db.transaction() as session:
             rows = await inbox.unprocessed(session, channel=CHANNEL)
             await store.prune_files(session, now=now)
+            await store.prune_nonces(session, now=datetime.fromtimestamp(self.wall_clock(), UTC))
             # WeChat's retries come within seconds: a processed key is not needed for long
             await inbox.prune(session, processed_before=now - KEEP_PROCESSED)
         handled = 0
