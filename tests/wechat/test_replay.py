@@ -133,3 +133,10 @@ async def test_a_message_the_database_cannot_store_is_not_acknowledged(wx):
     assert await wx.count(InboxUpdate) == 0 and await wx.count(WeChatNonce) == 0
     status, answer = await wx.peer.post(body, query)  # WeChat's retry
     assert status == 200 and "最低生活保障" in answer
+
+
+async def test_a_nonce_with_control_characters_is_refused(wx):
+    body = wx.peer.xml(wx.peer.message(RESIDENT, "text", Content="低保怎么申请"))
+    status, _ = await wx.peer.post(body, wx.peer.query(nonce="12\x0034"))
+    assert status == 400
+    assert await wx.count(InboxUpdate) == 0 and await wx.count(WeChatNonce) == 0

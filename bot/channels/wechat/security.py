@@ -72,6 +72,8 @@ def check_query(query: Mapping[str, str], *, token: str, now: float,
     sig, raw_ts, nonce = (query.get(k, "") for k in ("signature", "timestamp", "nonce"))
     if not (sig and raw_ts and nonce) or len(nonce) > 64:
         raise Rejected(400, "signature, timestamp or nonce missing")
+    if not (nonce.isascii() and nonce.isprintable()):  # it is stored: no NUL, no controls
+        raise Rejected(400, "nonce is not printable ASCII")
     if not signature_matches(sig, token, raw_ts, nonce):
         raise Rejected(403, "bad signature")
     stamp = timestamp_of(raw_ts, now=now, window=window)
