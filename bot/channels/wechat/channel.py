@@ -3,11 +3,11 @@
 WeChat waits 5 seconds for the answer to a callback, then tries again (three tries in all).
 So a message is stored in the `inbox` table first (its MsgId, or sender + time for events,
 is the key: a repeat is answered "success" and not handled again), together with its
-callback's timestamp and nonce (used once, by any worker); if the database cannot store it,
-WeChat gets a 5xx and tries again — never "success" for what could be lost. Then it is handled; if the
-answer is ready within `reply_budget` its first message is the passive reply and the rest
-are pushed (customer-service messages through the outbox); if not, WeChat gets "success"
-at once and the whole answer is pushed when it is ready. A message stored but never
+callback's timestamp and nonce (used once, by any worker); if the database cannot store
+it, WeChat gets a 5xx and tries again — never "success" for what could be lost. Then it is
+handled; if the answer is ready within `reply_budget` its first message is the passive
+reply and the rest are pushed (customer-service messages through the outbox); if not,
+WeChat gets "success" at once and the whole answer is pushed when it is ready. A message stored but never
 handled (the process died) is handled by the next sweep and its answer pushed.
 
 One person's messages are handled one at a time, in order: "1" must mean the option shown
