@@ -227,9 +227,10 @@ async def _step(app: App, data, seen: dict[str, list[str]], rid: dict[str, int],
     seen["_last"] = [actor]
     if resident:
         readable = _texts(replies)
+        said = " ".join((event.text, event.args, event.choice))  # typed it: an echo is no leak
         for other, private in PRIVATE.items():
             if other != actor:
-                leaked = [p for p in private if p in readable]
+                leaked = [p for p in private if p in readable and p not in said]
                 assert not leaked, f"{actor} read {other}'s {leaked} after {event}"
         changed = _changed_of_others(before, await _snapshot(app), rid.get(actor, -1))
         assert not changed, f"{actor}'s {event} changed {changed}"
