@@ -118,8 +118,10 @@ def _texts(replies: list[Reply]) -> str:
 
 
 def _event(actor: str, kind: str, **fields: Any) -> Event:
+    # r2 and the supervisor write from English clients (replies in English until /lang)
+    lang = "en" if actor in ("r2", "boss") else None
     return Event(channel="console", user_id=actor, kind=kind, display_name=NAMES[actor],
-                 **fields)
+                 language_code=lang, **fields)
 
 
 @st.composite
@@ -160,6 +162,12 @@ def _changed_of_others(before: dict, after: dict, resident_id: int) -> list[str]
             if old != new and (old or new)[0] != resident_id:
                 changed.append(f"{table} {key}: {old} -> {new}")
     return changed
+
+
+def _staff_part(snapshot: dict, keep: dict | None = None) -> dict[int, tuple]:
+    """Owner and deadline of each matter (of those in `keep`, when given)."""
+    return {key: (row[3], row[4]) for key, (_, (row, _)) in snapshot["matters"].items()
+            if keep is None or key in keep["matters"]}
 
 
 def _check_reply_shape(app: App, replies: list[Reply]) -> None:
@@ -232,8 +240,12 @@ async def _step(app: App, data, seen: dict[str, list[str]], rid: dict[str, int],
             if other != actor:
                 leaked = [p for p in private if p in readable and p not in said]
                 assert not leaked, f"{actor} read {other}'s {leaked} after {event}"
-        changed = _changed_of_others(before, await _snapshot(app), rid.get(actor, -1))
+        after = await _snapshot(app)
+        changed = _changed_of_others(before, after, rid.get(actor, -1))
         assert not changed, f"{actor}'s {event} changed {changed}"
+        # staff's part of a matter — who owns it, its deadline — is no resident's, own or not
+        assert _staff_part(before) == _staff_part(after, keep=before), \
+            f"{actor}'s {event} changed who handles a matter or when it is due"
 
 
 async def _check_the_log_and_the_notices(app: App, rid: dict[str, int]) -> None:
