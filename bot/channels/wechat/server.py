@@ -205,6 +205,9 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
     web_app[CHANNEL_KEY] = channel
     if not settings.wechat_public_url:
         log.warning("wechat_public_url is not set: documents cannot be sent as links")
+    if not settings.wechat_encoding_aes_key:
+        log.warning("WeChat in plaintext mode: a message's body is not covered by its "
+                    "signature; set wechat_encoding_aes_key (安全模式) in production")
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = [asyncio.create_task(channel.run_sweeps(stop),
                                                            name="wechat-sweeps")]
