@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
+from bot import logredact
 from bot.core import Event
 from bot.delivery import DeliveryWorker, Sender
 from bot.dispatcher import Answer, Dispatcher
@@ -103,9 +104,16 @@ class App:
         await self.services.db.dispose()
 
 
+def secrets_of(settings: Settings) -> list[str | None]:
+    """The configured values no log line may hold."""
+    return [settings.telegram_bot_token, settings.telegram_webhook_secret, settings.wechat_token,
+            settings.wechat_app_secret, settings.wechat_encoding_aes_key]
+
+
 def create_app(settings: Settings, *, kb: KnowledgeBase | None = None,
                clock: Callable[[], datetime] | None = None,
                services: Services | None = None) -> App:
+    logredact.install(secrets_of(settings))  # before anything can log them
     services = services or build_services(settings, kb=kb, clock=clock)
     router = build_router()
     scheduler = Scheduler(services) if services.settings.scheduler_enabled else None

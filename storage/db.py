@@ -3,6 +3,9 @@
 SQLite: WAL, a busy timeout, foreign keys on, and every transaction begun with
 `BEGIN IMMEDIATE` — a deferred transaction that reads then writes can fail with SQLITE_BUSY at
 once, ignoring the busy timeout.
+
+Engines hide SQL parameters from their errors and logs (`hide_parameters`): a failed
+statement's parameters are residents' phone numbers, names and complaints.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _prepare_sqlite(engine)
         return engine
     # `?search_path=schema` selects a PostgreSQL schema (asyncpg takes it as a server setting)
@@ -55,7 +58,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         parsed = parsed.difference_update_query(["search_path"])
         connect_args["server_settings"] = {"search_path": str(search_path)}
     return create_async_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
-                               pool_pre_ping=True, connect_args=connect_args)
+                               pool_pre_ping=True, connect_args=connect_args,
+                               hide_parameters=True)
 
 
 # A database that refuses connections, drops one, or is locked past the wait is a temporary

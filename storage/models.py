@@ -370,3 +370,13 @@ class StaffAbsence(Base):
     since: Mapped[datetime] = mapped_column(default=utcnow)
     until: Mapped[datetime] = mapped_column(index=True)  # the end of the last day away
     backup: Mapped[str] = mapped_column(String(80))
+class WeChatNonce(Base):
+    """A (timestamp, nonce) pair of a WeChat callback already accepted: refused if seen again,
+    by every worker and after a restart, until the freshness window would refuse it anyway
+    (`expires_at`; pruned by the channel's sweep)."""
+
+    __tablename__ = "wechat_nonces"
+
+    timestamp: Mapped[str] = mapped_column(String(12), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

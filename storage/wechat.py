@@ -1,5 +1,6 @@
 """What the WeChat channel keeps in the database: incoming messages admitted once (inbox),
-the numbered options last shown to a person, file links, and unsubscribes.
+the callback nonces already used, the numbered options last shown to a person, file links,
+and unsubscribes.
 
 Plain async functions over a session; the caller owns the transaction.
 """
@@ -14,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FileLink, InboxUpdate, LastMessage, NumberedOptions
+from storage.models import FileLink, InboxUpdate, LastMessage, NumberedOptions, WeChatNonce
 
 
 def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
@@ -81,3 +82,18 @@ async def last_message_at(session: AsyncSession, *, channel: str,
     """When the person last wrote (None: not since this was recorded)."""
     row = await session.get(LastMessage, (channel, user_id))
     return row.at if row else None
+async def admit_nonce(session: AsyncSession, *, timestamp: str, nonce: str,
+                      expires_at: datetime) -> bool:
+    """Remember a callback's (timestamp, nonce) pair; False if it was used before (a replay).
+    The primary key decides, so two workers racing with one pair cannot both win."""
+    stmt = (_insert(session)(WeChatNonce)
+            .values(timestamp=timestamp, nonce=nonce, expires_at=expires_at)
+            .on_conflict_do_nothing(index_elements=["timestamp", "nonce"])
+            .returning(WeChatNonce.nonce))
+    return (await session.execute(stmt)).scalar() is not None
+
+
+async def prune_nonces(session: AsyncSession, *, now: datetime) -> int:
+    """Forget pairs whose timestamp the freshness window refuses anyway."""
+    result = await session.execute(delete(WeChatNonce).where(WeChatNonce.expires_at <= now))
+    return result.rowcount or 0

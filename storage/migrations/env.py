@@ -32,7 +32,7 @@ def run_migrations_offline() -> None:
 
 
 async def _run_async(url: str) -> None:
-    engine = create_async_engine(url)
+    engine = create_async_engine(url, hide_parameters=True)  # as storage.db: no data in errors
     async with engine.begin() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

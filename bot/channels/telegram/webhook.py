@@ -12,7 +12,6 @@ update (Telegram retries non-2xx answers) is dropped by the same ledger as in po
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
 from typing import Any
@@ -22,6 +21,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.channels.telegram.inbox import InboxUnavailable
+from bot.channels.telegram.update_body import BadUpdate, read_update
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +50,9 @@ async def receive_update(request: web.Request) -> web.Response:
     except web.HTTPRequestEntityTooLarge:
         return web.Response(status=413, text="too large")
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return web.Response(status=400, text="not json")
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        return web.Response(status=400, text="not an update")
+        data = read_update(body)
+    except BadUpdate as exc:
+        return web.Response(status=400, text=str(exc))
     application = request.app[TELEGRAM_APP]
     try:
         update = Update.de_json(data, application.bot)

@@ -2,9 +2,11 @@
 
 WeChat waits 5 seconds for the answer to a callback, then tries again (three tries in all).
 So a message is stored in the `inbox` table first (its MsgId, or sender + time for events,
-is the key: a repeat is answered "success" and not handled again), then handled; if the
-answer is ready within `reply_budget` of the request's arrival — storing it included — its
-first message is the passive reply and the rest are pushed (customer-service messages
+is the key: a repeat is answered "success" and not handled again), together with its
+callback's timestamp and nonce (used once, by any worker); if the database cannot store
+it, WeChat gets a 5xx and tries again — never "success" for what could be lost. Then it is
+handled; if the answer is ready within `reply_budget` of the request's arrival — storing it
+included — its first message is the passive reply and the rest are pushed (customer-service messages
 through the outbox); if not, WeChat gets "success" and the whole answer is pushed when it
 is ready (an answer ready too late for the passive reply is always pushed, never dropped).
 A message stored but never handled (the process died) is handled by the next sweep and its
@@ -27,10 +29,13 @@ import html
 import logging
 import mimetypes
 import secrets
-from collections.abc import Coroutine
-from datetime import timedelta
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.wechat.events import (
@@ -47,6 +52,7 @@ from bot.channels.wechat.events import (
 )
 from bot.channels.wechat.messages import Inbound, inbound_from
 from bot.channels.wechat.render import PUSHED, attachments, numbered, render
+from bot.channels.wechat.security import Rejected, Stamp
 from bot.core import Attachment, Button, Event, Reply
 from bot.keyed_locks import KeyedLocks
 from bot.notices import resident_unreachable
@@ -65,16 +71,31 @@ KEEP_PROCESSED = timedelta(days=2)
 SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
 
 
+class NotStored(Exception):
+    """An incoming callback could not be stored (the database is down): WeChat must be
+    told to try again (a 5xx), not "success"."""
+
+
+async def _remember_stamp(session: AsyncSession, stamp: Stamp | None) -> None:
+    """Admit a callback's (timestamp, nonce) once across all workers, or refuse a replay."""
+    if stamp is not None and not await store.admit_nonce(
+            session, timestamp=str(stamp.timestamp), nonce=stamp.nonce,
+            expires_at=stamp.expires_at()):
+        raise Rejected(403, "replayed nonce")
+
+
 class WeChatChannel:
     """The WeChat side of one App. The web layer hands it verified messages (`receive`) and
     file tokens (`file`); the outbox sender renders pushes through `prepare_push`."""
 
     def __init__(self, app: App, *, public_url: str | None = None,
-                 reply_budget: float = REPLY_BUDGET) -> None:
+                 reply_budget: float = REPLY_BUDGET,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self.services = app.services
         self.public_url = public_url.rstrip("/") if public_url else None
         self.reply_budget = reply_budget
+        self.wall_clock = wall_clock  # the clock callbacks' timestamps are checked against
         self.link_days = self.services.settings.wechat_link_days
         self._people = KeyedLocks()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -82,19 +103,30 @@ class WeChatChannel:
         self.words = words_of(self.services.renderer)
 
     # -- intake --------------------------------------------------------------------------------
-    async def receive(self, message: Inbound, *, started: float | None = None) -> str | None:
+    async def receive(self, message: Inbound, stamp: Stamp | None = None, *,
+                      started: float | None = None) -> str | None:
         """Handle a verified message; returns the passive reply's text, or None for
         "success" (nothing to say now: a repeat, an event without answer, or pushed later).
+        The callback's `stamp` is admitted once, in the transaction that stores the message:
+        `Rejected` (403) for a replay; `NotStored` when the database cannot take either —
+        then WeChat must not hear "success" (it retries) and nothing is handled.
         `started` is when the request arrived (loop time): the budget counts from there."""
         loop = asyncio.get_running_loop()
         deadline = (loop.time() if started is None else started) + self.reply_budget
         action = action_for(message, self.words)
         if action is None:
+            await self.admit_stamp(stamp)  # a replayed query string could carry another body
             return None
         if isinstance(action, Unsubscribed):
-            await self._unsubscribe(message)
+            await self._unsubscribe(message, stamp)
             return None
-        task = self._spawn(self._admit_and_answer(message, action))
+        # stored before anything is said: a slow store makes WeChat retry, never lose it
+        key = await self._admit(message, stamp)
+        if key is None:
+            log.info("WeChat %s seen before; answered once already",
+                     f"message {message.get('MsgId')}" if message.msg_type != "event" else "event")
+            return None
+        task = self._spawn(self._answer_action(action, key, message))
         try:
             parts = await asyncio.wait_for(asyncio.shield(task),
                                            max(0.0, deadline - loop.time()))
@@ -104,8 +136,6 @@ class WeChatChannel:
             if isinstance(exc, asyncio.CancelledError):
                 raise
             return None
-        if parts is None:
-            return None
         if loop.time() > deadline:  # ready, but after WeChat stopped waiting
             await self._push_and_wake(message.from_user, parts)
             return None
@@ -113,33 +143,43 @@ class WeChatChannel:
             await self.push(message.from_user, parts[1:])
         return parts[0] if parts else None
 
-    async def _admit_and_answer(self, message: Inbound, action: Event | Unheard,
-                                ) -> list[str] | None:
-        """Store, then answer; None for a message seen before."""
-        key = await self._admit(message)
-        if key is False:
-            log.info("WeChat %s seen before; answered once already",
-                     f"message {message.get('MsgId')}" if message.msg_type != "event" else "event")
-            return None
+    async def _answer_action(self, action: Event | Unheard, key: str,
+                             message: Inbound) -> list[str]:
         if isinstance(action, Unheard):
-            return await self._unheard(action.user_id, key or None)
-        return await self._answer(action, key or None, spoken=heard(message))
+            return await self._unheard(action.user_id, key)
+        return await self._answer(action, key, spoken=heard(message))
 
-    async def _admit(self, message: Inbound) -> str | bool:
-        """Store the message before handling it: its inbox key; False for a repeat; "" if
-        the database is down (it is handled anyway — the dispatcher then apologises)."""
+    async def _admit(self, message: Inbound, stamp: Stamp | None) -> str | None:
+        """Store the message (and its callback's stamp) before handling it: its inbox key,
+        or None for a repeat."""
         payload = {"fields": message.fields}
+        async with self._storing(), self.services.db.transaction() as session:
+            await _remember_stamp(session, stamp)
+            fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
+                                      payload=payload, now=self.services.now())
+            if fresh:  # the 48-hour window of customer-service messages opens anew
+                await store.note_message(session, channel=CHANNEL,
+                                         user_id=message.from_user, now=self.services.now())
+        return message.key if fresh else None
+
+    async def admit_stamp(self, stamp: Stamp | None) -> None:
+        """Use up a callback's (timestamp, nonce) on its own: `Rejected` for a replay,
+        `NotStored` if the database cannot say."""
+        if stamp is None:
+            return
+        async with self._storing(), self.services.db.transaction() as session:
+            await _remember_stamp(session, stamp)
+
+    @contextlib.asynccontextmanager
+    async def _storing(self) -> AsyncIterator[None]:
+        """Database errors while storing what came in become `NotStored` (one warning line)."""
         try:
-            async with self.services.db.transaction() as session:
-                fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
-                                          payload=payload, now=self.services.now())
-                if fresh:  # the 48-hour window of customer-service messages opens anew
-                    await store.note_message(session, channel=CHANNEL,
-                                             user_id=message.from_user, now=self.services.now())
+            yield
+        except Rejected:
+            raise
         except Exception as exc:
-            log.warning("could not store a WeChat message: %s", type(exc).__name__)
-            return ""
-        return message.key if fresh else False
+            log.warning("could not store a WeChat callback: %s", type(exc).__name__)
+            raise NotStored from exc
 
     async def _answer(self, event: Event, key: str | None, *, spoken: str = "") -> list[str]:
         """Handle one event in its person's turn; the messages of the answer (what speech
@@ -220,12 +260,13 @@ class WeChatChannel:
         return options, lang, free_text
 
     # -- unsubscribe ---------------------------------------------------------------------------
-    async def _unsubscribe(self, message: Inbound) -> None:
+    async def _unsubscribe(self, message: Inbound, stamp: Stamp | None) -> None:
         """Nothing reaches the person any more: mark them unreachable, fail what is queued
         for them, and tell the owners of their open matters to phone instead."""
         services = self.services
         now = services.now()
-        async with services.db.transaction() as session:
+        async with self._storing(), services.db.transaction() as session:
+            await _remember_stamp(session, stamp)
             if not await store.admit(session, channel=CHANNEL, update_key=message.key,
                                      payload={}, now=now):
                 return
@@ -326,6 +367,7 @@ class WeChatChannel:
         async with services.db.transaction() as session:
             rows = await inbox.unprocessed(session, channel=CHANNEL)
             await store.prune_files(session, now=now)
+            await store.prune_nonces(session, now=datetime.fromtimestamp(self.wall_clock(), UTC))
             # WeChat's retries come within seconds: a processed key is not needed for long
             await inbox.prune(session, processed_before=now - KEEP_PROCESSED)
         handled = 0

@@ -3,18 +3,19 @@
 WeChat signs every callback (the GET handshake and each POST) with
 `sha1(sorted(token, timestamp, nonce))`; in encrypted mode `msg_signature` also covers the
 ciphertext. A signature alone does not expire, so a captured request could be sent again:
-the timestamp must be recent and a (timestamp, nonce) pair is accepted once.
+the timestamp must be recent and a (timestamp, nonce) pair is accepted once — by any
+worker, ever (`Stamp`, remembered in the database).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 FRESHNESS = 300.0  # seconds a request's timestamp may be off from our clock, either way
-NONCES_KEPT = 100_000
 
 
 class Rejected(Exception):
@@ -48,40 +49,32 @@ def timestamp_of(raw: str, *, now: float, window: float = FRESHNESS) -> int:
     return stamp
 
 
-class NonceCache:
-    """(timestamp, nonce) pairs accepted within the freshness window, in this process.
+@dataclass(frozen=True)
+class Stamp:
+    """A signed callback's timestamp and nonce: the pair may be used once. It is remembered
+    in the database (`storage.wechat.admit_nonce`), not in a process: a replay to another
+    worker, or after a restart, must be refused too — in plaintext mode the signature does
+    not cover the body, so a replayed query string could carry any body."""
 
-    Across workers, a replayed message still changes nothing: its MsgId (or, for events,
-    sender + time) is already in the inbox. This cache refuses the replay outright, before
-    any work, where it lands on the same worker."""
+    timestamp: int
+    nonce: str
 
-    def __init__(self, window: float = FRESHNESS, limit: int = NONCES_KEPT) -> None:
-        self.window = window
-        self.limit = limit
-        self._seen: OrderedDict[tuple[str, str], int] = OrderedDict()
-
-    def admit(self, timestamp: int, nonce: str, *, now: float) -> None:
-        """Accept a pair once; a pair seen before is a replay."""
-        while self._seen:  # forget pairs that the freshness window refuses anyway
-            oldest = next(iter(self._seen.values()))
-            if oldest >= now - self.window and len(self._seen) < self.limit:
-                break
-            self._seen.popitem(last=False)
-        key = (str(timestamp), nonce)
-        if key in self._seen:
-            raise Rejected(403, "replayed nonce")
-        self._seen[key] = timestamp
+    def expires_at(self, window: float = FRESHNESS) -> datetime:
+        """When the freshness window refuses this timestamp anyway: the pair can be forgotten."""
+        return datetime.fromtimestamp(self.timestamp + window, UTC)
 
 
-def check_query(query: Mapping[str, str], *, token: str, nonces: NonceCache, now: float,
-                window: float = FRESHNESS) -> tuple[int, str]:
-    """Signature, freshness and replay of a callback's query string; returns (timestamp,
-    nonce). Encrypted mode checks `msg_signature` over the ciphertext on top of this."""
+def check_query(query: Mapping[str, str], *, token: str, now: float,
+                window: float = FRESHNESS) -> Stamp:
+    """Signature and freshness of a callback's query string; returns its (timestamp, nonce),
+    which the caller admits once in the database. Encrypted mode checks `msg_signature`
+    over the ciphertext on top of this."""
     sig, raw_ts, nonce = (query.get(k, "") for k in ("signature", "timestamp", "nonce"))
     if not (sig and raw_ts and nonce) or len(nonce) > 64:
         raise Rejected(400, "signature, timestamp or nonce missing")
+    if not (nonce.isascii() and nonce.isprintable()):  # it is stored: no NUL, no controls
+        raise Rejected(400, "nonce is not printable ASCII")
     if not signature_matches(sig, token, raw_ts, nonce):
         raise Rejected(403, "bad signature")
     stamp = timestamp_of(raw_ts, now=now, window=window)
-    nonces.admit(stamp, nonce, now=now)
-    return stamp, nonce
+    return Stamp(stamp, nonce)

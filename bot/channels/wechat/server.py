@@ -2,6 +2,7 @@
 
     GET  /wechat           WeChat's URL check: signature → echo `echostr`
     POST /wechat           messages and events (plain or encrypted): the passive reply or "success"
+                           (a 503 when the database cannot store it: WeChat retries)
     GET  /wechat/f/{token} a document or picture sent as a link, until it expires
 
 `create_wechat_app(app)` builds it; its resources (HTTP client session, API client, the
@@ -26,7 +27,7 @@ from aiohttp import web
 
 from bot.app import App
 from bot.channels.wechat.api import WeChatApi, WeChatSender
-from bot.channels.wechat.channel import REPLY_BUDGET, WeChatChannel
+from bot.channels.wechat.channel import REPLY_BUDGET, NotStored, WeChatChannel
 from bot.channels.wechat.crypto import MessageCrypt
 from bot.channels.wechat.events import CHANNEL
 from bot.channels.wechat.messages import (
@@ -37,7 +38,7 @@ from bot.channels.wechat.messages import (
     parse_fields,
     text_reply,
 )
-from bot.channels.wechat.security import FRESHNESS, NonceCache, Rejected, check_query
+from bot.channels.wechat.security import FRESHNESS, Rejected, Stamp, check_query
 from bot.channels.wechat.templates import inside_window, template_message
 from bot.delivery import DeliveryWorker
 from bot.settings import SettingsError
@@ -52,10 +53,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 @dataclass(frozen=True)
 class Verifier:
-    """What checking a callback needs: the token, the replay cache, the clock, the cipher."""
+    """What checking a callback needs: the token, the clock, the cipher (the replay check is
+    the database's: `WeChatChannel.receive`)."""
 
     token: str
-    nonces: NonceCache
     clock: Callable[[], float] = time.time
     crypt: MessageCrypt | None = None
     window: float = FRESHNESS
@@ -65,7 +66,11 @@ class Verifier:
 class Received:
     message: Inbound
     encrypted: bool
-    nonce: str
+    stamp: Stamp
+
+    @property
+    def nonce(self) -> str:
+        return self.stamp.nonce
 
 
 APP = web.AppKey("app", App)
@@ -82,19 +87,23 @@ def check_length(content_length: int | None) -> None:
 def read_message(query: Mapping[str, str], body: bytes, verifier: Verifier) -> Received:
     """A verified, decoded message from a POST callback, or `Rejected`."""
     check_length(len(body))
-    _, nonce = check_query(query, token=verifier.token, nonces=verifier.nonces,
-                           now=verifier.clock(), window=verifier.window)
+    stamp = check_query(query, token=verifier.token, now=verifier.clock(),
+                        window=verifier.window)
     fields = parse_fields(body)
     encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+    if not encrypted and verifier.crypt is not None:
+        # plaintext mode's signature does not cover the body: with a key configured, only
+        # bodies authenticated by msg_signature are taken (兼容模式 sends encrypt_type=aes)
+        raise Rejected(400, "plaintext message but an EncodingAESKey is configured")
     if encrypted:
         if verifier.crypt is None:
             raise Rejected(400, "encrypted message but no EncodingAESKey configured")
         if not fields.get("Encrypt"):
             raise Rejected(400, "missing Encrypt")
         xml = verifier.crypt.decrypt(fields["Encrypt"], msg_signature=query.get("msg_signature", ""),
-                                     timestamp=query.get("timestamp", ""), nonce=nonce)
+                                     timestamp=query.get("timestamp", ""), nonce=stamp.nonce)
         fields = parse_fields(xml)
-    return Received(inbound_from(fields), encrypted, nonce)
+    return Received(inbound_from(fields), encrypted, stamp)
 
 
 def reply_body(received: Received, content: str, verifier: Verifier) -> str:
@@ -111,13 +120,17 @@ def reply_body(received: Received, content: str, verifier: Verifier) -> str:
 
 # -- views ----------------------------------------------------------------------------------------
 async def handshake(request: web.Request) -> web.Response:
-    """WeChat checks the URL: echo `echostr` when the signature is ours."""
+    """WeChat checks the URL: echo `echostr` when the signature is ours. Its nonce is used up
+    like a message's: the same signed query string could otherwise carry a forged POST."""
+    verifier = request.app[VERIFIER]
     try:
-        check_query(request.query, token=request.app[VERIFIER].token,
-                    nonces=request.app[VERIFIER].nonces, now=request.app[VERIFIER].clock(),
-                    window=request.app[VERIFIER].window)
+        stamp = check_query(request.query, token=verifier.token, now=verifier.clock(),
+                            window=verifier.window)
+        await request.app[CHANNEL_KEY].admit_stamp(stamp)
     except Rejected as exc:
         return _refused(request, exc)
+    except NotStored:
+        return _not_stored()
     return web.Response(text=request.query.get("echostr", ""))
 
 
@@ -134,7 +147,12 @@ async def callback(request: web.Request) -> web.StreamResponse:
     except Rejected as exc:
         return _refused(request, exc)
     channel = request.app[CHANNEL_KEY]
-    content = await channel.receive(received.message, started=started)
+    try:
+        content = await channel.receive(received.message, received.stamp, started=started)
+    except Rejected as exc:  # a replay
+        return _refused(request, exc)
+    except NotStored:
+        return _not_stored()
     if content is None:
         return web.Response(text="success")
     response = web.Response(text=reply_body(received, content, verifier),
@@ -172,6 +190,11 @@ async def linked_file(request: web.Request) -> web.Response:
     })
 
 
+def _not_stored() -> web.Response:
+    """The database could not take the callback: WeChat retries a 5xx (not "success")."""
+    return web.Response(status=503, text="try again later", headers={"Retry-After": "5"})
+
+
 def _refused(request: web.Request, exc: Rejected) -> web.Response:
     log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
     return web.Response(status=exc.status, text=exc.reason)
@@ -185,10 +208,14 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
     settings = app.services.settings
     if migrate:
         await app.start()
-    channel = WeChatChannel(app, public_url=settings.wechat_public_url, reply_budget=reply_budget)
+    channel = WeChatChannel(app, public_url=settings.wechat_public_url, reply_budget=reply_budget,
+                            wall_clock=web_app[VERIFIER].clock)
     web_app[CHANNEL_KEY] = channel
     if not settings.wechat_public_url:
         log.warning("wechat_public_url is not set: documents cannot be sent as links")
+    if not settings.wechat_encoding_aes_key:
+        log.warning("WeChat in plaintext mode: a message's body is not covered by its "
+                    "signature; set wechat_encoding_aes_key (安全模式) in production")
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = [asyncio.create_task(channel.run_sweeps(stop),
                                                            name="wechat-sweeps")]
@@ -244,7 +271,7 @@ def create_wechat_app(app: App, *, migrate: bool = True, deliver: bool = True,
             raise SettingsError(str(exc)) from None
     web_app = web.Application(client_max_size=BODY_LIMIT)
     web_app[APP] = app
-    web_app[VERIFIER] = Verifier(settings.wechat_token, NonceCache(), clock, crypt)
+    web_app[VERIFIER] = Verifier(settings.wechat_token, clock, crypt)
     web_app.cleanup_ctx.append(partial(_resources, migrate=migrate, deliver=deliver,
                                        reply_budget=reply_budget))
     web_app.router.add_get(PATH, handshake)
