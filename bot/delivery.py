@@ -100,6 +100,9 @@ class DeliveryWorker:
         self._record_lock = asyncio.Lock()
         self.companions = list(companions)
         self.stats = DeliveryStats()
+        # (channel, user id): deliver only this person's notices (a console process), so
+        # several processes on one database never take each other's
+        self.only: tuple[str, str] | None = None
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -127,7 +130,8 @@ class DeliveryWorker:
         if self._hold_until is not None and self.services.now() < self._hold_until:
             return 0
         async with self.services.db.transaction() as session:
-            rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch)
+            rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch,
+                                          recipient=self.only)
         if rows:
             await asyncio.gather(*(self._deliver(row) for row in rows))
         return len(rows)

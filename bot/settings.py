@@ -93,6 +93,10 @@ class Settings:
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_public_url: str | None = None  # e.g. https://bot.example.cn (file links start here)
     wechat_link_days: int = 14  # how long a document / picture link stays valid (a booking's QR code too)
+    # the web chat (a page at /chat on http_host:http_port): on unless set false
+    web_chat: bool = True
+    web_public_url: str | None = None  # e.g. https://bot.example.cn (its pages may open the socket)
+    web_rate_per_minute: int = 30  # messages one visitor may send per minute (a burst of 10)
 
     @property
     def db_url(self) -> str:

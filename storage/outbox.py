@@ -48,8 +48,10 @@ async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
 
 
 async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
-                    lease: timedelta = LEASE) -> list[Outbox]:
-    """Lease up to `limit` due rows, the oldest pending per recipient only."""
+                    lease: timedelta = LEASE,
+                    recipient: tuple[str, str] | None = None) -> list[Outbox]:
+    """Lease up to `limit` due rows, the oldest pending per recipient only; with
+    `recipient` (channel, user id), only theirs (a console delivers to its own person)."""
     older = aliased(Outbox)
     blocked_by_older = (
         select(older.id)
@@ -71,6 +73,8 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
             Outbox.not_before <= now,
             (Outbox.lease_until.is_(None)) | (Outbox.lease_until < now),
             ~blocked_by_older,
+            *((Outbox.channel == recipient[0], Outbox.user_id == recipient[1])
+              if recipient is not None else ()),
         )
         .order_by(Outbox.not_before, Outbox.id)
         .limit(limit)

@@ -2,7 +2,8 @@
 
 Options are numbered ("回复 1、2、3"): type the number to press the button. Documents are
 saved under the data directory and their path is printed. Notices the bot pushes on its own
-(staff replies, alerts) are printed as they are delivered.
+(staff replies, alerts) to the person this console speaks as are printed as they are
+delivered; notices to anyone else are left for their own console.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ class ConsoleChannel:
     async def run(self, prompt: str = "> ") -> None:
         """Read lines until EOF or /quit, delivering pushed notices in the background."""
         worker = self.app.attach_sender("console", self)
+        # other consoles (and the web or Telegram process) on this database deliver their own
+        worker.only = ("console", self.user_id)
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop, poll=0.5))
         try:
