@@ -60,17 +60,17 @@ class Visitor:
         visitor.history = first["messages"]
         return visitor
 
-    async def next(self, timeout: float = 20.0) -> dict[str, Any]:
-        msg = await self.ws.receive(timeout=timeout)
+    async def next(self, wait: float = 20.0) -> dict[str, Any]:
+        msg = await self.ws.receive(timeout=wait)
         assert msg.type == WSMsgType.TEXT, msg
         frame = json.loads(msg.data)
         self.frames.append(frame)
         return frame
 
-    async def bot_messages(self, timeout: float = 20.0) -> list[dict[str, Any]]:
+    async def bot_messages(self, wait: float = 20.0) -> list[dict[str, Any]]:
         """The next frame of bot messages (skipping the echo of what the visitor sent)."""
         while True:
-            frame = await self.next(timeout)
+            frame = await self.next(wait)
             if frame["type"] == "notice":
                 return [frame]
             if frame["type"] == "edit":

@@ -171,11 +171,12 @@ async def socket(request: web.Request) -> web.StreamResponse:
 
     fallback = locale_for(request.query.get("lang")) if request.query.get("lang") \
         else settings.default_language
-    channel.opened(user_id, push)
+    after = request.query.get("after", "0")
     try:
-        after = request.query.get("after", "0")
-        await push({"type": "history", "messages": await channel.history(
-            user_id, after=int(after) if after.isdigit() else 0)})
+        async with lock:  # pushes that come meanwhile wait, then follow the history
+            channel.opened(user_id, push)
+            await ws.send_json({"type": "history", "messages": await channel.history(
+                user_id, after=int(after) if after.isdigit() else 0)}, dumps=_dumps)
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 break  # binary frames, errors (a frame over the limit closes with 1009)

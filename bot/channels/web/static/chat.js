@@ -96,7 +96,10 @@
       el = document.createElement("div");
       el.id = "m" + message.id;
       el.className = "msg " + (message.author === "bot" ? "bot" : "visitor");
-      log.append(el);
+      el.dataset.id = String(message.id);
+      // in id order, even when a push overtakes the history it belongs after
+      const later = [...log.querySelectorAll(".msg")].find((m) => Number(m.dataset.id) > message.id);
+      log.insertBefore(el, later || null);
     }
     fill(el, message);
     lastId = Math.max(lastId, message.id);
