@@ -96,7 +96,7 @@ class Settings:
     # the web chat (a page at /chat on http_host:http_port): on unless set false
     web_chat: bool = True
     web_public_url: str | None = None  # e.g. https://bot.example.cn (its pages may open the socket)
-    web_rate_per_minute: int = 30  # messages one visitor may send per minute (a burst of 10)
+    web_rate_per_minute: int = 60  # messages one visitor may send per minute (a burst of 20)
 
     @property
     def db_url(self) -> str:

@@ -113,19 +113,19 @@ async def test_an_over_long_message_is_refused_with_the_limit(app, web_client):
 
 async def test_a_visitor_sending_too_fast_is_slowed_down(app, web_client):
     visitor = await Visitor.open(web_client)
-    for _ in range(14):
+    for _ in range(24):
         await visitor.ws.send_json({"type": "text", "text": "/help"})
     notices = answered = 0
-    while notices + answered < 14:
+    while notices + answered < 24:
         frame = await visitor.next()
         if frame["type"] == "notice":
             assert "太快" in frame["text"]
             notices += 1
         elif any(m["author"] == "bot" for m in frame.get("messages", [])):
             answered += 1
-    assert answered == 10 and notices == 4  # the burst, then refused
+    assert answered == 20 and notices == 4  # the burst, then refused
     async with app.services.db.transaction() as s:
-        assert await s.scalar(select(func.count()).select_from(InboxUpdate)) == 10
+        assert await s.scalar(select(func.count()).select_from(InboxUpdate)) == 20
 
 
 async def test_unknown_file_and_asset_are_not_found(web_client):

@@ -48,6 +48,7 @@ PREFIX = "/chat"
 MAX_FRAME = 8 * 1024  # bytes of one socket message; a question is a few hundred
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {"chat.js": "application/javascript", "chat.css": "text/css"}
+BURST = 20  # messages at once (ticking a long checklist quickly), then the per-minute rate
 PAGES_PER_VISITOR = 8  # open sockets per visitor (tabs); more are refused
 CHANNEL_KEY = web.AppKey("web_channel", WebChannel)
 LIMITER = web.AppKey("web_limiter", RateLimiter)
@@ -285,7 +286,7 @@ def add_web_chat(web_app: web.Application, app: App, *, migrate: bool = True,
     per_minute = max(1, settings.web_rate_per_minute)
     web_app[WEB_APP] = app
     web_app[SOCKETS] = set()
-    web_app[LIMITER] = RateLimiter(rate=per_minute / 60.0, burst=min(10, per_minute))
+    web_app[LIMITER] = RateLimiter(rate=per_minute / 60.0, burst=min(BURST, per_minute))
     web_app.cleanup_ctx.append(partial(_resources, migrate=migrate, deliver=deliver,
                                        sweep=sweep))
     web_app.on_shutdown.append(_on_shutdown)
