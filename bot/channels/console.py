@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.core import Event, Reply
+from bot.delivery import DeliveryWorker
 
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 
@@ -87,11 +88,17 @@ class ConsoleChannel:
             mine = user_id == self.user_id
             self.out(self.render(reply, header="" if mine else f"📨 → console:{user_id}"))
 
+    def deliver_own(self) -> DeliveryWorker:
+        """The outbox worker of this console: it delivers the notices of the person it speaks
+        as, and only those — other consoles (and the web or Telegram process) on the same
+        database deliver their own, so none takes another's notices."""
+        worker = self.app.attach_sender("console", self)
+        worker.only = ("console", self.user_id)
+        return worker
+
     async def run(self, prompt: str = "> ") -> None:
         """Read lines until EOF or /quit, delivering pushed notices in the background."""
-        worker = self.app.attach_sender("console", self)
-        # other consoles (and the web or Telegram process) on this database deliver their own
-        worker.only = ("console", self.user_id)
+        worker = self.deliver_own()
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop, poll=0.5))
         try:
