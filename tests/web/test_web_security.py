@@ -165,7 +165,8 @@ def test_any_escaped_text_reads_back_as_the_same_plain_text(text):
     # very same characters, as text (the page puts runs in with textContent)
     runs = runs_of(html.escape(text, quote=False))
     assert "".join(r["text"] for r in runs) == text
-    assert all(set(r) <= {"text"} for r in runs)
+    assert all(set(r) <= {"text", "href"} and r.get("href", r["text"]) == r["text"]
+               for r in runs)
 
 
 def test_markup_becomes_styled_runs_and_only_web_links_survive():
@@ -173,3 +174,10 @@ def test_markup_becomes_styled_runs_and_only_web_links_survive():
                    '<script>z</script>')
     assert runs == [{"text": "材料", "b": True}, {"text": " x "},
                     {"text": "y", "href": "https://gov.cn"}, {"text": "z"}]
+
+
+def test_bare_web_addresses_become_links():
+    runs = runs_of("网上办理：https://example.org/a-b?x=1。电话 12345")
+    assert runs == [{"text": "网上办理："},
+                    {"text": "https://example.org/a-b?x=1", "href": "https://example.org/a-b?x=1"},
+                    {"text": "。电话 12345"}]

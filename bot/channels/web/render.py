@@ -11,6 +11,7 @@ given by the caller as links (`describe`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -63,12 +64,30 @@ class _Runs(HTMLParser):
             self.runs.append(run)
 
 
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+
+
 def runs_of(text: str) -> list[Run]:
-    """Telegram HTML as styled runs of plain text."""
+    """Telegram HTML as styled runs of plain text; bare web addresses become links (Telegram
+    links them by itself)."""
     parser = _Runs()
     parser.feed(text)
     parser.close()
-    return parser.runs
+    out: list[Run] = []
+    for run in parser.runs:
+        if "href" in run:
+            out.append(run)
+            continue
+        at = 0
+        for found in _URL.finditer(run["text"]):
+            url = found.group().rstrip(".,;:!?)")
+            if found.start() > at:
+                out.append({**run, "text": run["text"][at:found.start()]})
+            out.append({**run, "text": url, "href": url})
+            at = found.start() + len(url)
+        if at < len(run["text"]):
+            out.append({**run, "text": run["text"][at:]})
+    return out
 
 
 def plain_runs(text: str) -> list[Run]:
