@@ -38,7 +38,9 @@ ASK = """(question) => new Promise((resolve) => {
   const before = log.querySelectorAll(".msg.bot").length;
   const t0 = performance.now();
   const seen = new MutationObserver(() => {
-    if (log.querySelectorAll(".msg.bot").length > before) { seen.disconnect(); resolve(performance.now() - t0); }
+    if (log.querySelectorAll(".msg.bot").length > before) {
+      seen.disconnect(); resolve(performance.now() - t0);
+    }
   });
   seen.observe(log, {childList: true, subtree: true});
   document.getElementById("input").value = question;
@@ -46,7 +48,8 @@ ASK = """(question) => new Promise((resolve) => {
 })"""
 PRESS = """([id, label]) => new Promise((resolve, reject) => {
   const log = document.getElementById("log");
-  const button = [...document.querySelectorAll("#" + id + " button")].find((b) => b.textContent.includes(label));
+  const button = [...document.querySelectorAll("#" + id + " button")]
+    .find((b) => b.textContent.includes(label));
   if (!button) { reject(new Error("no button " + label + " in " + id)); return; }
   const t0 = performance.now();
   const seen = new MutationObserver(() => { seen.disconnect(); resolve(performance.now() - t0); });

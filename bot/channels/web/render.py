@@ -10,8 +10,8 @@ given by the caller as links (`describe`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import re
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 from typing import Any
 
