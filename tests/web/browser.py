@@ -25,5 +25,11 @@ def _missing() -> str | None:
 BROWSER_MISSING = _missing()
 
 
+EXPECT_TIMEOUT = 20_000  # ms for expect(...) to come true: a loaded 2-core machine
+
+
 async def launch(playwright):  # type: ignore[no-untyped-def]
+    from playwright.async_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
     return await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -43,10 +43,10 @@ async def test_a_page_open_across_a_restart_continues(tmp_path):
             card = page.locator(".msg.bot", has_text="最低生活保障").first
             await expect(card).to_be_visible()
             await served.stop()
-            await expect(page.locator("#status")).to_contain_text("连接已断开")
+            await expect(page.locator("#status")).to_contain_text("连接已断开", timeout=30_000)
 
             await served.start()  # the same database, the same port
-            await expect(page.locator("#status")).to_be_empty()
+            await expect(page.locator("#status")).to_be_empty(timeout=30_000)
             await card.get_by_role("button", name="材料清单").click()
             await expect(page.locator(".msg.bot", has_text="请勾选适用")).to_be_visible()
             # and a page opened afresh shows the conversation so far

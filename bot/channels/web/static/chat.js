@@ -146,7 +146,7 @@
     socket.addEventListener("close", () => {
       status.textContent = L.offline;
       setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 10000);
+      retry = Math.min(retry * 2, 5000);
     });
   }
 
