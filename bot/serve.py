@@ -62,7 +62,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
 
             web_app = add_web_chat(web_app or web.Application(client_max_size=64 * 1024), app,
                                    migrate=not settings.wechat_token,
-                                   deliver=telegram is None and not settings.wechat_token)
+                                   deliver=telegram is None and not _wechat_delivers(settings))
         if web_app is not None:
             # no access log: WeChat file links carry their token in the path
             runner = web.AppRunner(web_app, access_log=None)
@@ -91,6 +91,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
         if runner is not None:
             await runner.cleanup()
         await app.close()
+
+
+def _wechat_delivers(settings: Settings) -> bool:
+    """Whether the WeChat webhook runs the process's outbox worker (it can push only with
+    the app id and secret)."""
+    return bool(settings.wechat_token and settings.wechat_app_id and settings.wechat_app_secret)
 
 
 def chat_url(settings: Settings) -> str:

@@ -165,3 +165,25 @@ async def test_button_on_a_card_is_a_button(web_client):
     visitor = await Visitor.open(web_client)
     card = (await visitor.say("低保怎么申请"))[0]
     assert button(card, "预约")["data"]
+
+
+async def test_status_complaint_and_rating_on_the_web(app, web_client):
+    app.attach_sender("console", Inboxes())
+    visitor = await Visitor.open(web_client)
+    offer = (await visitor.say("村口那条路的路灯坏了好几天了谁管"))[0]
+    await visitor.press(offer, "提交给工作人员")
+    status = await visitor.say("/status")
+    assert "Q1" in text_of(status[0])
+    staff = Console(app, "staff", "小陈")
+    await staff.say("/take 1")
+    await visitor.bot_messages()
+    await staff.say("/done 1 路灯已修好")
+    pushed = []
+    while not any(labels_of(m) for m in pushed):  # the completion notice, then the rating
+        pushed += await visitor.bot_messages()
+    rating = next(m for m in pushed if labels_of(m))
+    assert "非常满意" in labels_of(rating)[0]
+    thanks = await visitor.press(rating, "非常满意")
+    assert "感谢" in text_of(thanks[0]) or "谢谢" in text_of(thanks[0])
+    complaint = await visitor.say("/complain")
+    assert labels_of(complaint[-1])  # the complaint categories, as buttons
