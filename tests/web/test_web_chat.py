@@ -35,7 +35,8 @@ async def test_question_card_checklist_tick_and_written_notice(web_client):
     assert "sandbox" in resp.headers["Content-Security-Policy"]
 
 
-async def test_reload_shows_history_and_continues(web_client):
+async def test_reload_shows_history_and_continues(web_client_any_db):
+    web_client = web_client_any_db  # SQLite, then PostgreSQL
     visitor = await Visitor.open(web_client)
     card = (await visitor.say("低保怎么申请"))[0]
     await visitor.close()
