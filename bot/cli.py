@@ -1,7 +1,8 @@
 """The `servicebot` command line: one entry point, one subcommand per concern.
 
-    servicebot run                 Telegram polling when TELEGRAM_BOT_TOKEN is set, the WeChat
-                                   webhook when SERVICEBOT_WECHAT_TOKEN is set, else the console
+    servicebot run                 the web chat (http_host:http_port/chat/), Telegram polling when
+                                   TELEGRAM_BOT_TOKEN is set, the WeChat webhook when
+                                   SERVICEBOT_WECHAT_TOKEN is set
     servicebot console [--as ROLE] talk to the bot in this terminal (resident, staff, supervisor, admin)
     servicebot db upgrade          apply the database migrations
     servicebot kb check|ask|eval   validate and query the knowledge base
@@ -24,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser("kb", help="knowledge base: check | ask | eval", add_help=False)
-    commands.add_parser("run", help="run the bot (Telegram and/or WeChat if their tokens are "
-                        "set, else console)")
+    commands.add_parser("run", help="run the bot: the web chat, and Telegram and/or WeChat if "
+                        "their tokens are set")
     console = commands.add_parser("console", help="talk to the bot in this terminal")
     console.add_argument("--as", dest="role", default="resident",
                          choices=("resident", "staff", "supervisor", "admin"))
@@ -94,11 +95,14 @@ def main(argv: list[str] | None = None) -> int:
                                         name=args.user or ""))
         from bot.serve import channels_configured, run
 
-        if channels_configured(settings):
-            return run(settings)
-        print("TELEGRAM_BOT_TOKEN is not set: starting the console channel instead. "
-              "Type your question, a number to pick an option, /help, or /quit.")
-        return asyncio.run(_console(settings, "resident", "resident", None))
+        if not channels_configured(settings) and not settings.web_chat:
+            print("servicebot: no channel to run: set TELEGRAM_BOT_TOKEN or "
+                  "SERVICEBOT_WECHAT_TOKEN, or leave web_chat on (or use `servicebot console`)",
+                  file=sys.stderr)
+            return 2
+        if not channels_configured(settings):
+            print("No Telegram or WeChat token is set: serving the web chat only.", flush=True)
+        return run(settings)
     except KBError as exc:
         print(f"servicebot: the knowledge base is invalid:\n{exc}", file=sys.stderr)
         return 2

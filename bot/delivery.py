@@ -109,6 +109,9 @@ class DeliveryWorker:
         self.companions = list(companions)
         self.held = held  # owed replies this process is sending itself (bot.owed)
         self.stats = DeliveryStats()
+        # (channel, user id): deliver only this person's notices (a console process), so
+        # several processes on one database never take each other's
+        self.only: tuple[str, str] | None = None
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -142,7 +145,7 @@ class DeliveryWorker:
             return 0
         async with self.services.db.transaction() as session:
             rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch,
-                                          exclude=self.held())
+                                          exclude=self.held(), recipient=self.only)
         if rows:
             await asyncio.gather(*(self._deliver(row) for row in rows))
         return len(rows)

@@ -53,31 +53,29 @@ class OwedReplies:
             self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
 
     async def _flush_later(self) -> None:
-        await asyncio.sleep(SETTLE_DELAY)
-        await self.flush()
+        # settled while a flush was writing: those go with the next round, not never
+        delay = SETTLE_DELAY
+        while self._sent:
+            await asyncio.sleep(delay)
+            delay = SETTLE_DELAY if await self.flush() else 2.0
 
-    async def flush(self) -> None:
-        """Record the sent replies now (also on shutdown)."""
+    async def flush(self) -> bool:
+        """Record the sent replies now (also on shutdown); False if the database failed."""
         batch, self._sent = self._sent, []
         if not batch:
-            return
+            return True
         try:
             async with self.services.db.transaction() as session:
                 await outbox.settle_owed(session, sent=batch, now=self.services.now())
             self._held.difference_update(batch)
             if self.wake is not None:
                 self.wake()  # notices queued behind these replies (per-person order) may go
-        except Exception as exc:  # the database blinked: the next flush tries again
+            return True
+        except Exception as exc:  # the database blinked: the flusher tries again
             self._sent[:0] = batch
             log.warning("could not record %d sent repl(ies) yet: %s", len(batch),
                         type(exc).__name__)
-            if self._flusher is None or self._flusher.done() or \
-                    self._flusher is asyncio.current_task():
-                self._flusher = asyncio.get_running_loop().create_task(self._retry_later())
-
-    async def _retry_later(self) -> None:
-        await asyncio.sleep(2.0)
-        await self.flush()
+            return False
 
     async def hand_over(self, owed_id: int | None, remaining: Sequence[Reply],
                         error: str) -> bool:

@@ -2,8 +2,10 @@
 
 - Telegram: long polling, or the webhook when `telegram_webhook_url` is set;
 - WeChat: the webhook when `wechat_token` is set;
-- both webhooks on one aiohttp server (`http_host:http_port`), behind an HTTPS proxy.
-The console channel is the CLI's fallback when no channel is configured.
+- the web chat (`/chat`, unless `web_chat` is false): with no token at all, the embedded
+  default a resident can use in a browser;
+- all on one aiohttp server (`http_host:http_port`), behind an HTTPS proxy.
+`servicebot console` is the terminal channel.
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
     try:
         telegram = _telegram(app) if settings.telegram_bot_token else None
         web_app = _web_app(app, settings, telegram, webhook_path)
+        if settings.web_chat:
+            from bot.channels.web import add_web_chat
+
+            web_app = add_web_chat(web_app or web.Application(client_max_size=64 * 1024), app,
+                                   migrate=not settings.wechat_token,
+                                   deliver=telegram is None and not _wechat_delivers(settings))
         if web_app is not None:
             # no access log: WeChat file links carry their token in the path
             runner = web.AppRunner(web_app, access_log=None)
@@ -62,6 +70,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
             await web.TCPSite(runner, settings.http_host, settings.http_port).start()
             log.info("webhooks on http://%s:%s (%s)", settings.http_host, settings.http_port,
                      ", ".join(_routes(web_app)))
+            if settings.web_chat:
+                print(f"web chat: open {chat_url(settings)} in a browser", flush=True)
         if telegram is None:
             await stop.wait()
             return 0
@@ -81,6 +91,21 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
         if runner is not None:
             await runner.cleanup()
         await app.close()
+
+
+def _wechat_delivers(settings: Settings) -> bool:
+    """Whether the WeChat webhook runs the process's outbox worker (it can push only with
+    the app id and secret)."""
+    return bool(settings.wechat_token and settings.wechat_app_id and settings.wechat_app_secret)
+
+
+def chat_url(settings: Settings) -> str:
+    if settings.web_public_url:
+        return settings.web_public_url.rstrip("/") + "/chat/"
+    host = settings.http_host
+    host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.http_port}/chat/"
 
 
 def _telegram(app: App) -> Any:

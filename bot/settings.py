@@ -110,6 +110,10 @@ class Settings:
     departments: Registry = field(default_factory=Registry)
     # staff names and windows: {"telegram:123": {"name": 王芳, "window": 3号窗口}} (/profile too)
     staff_profiles: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the web chat (a page at /chat on http_host:http_port): on unless set false
+    web_chat: bool = True
+    web_public_url: str | None = None  # e.g. https://bot.example.cn (its pages may open the socket)
+    web_rate_per_minute: int = 60  # messages one visitor may send per minute (a burst of 20)
 
     @property
     def db_url(self) -> str:

@@ -380,3 +380,16 @@ class WeChatNonce(Base):
     timestamp: Mapped[str] = mapped_column(String(12), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+class WebMessage(Base):
+    """One message of a web chat conversation, as the page shows it (the visitor's words, the
+    bot's answers and pushed notices), so a reload or a return visit shows recent history.
+    `user_id` is the visitor id derived from the cookie token (never the token itself)."""
+
+    __tablename__ = "web_messages"
+    __table_args__ = (Index("ix_web_messages_user_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(8))  # "visitor" or "bot"
+    body: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the page renders
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -52,9 +52,11 @@ async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
 
 
 async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
-                    lease: timedelta = LEASE, exclude: Collection[int] = ()) -> list[Outbox]:
+                    lease: timedelta = LEASE, exclude: Collection[int] = (),
+                    recipient: tuple[str, str] | None = None) -> list[Outbox]:
     """Lease up to `limit` due rows, the oldest pending per recipient only, none of `exclude`
-    (replies the caller's process is sending itself)."""
+    (replies the caller's process is sending itself); with `recipient` (channel, user id),
+    only theirs (a console delivers to its own person)."""
     older = aliased(Outbox)
     blocked_by_older = (
         select(older.id)
@@ -77,6 +79,8 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
             (Outbox.lease_until.is_(None)) | (Outbox.lease_until < now),
             ~blocked_by_older,
             *([Outbox.id.not_in(list(exclude))] if exclude else []),
+            *((Outbox.channel == recipient[0], Outbox.user_id == recipient[1])
+              if recipient is not None else ()),
         )
         .order_by(Outbox.not_before, Outbox.id)
         .limit(limit)

@@ -18,12 +18,17 @@ def run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subproc
                           text=True, timeout=120, cwd=ROOT, env=environment)
 
 
-def test_run_without_token_starts_the_console_and_says_why(tmp_path):
-    out = run(["run"], tmp_path, stdin="低保怎么申请\n1\n/quit\n")
+def test_console_answers_in_the_terminal(tmp_path):
+    # (`servicebot run` without a token serves the web chat: tests/web/test_run.py)
+    out = run(["console"], tmp_path, stdin="低保怎么申请\n1\n/quit\n")
     assert out.returncode == 0, out.stderr
-    assert "TELEGRAM_BOT_TOKEN is not set" in out.stdout
     assert "最低生活保障" in out.stdout and "[1]" in out.stdout
     assert (tmp_path / "data" / "servicebot.sqlite3").exists()  # migrated on start
+
+
+def test_run_with_the_web_chat_off_and_no_token_says_why(tmp_path):
+    out = run(["run"], tmp_path, SERVICEBOT_WEB_CHAT="false")
+    assert out.returncode == 2 and "no channel to run" in out.stderr
 
 
 def test_console_as_staff_sees_queue(tmp_path):

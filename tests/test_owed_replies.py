@@ -165,3 +165,28 @@ async def test_a_connection_lost_mid_statement_is_an_outage_not_a_bug(app, monke
     assert answer.deferred
     async with app.services.db.transaction() as s:
         assert [r.update_key for r in await inbox.unprocessed(s, channel="console")] == ["u5"]
+
+
+async def test_a_reply_settled_while_a_flush_is_writing_is_recorded_too(app, monkeypatch):
+    import asyncio
+
+    for key in ("u6", "u7"):
+        await _store(app, key)
+    first = await app.handle(_text("低保怎么申请"), update_key="u6", owe=True)
+    second = await app.handle(_text("身份证丢了怎么补", user="r2"), update_key="u7", owe=True)
+    real, writing = outbox.settle_owed, asyncio.Event()
+
+    async def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        writing.set()
+        await asyncio.sleep(0.2)
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "settle_owed", slow)
+    app.owed.settle(first.owed_id)
+    await writing.wait()
+    app.owed.settle(second.owed_id)  # while the first batch is being written
+    for _ in range(50):
+        if not app.owed.held():
+            break
+        await asyncio.sleep(0.05)
+    assert {r.status for r in await _owed(app)} == {"sent"}

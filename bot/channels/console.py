@@ -2,7 +2,8 @@
 
 Options are numbered ("回复 1、2、3"): type the number to press the button. Documents are
 saved under the data directory and their path is printed. Notices the bot pushes on its own
-(staff replies, alerts) are printed as they are delivered.
+(staff replies, alerts) to the person this console speaks as are printed as they are
+delivered; notices to anyone else are left for their own console.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from bot.app import App
 from bot.channels.wechat.events import typed_number
 from bot.core import Event, Reply
+from bot.delivery import DeliveryWorker
 from bot.i18n import locale_for
 from storage.models import Conversation
 from storage.people import find_resident
@@ -111,9 +113,17 @@ class ConsoleChannel:
             mine = user_id == self.user_id
             self.out(self.render(reply, header="" if mine else f"📨 → console:{user_id}"))
 
+    def deliver_own(self) -> DeliveryWorker:
+        """The outbox worker of this console: it delivers the notices of the person it speaks
+        as, and only those — other consoles (and the web or Telegram process) on the same
+        database deliver their own, so none takes another's notices."""
+        worker = self.app.attach_sender("console", self)
+        worker.only = ("console", self.user_id)
+        return worker
+
     async def run(self, prompt: str = "> ") -> None:
         """Read lines until EOF or /quit, delivering pushed notices in the background."""
-        worker = self.app.attach_sender("console", self)
+        worker = self.deliver_own()
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop, poll=0.5))
         try:
