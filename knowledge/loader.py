@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from knowledge import loader_more
 from knowledge.model import (
     FORMS,
     KINDS,
@@ -31,17 +32,18 @@ from knowledge.model import (
     Item,
     KnowledgeBase,
     Material,
+    Referral,
 )
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 
-TOP_FIELDS = ("center", "items")
+TOP_FIELDS = ("center", "items", "referrals")
 CENTER_FIELDS = ("name", "address", "phone", "hours")
 CENTER_REQUIRED = ("name",)
 ITEM_FIELDS = (
     "id", "name", "aliases", "keywords", "category", "department", "window", "kind",
     "time_limit_workdays", "fee", "basis", "conditions", "materials", "steps", "faq",
-    "online", "appointment",
+    "online", "appointment", "en",
 )
 ITEM_REQUIRED = ("id", "name", "kind")
 ITEM_TEXT_FIELDS = ("category", "department", "window", "fee", "online")
@@ -99,6 +101,8 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     center: Center | None = None
     center_at: str | None = None
     first_seen: dict[str, str] = {}  # id -> "file:line" of its first definition
+    located: list[tuple[Item, str, int]] = []  # for the checks across files
+    referrals: list[tuple[Referral, str, int]] = []
 
     for file in files:
         parsed = _FileParser(str(file), issues).parse()
@@ -116,12 +120,16 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
                 continue
             first_seen[item.id] = here
             items.append(item)
+            located.append((item, str(file), line))
+        referrals += [(ref, str(file), line) for ref, line in parsed.referrals]
+    issues += loader_more.cross_checks(located, referrals)
 
     if issues:
         order = {str(file): n for n, file in enumerate(files)}
         issues.sort(key=lambda i: (order.get(i.file, -1), i.line or 0))
         raise KBError(issues)
-    return KnowledgeBase(items=tuple(items), center=center)
+    return KnowledgeBase(items=tuple(items), center=center,
+                         referrals=tuple(ref for ref, _, _ in referrals))
 
 
 @dataclass
@@ -129,6 +137,7 @@ class _ParsedFile:
     center: Center | None
     center_line: int | None
     items: list[tuple[Item, int]]
+    referrals: list[tuple[Referral, int]] = field(default_factory=list)
 
 
 class _FileParser:
@@ -178,6 +187,15 @@ class _FileParser:
                     item = self._item(item_node, index)
                     if item is not None:
                         result.items.append((item, item_node.start_mark.line + 1))
+        if "referrals" in top:
+            _, node = top["referrals"]
+            if not isinstance(node, SequenceNode):
+                self._error(node, NO_ID, "referrals must be a list")
+            else:
+                for index, ref_node in enumerate(node.value):
+                    ref = loader_more.referral(self, ref_node, index)
+                    if ref is not None:
+                        result.referrals.append((ref, ref_node.start_mark.line + 1))
         return result
 
     # -- generic helpers ---------------------------------------------------
@@ -344,6 +362,8 @@ class _FileParser:
                 self._error(value_node, item_id, f"appointment must be true or false, got {flag!r}")
             else:
                 values["appointment"] = flag
+        if "en" in fields:
+            values["en"] = loader_more.item_text(self, fields["en"][1], item_id, values)
 
         if len(self.issues) > errors_before:
             return None
