@@ -8,6 +8,7 @@ capability, merged; a key defined twice is an error) and are rendered as jinja t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -50,6 +51,9 @@ class Renderer:
         self.env.filters["day"] = self.local_day
         self.env.globals["label"] = self.label
         self._labels = {loc: self._load_labels(templates / loc) for loc in LOCALES}
+        # Knowledge-base content as each locale shows it (knowledge.localize.Localizer.view);
+        # set by build_services. None: KB text is shown as written.
+        self.content: Callable[[str, Any], Any] | None = None
         self._label_env = Environment(autoescape=True, undefined=StrictUndefined)
 
     @staticmethod
@@ -66,6 +70,8 @@ class Renderer:
         """Render `<locale>/<name>.j2` (or `.html.j2` for documents), stripped."""
         loc = locale if locale in LOCALES else DEFAULT_LOCALE
         template = self.env.get_template(f"{loc}/{name}.j2")
+        if self.content is not None and loc != DEFAULT_LOCALE:
+            context = {key: self.content(loc, value) for key, value in context.items()}
         return template.render(locale=loc, **context).strip()
 
     def label(self, locale: str, key: str, /, **context: Any) -> str:

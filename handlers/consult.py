@@ -7,9 +7,9 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from handlers.cards import card, item_buttons
+from handlers.cards import card, item_buttons, shown
 from handlers.common import menu_buttons
-from knowledge.model import Item
+from knowledge.model import REFERRAL_PREFIX, Item, Referral
 from storage.queries import log_query
 
 MAX_QUESTION = 4000  # stored and shown to staff; longer messages are cut
@@ -34,6 +34,13 @@ async def on_text(ctx: Context) -> list[Reply]:
     result = services.matcher.match(question, top=3)
     current = ctx.services.kb.get(ctx.data.get("item", "")) if ctx.state == "item" else None
     top = result.matches[0] if result.matches else None
+    referral = result.referral.referral if result.referral else None
+    if referral is not None and current is None:
+        # Answered by the bot, with who handles it: logged under `ref:<id>` for the digest.
+        await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
+                        item_id=REFERRAL_PREFIX + referral.id, confident=True,
+                        score=result.referral.score)
+        return [referred(ctx, question, referral)]
     await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
                     item_id=top.item.id if top else None, confident=result.confident,
                     score=top.score if top else 0.0)
@@ -53,7 +60,7 @@ async def on_text(ctx: Context) -> list[Reply]:
 def choices(ctx: Context, items: list[Item], question: str) -> Reply:
     """Several items are about equally likely: let the person pick (up to three)."""
     ctx.set_state("choose", question=question[:500])
-    rows = tuple((Button(it.name, f"item:show:{it.id}"),) for it in items[:3])
+    rows = tuple((Button(it.name, f"item:show:{it.id}"),) for it in shown(ctx, items[:3]))
     rows += ((ctx.button("btn.none_of_these", "ho:ask"),),)
     return Reply(ctx.t("consult/choices", items=items[:3]), rows)
 
@@ -61,9 +68,17 @@ def choices(ctx: Context, items: list[Item], question: str) -> Reply:
 def not_found(ctx: Context, question: str, near: list[Item]) -> Reply:
     """Not confident: keep the question, offer staff (one tap) and any near items."""
     ctx.set_state("offer", question=question)
-    rows = [(Button(it.name, f"item:show:{it.id}"),) for it in near]
+    rows = [(Button(it.name, f"item:show:{it.id}"),) for it in shown(ctx, near)]
     rows.insert(0, (ctx.button("btn.send_to_staff", "ho:ask"),))
     return Reply(ctx.t("consult/not_found", near=near), tuple(rows))
+
+
+def referred(ctx: Context, question: str, referral: Referral) -> Reply:
+    """Another office handles it (首问负责: say who and how); staff are still one tap away,
+    with the question kept as it was asked."""
+    ctx.set_state("offer", question=question)
+    return Reply(ctx.t("referral/answer", referral=referral),
+                 ((ctx.button("btn.referral_ask_staff", "ho:ask"),),))
 
 
 async def on_item_choice(ctx: Context) -> list[Reply]:

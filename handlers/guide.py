@@ -9,6 +9,8 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
+from handlers.cards import shown
+from knowledge.model import KnowledgeBase
 
 PER_ROW = 3
 
@@ -17,8 +19,13 @@ def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]
     return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+def _categories(ctx: Context) -> list:
+    """Categories and their items in the person's language (the same order in every one)."""
+    return KnowledgeBase(items=shown(ctx, ctx.services.kb.items)).categories()
+
+
 async def guide_cmd(ctx: Context) -> list[Reply]:
-    categories = ctx.services.kb.categories()
+    categories = _categories(ctx)
     buttons = [Button(name or ctx.label("guide.other_category"), f"gd:c:{n}")
                for n, (name, _) in enumerate(categories)]
     return [Reply(ctx.t("guide/categories", categories=categories), _rows(buttons, PER_ROW))]
@@ -26,7 +33,7 @@ async def guide_cmd(ctx: Context) -> list[Reply]:
 
 async def on_choice(ctx: Context) -> list[Reply]:
     parts = ctx.event.choice.split(":")
-    categories = ctx.services.kb.categories()
+    categories = _categories(ctx)
     if len(parts) != 3 or parts[1] != "c" or not parts[2].isdigit() \
             or int(parts[2]) >= len(categories):
         return [ctx.say("err.stale_button")]

@@ -34,7 +34,7 @@ REFERRAL_FIELDS = ("id", "name", "aliases", "keywords", "category", "office", "a
                    "hours", "online", "bring", "note", "example", "en")
 REFERRAL_REQUIRED = ("id", "name", "office")
 REFERRAL_TEXT_FIELDS = ("category", "address", "phone", "hours", "online", "note")
-REFERRAL_EN_FIELDS = ("name", "office", "address", "hours", "online", "bring", "note")
+REFERRAL_EN_FIELDS = ("name", "office", "address", "phone", "hours", "online", "bring", "note")
 
 
 def item_text(parser: _FileParser, node: Node, item_id: str, values: dict[str, Any]
@@ -100,14 +100,14 @@ def _material_text(parser: _FileParser, node: Node, item_id: str) -> MaterialTex
 def _check_materials(parser: _FileParser, node: Node, item_id: str,
                      texts: tuple[MaterialText, ...], materials: tuple) -> None:
     """A note or situation only where the material has one; one situation, one English."""
-    situations: dict[str, str] = {}
+    situations: dict[str, str | None] = {}
     for index, (text, material) in enumerate(zip(texts, materials, strict=True)):
         element = node.value[index] if isinstance(node, SequenceNode) else node
         for name in ("note", "when"):
             if getattr(text, name) and not getattr(material, name):
                 parser._error(element, item_id, f"en materials[{index}] has a {name} but"
                                                 f" material {material.name!r} has none")
-        if text.when and material.when:
+        if material.when:  # one situation is one choice: the same English every time
             first = situations.setdefault(material.when, text.when)
             if first != text.when:
                 parser._error(element, item_id, f"situation {material.when!r} is translated"

@@ -136,6 +136,7 @@ class ReferralText:
     name: str | None = None
     office: str | None = None
     address: str | None = None
+    phone: str | None = None
     hours: str | None = None
     online: str | None = None
     bring: tuple[str, ...] | None = None
