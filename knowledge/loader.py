@@ -22,16 +22,14 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from knowledge import loader_more
+from knowledge import loader_more, loader_records
+from knowledge.loader_records import FAQ_FIELDS, MATERIAL_FIELDS  # noqa: F401 (part of the API)
 from knowledge.model import (
-    FORMS,
     KINDS,
     KINDS_NEEDING_TIME_LIMIT,
     Center,
-    Faq,
     Item,
     KnowledgeBase,
-    Material,
     Referral,
 )
 
@@ -48,8 +46,6 @@ ITEM_FIELDS = (
 ITEM_REQUIRED = ("id", "name", "kind")
 ITEM_TEXT_FIELDS = ("category", "department", "window", "fee", "online")
 ITEM_LIST_FIELDS = ("aliases", "keywords", "basis", "conditions", "steps")
-MATERIAL_FIELDS = ("name", "form", "copies", "note", "when")
-FAQ_FIELDS = ("q", "a")
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, much faster.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -351,10 +347,10 @@ class _FileParser:
         if "materials" in fields:
             values["materials"] = self._records(
                 fields["materials"][1], item_id, "materials",
-                lambda n: self._material(n, item_id))
+                lambda n: loader_records.material(self, n, item_id))
         if "faq" in fields:
             values["faq"] = self._records(
-                fields["faq"][1], item_id, "faq", lambda n: self._faq(n, item_id))
+                fields["faq"][1], item_id, "faq", lambda n: loader_records.faq(self, n, item_id))
         if "appointment" in fields:
             value_node = fields["appointment"][1]
             flag = self._scalar(value_node)
@@ -368,53 +364,3 @@ class _FileParser:
         if len(self.issues) > errors_before:
             return None
         return Item(source=self.file, **values)
-
-    def _material(self, node: Node, item_id: str) -> Material | None:
-        fields = self._mapping(node, item_id, "material", MATERIAL_FIELDS)
-        if fields is None:
-            return None
-        errors_before = len(self.issues)
-        self._missing(node, item_id, "material", fields, ("name",))
-        values: dict[str, Any] = {}
-        for name in ("name", "note", "when"):
-            if name in fields:
-                text = self._text(fields[name][1], item_id, f"material {name}",
-                                  required=name == "name")
-                if text is not None:
-                    values[name] = text
-        if "form" in fields:
-            value_node = fields["form"][1]
-            form = self._scalar(value_node)
-            if form is not None and form not in FORMS:
-                self._error(value_node, item_id,
-                            f"material form {form!r} must be one of {' | '.join(FORMS)}")
-            elif form is not None:
-                values["form"] = form
-        if "copies" in fields:
-            value_node = fields["copies"][1]
-            copies = self._scalar(value_node)
-            if copies is None:
-                pass
-            elif isinstance(copies, bool) or not isinstance(copies, int) or copies <= 0:
-                self._error(value_node, item_id,
-                            f"material copies must be a positive whole number, got {copies!r}")
-            else:
-                values["copies"] = copies
-        if len(self.issues) > errors_before:
-            return None
-        return Material(**values)
-
-    def _faq(self, node: Node, item_id: str) -> Faq | None:
-        fields = self._mapping(node, item_id, "faq entry", FAQ_FIELDS)
-        if fields is None:
-            return None
-        errors_before = len(self.issues)
-        self._missing(node, item_id, "faq entry", fields, FAQ_FIELDS)
-        values = {}
-        for name, (_, value_node) in fields.items():
-            text = self._text(value_node, item_id, f"faq {name}", required=True)
-            if text is not None:
-                values[name] = text
-        if len(self.issues) > errors_before:
-            return None
-        return Faq(**values)
