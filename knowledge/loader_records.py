@@ -26,7 +26,7 @@ def material(parser: _FileParser, node: Node, item_id: str) -> Material | None:
     for name in ("name", "note", "when"):
         if name in fields:
             text = parser._text(fields[name][1], item_id, f"material {name}",
-                              required=name == "name")
+                                required=name == "name")
             if text is not None:
                 values[name] = text
     if "form" in fields:
@@ -34,7 +34,7 @@ def material(parser: _FileParser, node: Node, item_id: str) -> Material | None:
         form = parser._scalar(value_node)
         if form is not None and form not in FORMS:
             parser._error(value_node, item_id,
-                        f"material form {form!r} must be one of {' | '.join(FORMS)}")
+                          f"material form {form!r} must be one of {' | '.join(FORMS)}")
         elif form is not None:
             values["form"] = form
     if "copies" in fields:
@@ -44,7 +44,7 @@ def material(parser: _FileParser, node: Node, item_id: str) -> Material | None:
             pass
         elif isinstance(copies, bool) or not isinstance(copies, int) or copies <= 0:
             parser._error(value_node, item_id,
-                        f"material copies must be a positive whole number, got {copies!r}")
+                          f"material copies must be a positive whole number, got {copies!r}")
         else:
             values["copies"] = copies
     if len(parser.issues) > errors_before:
