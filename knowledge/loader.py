@@ -36,7 +36,7 @@ from knowledge.model import (
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 
 TOP_FIELDS = ("center", "items", "referrals")
-CENTER_FIELDS = ("name", "address", "phone", "hours")
+CENTER_FIELDS = ("name", "address", "phone", "hours", "en")
 CENTER_REQUIRED = ("name",)
 ITEM_FIELDS = (
     "id", "name", "aliases", "keywords", "category", "department", "window", "kind",
@@ -272,7 +272,9 @@ class _FileParser:
         if fields is None:
             return None
         bad = self._missing(node, "center", "center", fields, CENTER_REQUIRED)
-        values = {}
+        values: dict[str, Any] = {}
+        if "en" in fields:
+            values["en"] = loader_more.center_text(self, fields.pop("en")[1])
         for name, (_, value_node) in fields.items():
             text = self._text(value_node, "center", name, required=name == "name")
             if text is None:

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from knowledge.model import (
     REFERRAL_PREFIX,
+    CenterText,
     Faq,
     Item,
     ItemText,
@@ -30,11 +31,22 @@ if TYPE_CHECKING:
 ITEM_TEXT_FIELDS = ("name", "category", "fee", "conditions", "steps", "materials", "faq")
 MATERIAL_TEXT_FIELDS = ("name", "note", "when")
 FAQ_TEXT_FIELDS = ("q", "a")
+CENTER_TEXT_FIELDS = ("name", "address", "phone", "hours")
 REFERRAL_FIELDS = ("id", "name", "aliases", "keywords", "category", "office", "address", "phone",
                    "hours", "online", "bring", "note", "example", "en")
 REFERRAL_REQUIRED = ("id", "name", "office")
 REFERRAL_TEXT_FIELDS = ("category", "address", "phone", "hours", "online", "note")
 REFERRAL_EN_FIELDS = ("name", "office", "address", "phone", "hours", "online", "bring", "note")
+
+
+def center_text(parser: _FileParser, node: Node) -> CenterText | None:
+    """The center block's `en:` (name, address, phone, hours in English)."""
+    fields = parser._mapping(node, "center", "en", CENTER_TEXT_FIELDS)
+    if fields is None:
+        return None
+    values = {name: parser._text(value, "center", f"en {name}", required=True)
+              for name, (_, value) in fields.items()}
+    return None if any(v is None for v in values.values()) else CenterText(**values)
 
 
 def item_text(parser: _FileParser, node: Node, item_id: str, values: dict[str, Any]

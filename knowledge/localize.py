@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from knowledge.model import Faq, Item, KnowledgeBase, Material, Referral
+from knowledge.model import Center, Faq, Item, KnowledgeBase, Material, Referral
 
 SOURCE_LOCALE = "zh"  # the language the knowledge base is written in
 
@@ -44,7 +44,7 @@ class Localizer:
             return self.kb
         table = self._table(locale)
         return KnowledgeBase(items=tuple(table[id(it)] for it in self.kb.items),
-                             center=self.kb.center,
+                             center=table.get(id(self.kb.center), self.kb.center),
                              referrals=tuple(table[id(r)] for r in self.kb.referrals))
 
     def _table(self, locale: str) -> dict[int, Any]:
@@ -61,11 +61,14 @@ class Localizer:
             for ref in self.kb.referrals:
                 view = english_referral(ref, mark)
                 table[id(ref)] = table[id(view)] = view
+            if self.kb.center is not None:
+                view = english_center(self.kb.center, mark)
+                table[id(self.kb.center)] = table[id(view)] = view
             self._views[locale] = table
         return self._views[locale]
 
     def _view(self, table: dict[int, Any], value: Any, depth: int) -> Any:
-        if isinstance(value, Item | Material | Faq | Referral):
+        if isinstance(value, Item | Material | Faq | Referral | Center):
             found = table.get(id(value))
             if found is not None:
                 return found
@@ -135,3 +138,13 @@ def english_referral(ref: Referral, mark: str) -> Referral:
         online=_pick(en.online if en else None, ref.online, mark),
         note=_pick(en.note if en else None, ref.note, mark),
         bring=_pick_list(en.bring if en else None, ref.bring, mark))
+
+
+def english_center(center: Center, mark: str) -> Center:
+    en = center.en
+    return dataclasses.replace(
+        center,
+        name=_pick(en.name if en else None, center.name, mark) or center.name,
+        address=_pick(en.address if en else None, center.address, mark) or "",
+        phone=en.phone if en and en.phone else center.phone,
+        hours=_pick(en.hours if en else None, center.hours, mark) or "")

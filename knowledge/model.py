@@ -17,6 +17,7 @@ class Center:
     address: str = ""
     phone: str = ""
     hours: str = ""
+    en: CenterText | None = None  # English, shown by the English interface
 
 
 @dataclass(frozen=True)
@@ -163,3 +164,11 @@ class Referral:
     example: bool = False  # the contact data are examples, to be replaced on deployment
     en: ReferralText | None = None
     source: str = ""
+
+
+@dataclass(frozen=True)
+class CenterText:
+    name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    hours: str | None = None

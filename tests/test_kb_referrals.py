@@ -192,6 +192,16 @@ def test_referral_errors(tmp_path: Path, text: str, needle: str) -> None:
     assert all(i.line for i in issues if needle in i.message)
 
 
+def test_center_english_is_validated_and_shown(tmp_path: Path) -> None:
+    center = "center:\n  name: 某镇中心\n  hours: 周一至周五\n  en:\n    name: Some Town Center\n"
+    kb = load_kb(write(tmp_path, center + ITEM))
+    viewed = Localizer(kb, lambda locale: "(中文)").view("en", kb.center)
+    assert viewed.name == "Some Town Center" and viewed.hours == "周一至周五 (中文)"
+    issues = issues_of(write(tmp_path, center + "    motto: hi\n" + ITEM, "bad.yaml"))
+    assert any(i.item_id == "center" and i.line == 6 and "unknown field 'motto' in en" in i.message
+               for i in issues)
+
+
 def test_kb_check_prints_referral_errors_one_per_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, ITEM + REFERRAL.replace("    office: 县公安局出入境管理大队\n", ""))

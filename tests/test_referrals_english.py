@@ -69,6 +69,8 @@ async def test_english_card_guide_checklist_and_written_notice(app):
     assert "Minimum living allowance (dibao)" in card
     assert "The household applies together" in card  # conditions in English
     assert "最低生活保障" not in card and "(中文)" not in card
+    assert "Sample Township Service Center (example)" in card  # the center block's English
+    assert "Mon–Fri 8:30–12:00 and 14:30–18:00" in card
 
     replies = await press_label(app, res, replies, "Checklist")
     situations = text_of(replies)
