@@ -120,3 +120,22 @@ async def test_english_falls_back_to_chinese_marked_where_the_kb_has_none(settin
         assert "(中文)" not in text_of(await zh.say("最低生活保障"))  # Chinese is never marked
     finally:
         await app.close()
+
+
+async def test_guide_lists_what_other_offices_handle(app):
+    res = Console(app, "gd1", "王")
+    replies = await res.say("/guide")
+    replies = await press_label(app, res, replies, "其他部门办理的事项")
+    assert "不在本中心办理" in text_of(replies) and "27 项" in text_of(replies)
+    assert "护照办理" in labels(replies) and "住房公积金提取和贷款" in labels(replies)
+    replies = await press_label(app, res, replies, "护照办理")
+    assert "县公安局出入境管理大队" in text_of(replies)
+    await press_label(app, res, replies, "仍要咨询")
+    async with app.services.db.transaction() as s:
+        assert (await s.scalar(select(Matter))).content == "护照办理"
+    for forged in ("gd:r:no-such-office", "gd:r:", "gd:o:1"):
+        assert "过期" in text_of(await press(app, res, forged))
+
+    en = Console(app, "gd2", "Tom", lang="en")
+    replies = await press(app, en, "gd:o")
+    assert "Handled by other offices" in text_of(replies) and "Passports" in labels(replies)
