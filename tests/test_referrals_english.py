@@ -139,3 +139,12 @@ async def test_guide_lists_what_other_offices_handle(app):
     en = Console(app, "gd2", "Tom", lang="en")
     replies = await press(app, en, "gd:o")
     assert "Handled by other offices" in text_of(replies) and "Passports" in labels(replies)
+
+
+async def test_the_digest_counts_a_referral_as_answered_and_names_it(app):
+    res = Console(app, "dg1", "王")
+    await res.say("我想办护照要去哪里")
+    await res.say("护照过期了怎么换")
+    boss = Console(app, "boss", "主任")
+    digest = text_of(await boss.say("/digest"))
+    assert "护照办理" in digest and "ref:passport" not in digest
