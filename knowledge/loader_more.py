@@ -28,7 +28,8 @@ from knowledge.model import (
 if TYPE_CHECKING:
     from knowledge.loader import KBIssue, _FileParser
 
-ITEM_TEXT_FIELDS = ("name", "category", "fee", "conditions", "steps", "materials", "faq")
+ITEM_TEXT_FIELDS = ("name", "category", "fee", "window", "conditions", "steps", "materials",
+                    "faq")
 MATERIAL_TEXT_FIELDS = ("name", "note", "when")
 FAQ_TEXT_FIELDS = ("q", "a")
 CENTER_TEXT_FIELDS = ("name", "address", "phone", "hours")
@@ -57,11 +58,12 @@ def item_text(parser: _FileParser, node: Node, item_id: str, values: dict[str, A
     if fields is None:
         return None
     out: dict[str, Any] = {}
-    for name in ("name", "category", "fee"):
+    for name in ("name", "category", "fee", "window"):
         if name in fields:
             out[name] = parser._text(fields[name][1], item_id, f"en {name}", required=True)
-    if "category" in fields and values.get("category") is None:
-        parser._error(fields["category"][0], item_id, "en category given but the item has none")
+    for name in ("category", "window"):
+        if name in fields and values.get(name) is None:
+            parser._error(fields[name][0], item_id, f"en {name} given but the item has none")
     for name in ("conditions", "steps"):
         if name in fields:
             texts = parser._text_list(fields[name][1], item_id, f"en {name}")

@@ -5,7 +5,8 @@ is the same `Item` / `Referral` with the English put in place of the Chinese tex
 field; where a field has no English the Chinese stays, marked (e.g. "户口迁移 (中文)") so
 the reader knows it is not a translation gap in the bot. Ids, kinds, departments, windows,
 time limits and the order of materials are untouched: a view is interchangeable with the
-original everywhere (ticks are material indices; routing uses the department).
+original everywhere (ticks are material indices; routing uses the department, which the
+view leaves as it is: department names are the departments' own business).
 
 `Localizer.view(locale, value)` turns any value a template is given — an item, a material,
 an FAQ entry, a referral, a checklist line, lists and tuples of them — into its view; the
@@ -121,6 +122,7 @@ def english_item(item: Item, mark: str) -> Item:
         name=_pick(en.name if en else None, item.name, mark) or item.name,
         category=_pick(en.category if en else None, item.category, mark),
         fee=_pick(en.fee if en else None, item.fee, mark) or item.fee,
+        window=_pick(en.window if en else None, item.window, mark),
         conditions=_pick_list(en.conditions if en else None, item.conditions, mark),
         steps=_pick_list(en.steps if en else None, item.steps, mark),
         materials=materials, faq=faq)

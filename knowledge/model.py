@@ -122,6 +122,7 @@ class ItemText:
     name: str | None = None
     category: str | None = None
     fee: str | None = None
+    window: str | None = None
     conditions: tuple[str, ...] | None = None
     steps: tuple[str, ...] | None = None
     materials: tuple[MaterialText, ...] | None = None

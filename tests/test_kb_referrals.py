@@ -79,6 +79,7 @@ def test_every_shipped_item_has_english_for_every_field() -> None:
     for item in shipped_kb().items:
         en = item.en
         assert en and en.name and en.category and en.fee, item.id
+        assert bool(en.window) == bool(item.window), item.id
         assert len(en.conditions or ()) == len(item.conditions), item.id
         assert len(en.steps or ()) == len(item.steps), item.id
         assert len(en.faq or ()) == len(item.faq), item.id

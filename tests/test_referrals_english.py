@@ -71,6 +71,7 @@ async def test_english_card_guide_checklist_and_written_notice(app):
     assert "最低生活保障" not in card and "(中文)" not in card
     assert "Sample Township Service Center (example)" in card  # the center block's English
     assert "Mon–Fri 8:30–12:00 and 14:30–18:00" in card
+    assert "Window 1" in card and "1号窗口" not in card
 
     replies = await press_label(app, res, replies, "Checklist")
     situations = text_of(replies)
