@@ -34,21 +34,22 @@ async def on_text(ctx: Context) -> list[Reply]:
     result = services.matcher.match(question, top=3)
     current = ctx.services.kb.get(ctx.data.get("item", "")) if ctx.state == "item" else None
     top = result.matches[0] if result.matches else None
-    referral = result.referral.referral if result.referral else None
-    if referral is not None and current is None:
+    faq = None
+    if current is not None and not (result.confident and top and top.item.id != current.id):
+        faq = services.matcher.answer_faq(current, question)
+    referral = result.referral if faq is None else None
+    if referral is not None:
         # Answered by the bot, with who handles it: logged under `ref:<id>` for the digest.
         await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
-                        item_id=REFERRAL_PREFIX + referral.id, confident=True,
-                        score=result.referral.score)
-        return [referred(ctx, question, referral)]
+                        item_id=REFERRAL_PREFIX + referral.referral.id, confident=True,
+                        score=referral.score)
+        return [referred(ctx, question, referral.referral)]
     await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
                     item_id=top.item.id if top else None, confident=result.confident,
                     score=top.score if top else 0.0)
-    if current is not None and not (result.confident and top and top.item.id != current.id):
-        faq = services.matcher.answer_faq(current, question)
-        if faq is not None:
-            return [Reply(ctx.t("consult/faq_answer", item=current, faq=faq),
-                          item_buttons(ctx, current))]
+    if faq is not None:
+        return [Reply(ctx.t("consult/faq_answer", item=current, faq=faq),
+                      item_buttons(ctx, current))]
     if result.confident and top is not None:
         close = [m for m in result.matches[1:] if m.score >= top.score * 0.9]
         if close:

@@ -81,8 +81,10 @@ class Localizer:
         if isinstance(value, list | tuple):
             viewed = [self._view(table, v, depth + 1) for v in value]
             return viewed if isinstance(value, list) else tuple(viewed)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            # Checklist lines and similar small records holding KB objects.
+        if dataclasses.is_dataclass(value) and not isinstance(value, type) \
+                and type(value).__module__.startswith(("domain.", "knowledge.")):
+            # Checklist lines and similar small records of the rules holding KB objects
+            # (never ORM rows: reading their attributes could mean a lazy load).
             changes = {f.name: self._view(table, getattr(value, f.name), depth + 1)
                        for f in dataclasses.fields(value)
                        if isinstance(getattr(value, f.name), Item | Material | Faq | Referral)}

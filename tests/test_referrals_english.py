@@ -149,3 +149,12 @@ async def test_the_digest_counts_a_referral_as_answered_and_names_it(app):
     boss = Console(app, "boss", "主任")
     digest = text_of(await boss.say("/digest"))
     assert "护照办理" in digest and "ref:passport" not in digest
+
+
+async def test_after_a_card_a_question_for_another_office_is_still_referred(app):
+    res = Console(app, "fu1", "王")
+    await res.say("低保怎么申请")
+    text = text_of(await res.say("低保要多久能批下来"))
+    assert "30 个工作日" in text  # a follow-up is answered from the card's FAQ first
+    text = text_of(await res.say("那公积金怎么取"))
+    assert "住房公积金提取和贷款" in text and "不在本中心办理" in text
