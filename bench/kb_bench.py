@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from knowledge.cli import percentile, read_cases  # noqa: E402
 from knowledge.loader import load_kb  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
-from knowledge.model import Faq, Item, KnowledgeBase, Material  # noqa: E402
+from knowledge.model import REFERRAL_PREFIX, Faq, Item, KnowledgeBase, Material  # noqa: E402
 from knowledge.normalize import char_bigrams, clean_text, split_runs  # noqa: E402
 
 # A ranker returns (confident, [item ids best first]).
@@ -96,7 +96,10 @@ def _bigrams(text: str) -> list[str]:
 def product(matcher: Matcher) -> Ranker:
     def rank(question: str) -> tuple[bool, list[str]]:
         result = matcher.match(question, top=3)
-        return result.confident, [m.item.id for m in result.matches]
+        ids = [m.item.id for m in result.matches]
+        if result.referral:  # offered only when no item is claimed; named as in case files
+            ids.append(REFERRAL_PREFIX + result.referral.referral.id)
+        return result.confident, ids
 
     return rank
 
@@ -111,6 +114,9 @@ def run_cases(rank: Ranker, cases) -> dict[str, float]:
         if case.expect is None:
             out_of_scope += 1
             rejected += not confident
+        elif case.expect.startswith(REFERRAL_PREFIX):  # out of scope, answered by a referral
+            out_of_scope += 1
+            rejected += not confident and case.expect in ids
         else:
             in_scope += 1
             top1 += confident and ids[:1] == [case.expect]

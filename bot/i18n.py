@@ -64,6 +64,9 @@ class Renderer:
         self._labels = {loc: self._load_labels(templates / loc) for loc in LOCALES}
         # which templates have a channel's own wording (looked up once, not per render)
         self._variants = {str(p.relative_to(templates).as_posix()) for p in templates.rglob("*.j2")}
+        # Knowledge-base content as each locale shows it (knowledge.localize.Localizer.view);
+        # set by build_services. None: KB text is shown as written.
+        self.content: Callable[[str, Any], Any] | None = None
         self._label_env = Environment(autoescape=True, undefined=StrictUndefined)
 
     @staticmethod
@@ -85,6 +88,8 @@ class Renderer:
         if channel and f"{loc}/{name}.{channel}.j2" in self._variants:
             path = f"{loc}/{name}.{channel}.j2"
         template = self.env.get_template(path)
+        if self.content is not None and loc != DEFAULT_LOCALE:
+            context = {key: self.content(loc, value) for key, value in context.items()}
         return template.render(locale=loc, **context).strip()
 
     def label(self, locale: str, key: str, /, *, channel: str | None = None,

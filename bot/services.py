@@ -14,6 +14,7 @@ from domain.departments import Registry, UnknownDepartment, item_departments
 from domain.slots import Schedule, SlotRule
 from domain.workdays import WorkCalendar, load_calendar
 from knowledge.loader import load_kb
+from knowledge.localize import Localizer
 from knowledge.matcher import Matcher
 from knowledge.model import Item, KnowledgeBase
 from storage.db import Database
@@ -77,13 +78,17 @@ def build_services(settings: Settings, *, db: Database | None = None,
                    clock: Callable[[], datetime] | None = None) -> Services:
     """Load the knowledge base, build the matcher index, open the database (no I/O yet)."""
     kb = kb if kb is not None else load_kb(settings.kb_path)
+    renderer = Renderer(settings.timezone)
+    # English (and any other locale) shows the KB's own translations, Chinese marked where none.
+    localizer = Localizer(kb, lambda locale: renderer.label(locale, "kb.untranslated"))
+    renderer.content = localizer.view
     services = Services(
         settings=settings,
         db=db or Database(settings.db_url, pool_size=max(5, settings.concurrent_updates // 4)),
         kb=kb,
         matcher=Matcher(kb),
         calendar=load_calendar(settings.calendar_overrides),
-        renderer=Renderer(settings.timezone),
+        renderer=renderer,
         clock=clock or utc_now,
     )
     registry = settings.registry

@@ -44,7 +44,8 @@ from domain.slots import (
     time_token,
 )
 from handlers import homevisit
-from knowledge.model import Item
+from handlers.cards import shown
+from knowledge.model import Item, KnowledgeBase
 from storage import bookings
 from storage.checklist import ticks_of
 from storage.errors import DomainError
@@ -125,12 +126,14 @@ def _time(target: Target, token: str) -> datetime:
 
 # -- choosing an item ------------------------------------------------------------------------
 def _categories(ctx: Context) -> list[tuple[str, tuple[Item, ...]]]:
-    return ctx.services.kb.categories(keep=lambda it: it.appointment)
+    # In the person's language (the same order in every one: callback data holds the index).
+    return KnowledgeBase(items=shown(ctx, ctx.services.kb.items)).categories(
+        keep=lambda it: it.appointment)
 
 
 def _choose_item(ctx: Context, query: str = "", candidates: tuple[Item, ...] = ()) -> Reply:
     ctx.set_state("book:item")
-    rows = [(Button(it.name, f"book:i:{it.id}"),) for it in candidates]
+    rows = [(Button(it.name, f"book:i:{it.id}"),) for it in shown(ctx, candidates)]
     cats = _categories(ctx)
     row: list[Button] = []
     for n, (cat, _) in enumerate(cats):
@@ -350,7 +353,7 @@ def confirmation(ctx: Context, booking: Booking, slot: Slot, item: Item, *,
                                     center=ctx.services.kb.center.name
                                     if ctx.services.kb.center else ""))
     cal = ics(uid=f"{booking.code}@servicebot", starts_at=slot.starts_at, ends_at=slot.ends_at,
-              summary=html.unescape(ctx.label("book.ics_summary", item=item.name,
+              summary=html.unescape(ctx.label("book.ics_summary", item=shown(ctx, item).name,
                                               code=booking.code)),
               location=where, description=description, created=ctx.now)
     doc = Attachment(f"{booking.code}.ics", cal, ctx.label("book.ics_caption"))

@@ -3,6 +3,8 @@ actions — shown for a question, a browsed item or a link that names the item."
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.context import Context
 from bot.core import Button, Reply
 from knowledge.model import Item
@@ -27,3 +29,10 @@ def card(ctx: Context, item: Item) -> Reply:
     """The item card; the person's next question is taken as a follow-up on this item."""
     ctx.set_state("item", item=item.id)
     return Reply(ctx.t("consult/card", item=item), item_buttons(ctx, item))
+
+
+def shown(ctx: Context, value: Any) -> Any:
+    """Knowledge-base content (an item, a referral, lists of them) as the person's language
+    shows it — for button labels; templates get it so by the renderer."""
+    content = ctx.services.renderer.content
+    return content(ctx.lang, value) if content is not None else value

@@ -15,6 +15,7 @@ from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from domain import checklist as rules
 from domain.documents import applicant_name, document_number
+from handlers.cards import shown
 from knowledge.model import Item
 from storage.checklist import save_ticks
 
@@ -75,6 +76,9 @@ async def on_choice(ctx: Context) -> list[Reply]:
     item = ctx.services.kb.get(parts[2])
     if item is None:
         return [ctx.say("err.stale_button")]
+    # The checklist works on the item as the person's language shows it: material indices
+    # and situations are the same in every language, and button labels need the text.
+    item = shown(ctx, item)
     action = parts[1]
     if action == "o":
         ctx.set_state("checklist", item=item.id, sit=[], have=[])

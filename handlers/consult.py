@@ -7,10 +7,10 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from handlers.cards import card, item_buttons
+from handlers.cards import card, item_buttons, shown
 from handlers.common import menu_buttons
 from knowledge.gaps import question_language, reading_key
-from knowledge.model import Item
+from knowledge.model import REFERRAL_PREFIX, Item, Referral
 from storage.queries import log_query
 
 MAX_QUESTION = 4000  # stored and shown to staff; longer messages are cut
@@ -35,19 +35,27 @@ async def on_text(ctx: Context) -> list[Reply]:
     result = services.matcher.match(question, top=3)
     current = ctx.services.kb.get(ctx.data.get("item", "")) if ctx.state == "item" else None
     top = result.matches[0] if result.matches else None
-    await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
-                    item_id=top.item.id if top else None, confident=result.confident,
-                    score=top.score if top else 0.0, language=question_language(question),
-                    reading=None if result.confident else reading_key(services.matcher, question))
+    faq = None
     if current is not None and not (result.confident and top and top.item.id != current.id):
         # "低保怎么申请" on the 低保 card asks for the card, not for a FAQ that merely shares
         # the word 低保: a question naming the item is read as a FAQ only for what it adds
         names_it = result.confident and top is not None and top.item.id == current.id
         faq = services.matcher.answer_faq(
             current, without_names(question, current) if names_it else question)
-        if faq is not None:
-            return [Reply(ctx.t("consult/faq_answer", item=current, faq=faq),
-                          item_buttons(ctx, current))]
+    referral = result.referral if faq is None else None
+    if referral is not None:
+        # Answered by the bot, with who handles it: logged under `ref:<id>` for the digest.
+        await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
+                        item_id=REFERRAL_PREFIX + referral.referral.id, confident=True,
+                        score=referral.score, language=question_language(question))
+        return [referred(ctx, question, referral.referral)]
+    await log_query(ctx.session, resident_id=ctx.person.id, text=question, now=ctx.now,
+                    item_id=top.item.id if top else None, confident=result.confident,
+                    score=top.score if top else 0.0, language=question_language(question),
+                    reading=None if result.confident else reading_key(services.matcher, question))
+    if faq is not None:
+        return [Reply(ctx.t("consult/faq_answer", item=current, faq=faq),
+                      item_buttons(ctx, current))]
     if result.confident and top is not None:
         close = [m for m in result.matches[1:] if m.score >= top.score * 0.9]
         if close:
@@ -66,7 +74,7 @@ def without_names(question: str, item: Item) -> str:
 def choices(ctx: Context, items: list[Item], question: str) -> Reply:
     """Several items are about equally likely: let the person pick (up to three)."""
     ctx.set_state("choose", question=question[:500])
-    rows = tuple((Button(it.name, f"item:show:{it.id}"),) for it in items[:3])
+    rows = tuple((Button(it.name, f"item:show:{it.id}"),) for it in shown(ctx, items[:3]))
     rows += ((ctx.button("btn.none_of_these", "ho:ask"),),)
     return Reply(ctx.t("consult/choices", items=items[:3]), rows)
 
@@ -74,9 +82,17 @@ def choices(ctx: Context, items: list[Item], question: str) -> Reply:
 def not_found(ctx: Context, question: str, near: list[Item]) -> Reply:
     """Not confident: keep the question, offer staff (one tap) and any near items."""
     ctx.set_state("offer", question=question)
-    rows = [(Button(it.name, f"item:show:{it.id}"),) for it in near]
+    rows = [(Button(it.name, f"item:show:{it.id}"),) for it in shown(ctx, near)]
     rows.insert(0, (ctx.button("btn.send_to_staff", "ho:ask"),))
     return Reply(ctx.t("consult/not_found", near=near), tuple(rows))
+
+
+def referred(ctx: Context, question: str, referral: Referral) -> Reply:
+    """Another office handles it (首问负责: say who and how); staff are still one tap away,
+    with the question kept as it was asked."""
+    ctx.set_state("offer", question=question)
+    return Reply(ctx.t("referral/answer", referral=referral),
+                 ((ctx.button("btn.referral_ask_staff", "ho:ask"),),))
 
 
 async def on_item_choice(ctx: Context) -> list[Reply]:

@@ -1,7 +1,8 @@
 """/guide (办事指南): browse the service items by category, for residents who would rather
 look than ask. A category lists its items; an item opens the same card a question does.
 
-Callback data: gd:c:<n> (the n-th category of the knowledge base, as listed by /guide).
+Callback data: gd:c:<n> (the n-th category of the knowledge base, as listed by /guide),
+gd:o (what other offices handle: the referrals), gd:r:<id> (one referral).
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
+from handlers.cards import shown
+from handlers.consult import referred
+from knowledge.model import KnowledgeBase
 
 PER_ROW = 3
 
@@ -17,16 +21,26 @@ def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]
     return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+def _categories(ctx: Context) -> list:
+    """Categories and their items in the person's language (the same order in every one)."""
+    return KnowledgeBase(items=shown(ctx, ctx.services.kb.items)).categories()
+
+
 async def guide_cmd(ctx: Context) -> list[Reply]:
-    categories = ctx.services.kb.categories()
+    categories = _categories(ctx)
     buttons = [Button(name or ctx.label("guide.other_category"), f"gd:c:{n}")
                for n, (name, _) in enumerate(categories)]
-    return [Reply(ctx.t("guide/categories", categories=categories), _rows(buttons, PER_ROW))]
+    rows = _rows(buttons, PER_ROW)
+    if ctx.services.kb.referrals:  # what other offices handle: browsable too, never a dead end
+        rows += ((ctx.button("btn.guide_other_offices", "gd:o"),),)
+    return [Reply(ctx.t("guide/categories", categories=categories), rows)]
 
 
 async def on_choice(ctx: Context) -> list[Reply]:
     parts = ctx.event.choice.split(":")
-    categories = ctx.services.kb.categories()
+    if parts[1:] == ["o"] or (len(parts) == 3 and parts[1] == "r"):
+        return _other_offices(ctx, parts)
+    categories = _categories(ctx)
     if len(parts) != 3 or parts[1] != "c" or not parts[2].isdigit() \
             or int(parts[2]) >= len(categories):
         return [ctx.say("err.stale_button")]
@@ -34,6 +48,19 @@ async def on_choice(ctx: Context) -> list[Reply]:
     rows = [(Button(it.name, f"item:show:{it.id}"),) for it in items]
     rows.append((ctx.button("btn.guide_back", "menu:guide"),))
     return [Reply(ctx.t("guide/category", category=name, items=items), tuple(rows))]
+
+
+def _other_offices(ctx: Context, parts: list[str]) -> list[Reply]:
+    """gd:o lists the referrals; gd:r:<id> answers one, as a question naming it would."""
+    if parts[1] == "o":
+        referrals = shown(ctx, ctx.services.kb.referrals)
+        rows = [(Button(r.name, f"gd:r:{r.id}"),) for r in referrals]
+        rows.append((ctx.button("btn.guide_back", "menu:guide"),))
+        return [Reply(ctx.t("referral/list", referrals=referrals), tuple(rows))]
+    referral = ctx.services.kb.referral(parts[2])
+    if referral is None:
+        return [ctx.say("err.stale_button")]
+    return [referred(ctx, referral.name, referral)]
 
 
 def register(router: Router) -> None:

@@ -16,6 +16,7 @@ from bot.context import Context
 from bot.core import Reply
 from bot.i18n import LOCALES
 from bot.router import Router
+from handlers.cards import shown
 from knowledge.model import Item
 from storage import matters
 from storage.errors import DomainError
@@ -97,7 +98,7 @@ async def on_choice(ctx: Context) -> list[Reply]:
         return [ctx.say("msg.type_question")]
     if action == "i" and len(parts) == 3 and (item := ctx.services.kb.get(parts[2])):
         ctx.set_state("handoff", item=item.id)
-        return [ctx.say("msg.type_question_item", item=item.name)]
+        return [ctx.say("msg.type_question_item", item=shown(ctx, item).name)]
     if action == "add" and len(parts) == 3:
         matter = await _own_open_matter(ctx, parts[2])
         ctx.set_state("handoff:add", matter=matter.id)

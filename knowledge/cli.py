@@ -12,12 +12,13 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.loader import KBError, default_kb_path, load_kb
-from knowledge.matcher import Matcher
-from knowledge.model import KnowledgeBase
+from knowledge.matcher import Matcher, MatchResult
+from knowledge.model import REFERRAL_PREFIX, KnowledgeBase, Referral
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -65,23 +66,37 @@ def main(argv: list[str]) -> int:
 
 def _check(kb: KnowledgeBase, path: str | None) -> int:
     where = path or str(default_kb_path())
-    files = len({item.source for item in kb.items})
-    print(f"OK: {len(kb.items)} items in {files} file(s) at {where}")
+    files = len({entry.source for entry in (*kb.items, *kb.referrals)})
+    referrals = f" and {len(kb.referrals)} referrals" if kb.referrals else ""
+    print(f"OK: {len(kb.items)} items{referrals} in {files} file(s) at {where}")
     return EXIT_OK
 
 
 def _ask(kb: KnowledgeBase, question: str, top: int, as_json: bool) -> int:
     result = Matcher(kb).match(question, top=max(top, 0))
+    referral = result.referral
     if as_json:
-        print(json.dumps({
+        # `confident` and `matches` keep their meaning (items only); a referral offered is
+        # an extra key, present only then, so the contract's shape is otherwise unchanged.
+        answer = {
             "query": result.query,
             "confident": result.confident,
             "matches": [{"id": m.item.id, "name": m.item.name, "score": m.score}
                         for m in result.matches],
-        }, ensure_ascii=False))
+        }
+        if referral:
+            answer["referral"] = {"id": REFERRAL_PREFIX + referral.referral.id,
+                                  "name": referral.referral.name,
+                                  "office": referral.referral.office, "score": referral.score}
+        print(json.dumps(answer, ensure_ascii=False))
         return EXIT_OK
-    verdict = "confident" if result.confident else "not confident (hand over to staff)"
+    verdict = "confident" if result.confident else (
+        f"referral: {referral.referral.office}" if referral
+        else "not confident (hand over to staff)")
     print(f"{result.query}\n{verdict}")
+    if referral:
+        print(f"→ {referral.score:.3f}  {REFERRAL_PREFIX}{referral.referral.id}"
+              f"  {referral.referral.name}")
     for rank, m in enumerate(result.matches, 1):
         print(f"{rank}. {m.score:.3f}  {m.item.id}  {m.item.name}")
     return EXIT_OK
@@ -107,6 +122,8 @@ class EvalReport:
     latencies_ms: list[float] = field(default_factory=list)
     misses: list[dict] = field(default_factory=list)
     by_tag: dict[str, list[int]] = field(default_factory=dict)  # tag -> [right, total]
+    referral_cases: int = 0  # out-of-scope cases expecting a referral (`ref:ID`) ...
+    referred: int = 0  # ... answered with it
 
     @property
     def cases(self) -> int:
@@ -166,18 +183,37 @@ def read_cases(path: Path) -> list[_Case]:
     return cases
 
 
+def out_of_scope_right(result: MatchResult, expect: str | None,
+                       named: Callable[[Referral, str], bool]) -> bool:
+    """An out-of-scope case is answered right when no item is claimed and, for `ref:ID`,
+    that referral is offered; for `null`, when no referral is offered either — unless the
+    question names the one offered (办护照 answered with where to get a passport)."""
+    if result.confident:
+        return False
+    offered = result.referral.referral if result.referral else None
+    if expect is not None:
+        return offered is not None and REFERRAL_PREFIX + offered.id == expect
+    return offered is None or named(offered, result.query)
+
+
 def evaluate(matcher: Matcher, cases: list[_Case]) -> EvalReport:
-    """Run every case through the matcher and collect the figures and the misses."""
+    """Run every case through the matcher and collect the figures and the misses.
+    Cases expecting a referral (`ref:ID`) are out of scope: they count in the rejection
+    rate, answered right when that referral is offered."""
     report = EvalReport()
+    named = matcher.referrals.named if matcher.referrals else lambda _ref, _q: False
     for case in cases:
         started = time.perf_counter()
         result = matcher.match(case.q, top=3)
         report.latencies_ms.append((time.perf_counter() - started) * 1000)
         ids = [m.item.id for m in result.matches]
-        if case.expect is None:
+        if case.expect is None or case.expect.startswith(REFERRAL_PREFIX):
             report.out_of_scope += 1
-            right = not result.confident
+            right = out_of_scope_right(result, case.expect, named)
             report.rejected += right
+            if case.expect is not None:
+                report.referral_cases += 1
+                report.referred += right
         else:
             report.in_scope += 1
             right = result.confident and ids[:1] == [case.expect]
@@ -192,6 +228,8 @@ def evaluate(matcher: Matcher, cases: list[_Case]) -> EvalReport:
                 "line": case.line, "q": case.q, "expect": case.expect, "tags": list(case.tags),
                 "confident": result.confident, "got": ids,
                 "scores": [m.score for m in result.matches],
+                "referral": REFERRAL_PREFIX + result.referral.referral.id
+                if result.referral else None,
             })
     return report
 
@@ -202,7 +240,8 @@ def _eval(kb: KnowledgeBase, path: Path, as_json: bool) -> int:
     except (OSError, ValueError) as exc:
         print(f"cannot read cases: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    unknown = sorted({c.expect for c in cases if c.expect and kb.get(c.expect) is None})
+    unknown = sorted({c.expect for c in cases if c.expect and kb.get(c.expect) is None
+                      and not (c.expect.startswith(REFERRAL_PREFIX) and kb.referral(c.expect))})
     for item_id in unknown:
         print(f"warning: cases expect unknown item id {item_id!r}", file=sys.stderr)
     report = evaluate(Matcher(kb), cases)
@@ -212,6 +251,7 @@ def _eval(kb: KnowledgeBase, path: Path, as_json: bool) -> int:
             "reject": round(report.reject, 4), "mean_ms": round(report.mean_ms, 3),
             "p95_ms": round(report.p95_ms, 3), "cases": report.cases,
             "in_scope": report.in_scope, "out_of_scope": report.out_of_scope,
+            "referral_cases": report.referral_cases, "referred": report.referred,
             "by_tag": {tag: round(r / t, 4) for tag, (r, t) in sorted(report.by_tag.items())},
             "misses": report.misses,
         }, ensure_ascii=False))
@@ -220,13 +260,17 @@ def _eval(kb: KnowledgeBase, path: Path, as_json: bool) -> int:
     print(f"top-1: {report.top1:.3f} ({report.top1_hits}/{report.in_scope}, confident only)")
     print(f"top-3: {report.top3:.3f} ({report.top3_hits}/{report.in_scope})")
     print(f"reject: {report.reject:.3f} ({report.rejected}/{report.out_of_scope})")
+    if report.referral_cases:
+        print(f"referrals: {report.referred}/{report.referral_cases} cases answered with the"
+              " expected referral (counted in reject)")
     print(f"latency: mean {report.mean_ms:.2f} ms, p95 {report.p95_ms:.2f} ms")
     tags = "  ".join(f"{tag} {r}/{t}" for tag, (r, t) in sorted(report.by_tag.items()))
     print(f"by tag (right/total): {tags}")
     print(f"misses: {len(report.misses)}")
     for miss in report.misses:
         got = ", ".join(f"{i} {s:.2f}" for i, s in zip(miss["got"], miss["scores"], strict=True))
-        confident = "confident" if miss["confident"] else "not confident"
+        confident = "confident" if miss["confident"] else (
+            f"referral {miss['referral']}" if miss["referral"] else "not confident")
         print(f"  line {miss['line']}: expect {miss['expect']} | {confident}: {got or '-'}"
               f" | {miss['q']}")
     print(report.summary_line())

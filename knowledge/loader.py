@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +22,31 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from knowledge import loader_more, loader_records
+from knowledge.loader_records import FAQ_FIELDS, MATERIAL_FIELDS  # noqa: F401 (part of the API)
 from knowledge.model import (
-    FORMS,
     KINDS,
     KINDS_NEEDING_TIME_LIMIT,
     Center,
-    Faq,
     Item,
     KnowledgeBase,
-    Material,
+    Referral,
 )
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
-TOP_FIELDS = ("center", "items")
-CENTER_FIELDS = ("name", "address", "phone", "hours")
+TOP_FIELDS = ("center", "items", "referrals")
+CENTER_FIELDS = ("name", "address", "phone", "hours", "en")
 CENTER_REQUIRED = ("name",)
 ITEM_FIELDS = (
     "id", "name", "aliases", "keywords", "category", "department", "window", "kind",
     "time_limit_workdays", "fee", "basis", "conditions", "materials", "steps", "faq",
-    "online", "appointment", "department_code",
+    "online", "appointment", "department_code", "en",
 )
 ITEM_REQUIRED = ("id", "name", "kind")
 ITEM_TEXT_FIELDS = ("category", "department", "window", "fee", "online")
 ITEM_LIST_FIELDS = ("aliases", "keywords", "basis", "conditions", "steps")
-MATERIAL_FIELDS = ("name", "form", "copies", "note", "when")
-FAQ_FIELDS = ("q", "a")
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, much faster.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -100,6 +98,8 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     center: Center | None = None
     center_at: str | None = None
     first_seen: dict[str, str] = {}  # id -> "file:line" of its first definition
+    located: list[tuple[Item, str, int]] = []  # for the checks across files
+    referrals: list[tuple[Referral, str, int]] = []
 
     for file in files:
         parsed = _FileParser(str(file), issues).parse()
@@ -117,12 +117,16 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
                 continue
             first_seen[item.id] = here
             items.append(item)
+            located.append((item, str(file), line))
+        referrals += [(ref, str(file), line) for ref, line in parsed.referrals]
+    issues += loader_more.cross_checks(located, referrals)
 
     if issues:
         order = {str(file): n for n, file in enumerate(files)}
         issues.sort(key=lambda i: (order.get(i.file, -1), i.line or 0))
         raise KBError(issues)
-    return KnowledgeBase(items=tuple(items), center=center)
+    return KnowledgeBase(items=tuple(items), center=center,
+                         referrals=tuple(ref for ref, _, _ in referrals))
 
 
 @dataclass
@@ -130,6 +134,7 @@ class _ParsedFile:
     center: Center | None
     center_line: int | None
     items: list[tuple[Item, int]]
+    referrals: list[tuple[Referral, int]] = field(default_factory=list)
 
 
 class _FileParser:
@@ -179,6 +184,15 @@ class _FileParser:
                     item = self._item(item_node, index)
                     if item is not None:
                         result.items.append((item, item_node.start_mark.line + 1))
+        if "referrals" in top:
+            _, node = top["referrals"]
+            if not isinstance(node, SequenceNode):
+                self._error(node, NO_ID, "referrals must be a list")
+            else:
+                for index, ref_node in enumerate(node.value):
+                    ref = loader_more.referral(self, ref_node, index)
+                    if ref is not None:
+                        result.referrals.append((ref, ref_node.start_mark.line + 1))
         return result
 
     # -- generic helpers ---------------------------------------------------
@@ -259,7 +273,9 @@ class _FileParser:
         if fields is None:
             return None
         bad = self._missing(node, "center", "center", fields, CENTER_REQUIRED)
-        values = {}
+        values: dict[str, Any] = {}
+        if "en" in fields:
+            values["en"] = loader_more.center_text(self, fields.pop("en")[1])
         for name, (_, value_node) in fields.items():
             text = self._text(value_node, "center", name, required=name == "name")
             if text is None:
@@ -334,10 +350,10 @@ class _FileParser:
         if "materials" in fields:
             values["materials"] = self._records(
                 fields["materials"][1], item_id, "materials",
-                lambda n: self._material(n, item_id))
+                lambda n: loader_records.material(self, n, item_id))
         if "faq" in fields:
             values["faq"] = self._records(
-                fields["faq"][1], item_id, "faq", lambda n: self._faq(n, item_id))
+                fields["faq"][1], item_id, "faq", lambda n: loader_records.faq(self, n, item_id))
         if "appointment" in fields:
             value_node = fields["appointment"][1]
             flag = self._scalar(value_node)
@@ -345,6 +361,8 @@ class _FileParser:
                 self._error(value_node, item_id, f"appointment must be true or false, got {flag!r}")
             else:
                 values["appointment"] = flag
+        if "en" in fields:
+            values["en"] = loader_more.item_text(self, fields["en"][1], item_id, values)
 
         if "department_code" in fields:
             # the code of a department declared in the center's configuration (checked
@@ -360,53 +378,3 @@ class _FileParser:
         if len(self.issues) > errors_before:
             return None
         return Item(source=self.file, **values)
-
-    def _material(self, node: Node, item_id: str) -> Material | None:
-        fields = self._mapping(node, item_id, "material", MATERIAL_FIELDS)
-        if fields is None:
-            return None
-        errors_before = len(self.issues)
-        self._missing(node, item_id, "material", fields, ("name",))
-        values: dict[str, Any] = {}
-        for name in ("name", "note", "when"):
-            if name in fields:
-                text = self._text(fields[name][1], item_id, f"material {name}",
-                                  required=name == "name")
-                if text is not None:
-                    values[name] = text
-        if "form" in fields:
-            value_node = fields["form"][1]
-            form = self._scalar(value_node)
-            if form is not None and form not in FORMS:
-                self._error(value_node, item_id,
-                            f"material form {form!r} must be one of {' | '.join(FORMS)}")
-            elif form is not None:
-                values["form"] = form
-        if "copies" in fields:
-            value_node = fields["copies"][1]
-            copies = self._scalar(value_node)
-            if copies is None:
-                pass
-            elif isinstance(copies, bool) or not isinstance(copies, int) or copies <= 0:
-                self._error(value_node, item_id,
-                            f"material copies must be a positive whole number, got {copies!r}")
-            else:
-                values["copies"] = copies
-        if len(self.issues) > errors_before:
-            return None
-        return Material(**values)
-
-    def _faq(self, node: Node, item_id: str) -> Faq | None:
-        fields = self._mapping(node, item_id, "faq entry", FAQ_FIELDS)
-        if fields is None:
-            return None
-        errors_before = len(self.issues)
-        self._missing(node, item_id, "faq entry", fields, FAQ_FIELDS)
-        values = {}
-        for name, (_, value_node) in fields.items():
-            text = self._text(value_node, item_id, f"faq {name}", required=True)
-            if text is not None:
-                values[name] = text
-        if len(self.issues) > errors_before:
-            return None
-        return Faq(**values)

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from knowledge.confidence import Evidence, confident
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
-from knowledge.model import Faq, Item, KnowledgeBase
+from knowledge.model import Faq, Item, KnowledgeBase, Material, Referral
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, split_runs
 from knowledge.pinyin import han_syllables, latin_syllables
 from knowledge.query import NARRATIVE_CLAUSE, Concept, QueryAnalyzer, Rendering
@@ -52,10 +52,17 @@ class Match:
 
 
 @dataclass(frozen=True)
+class ReferralMatch:
+    referral: Referral
+    score: float
+
+
+@dataclass(frozen=True)
 class MatchResult:
     query: str
-    confident: bool
+    confident: bool  # about the top *item*; a referral never makes an item answer
     matches: tuple[Match, ...]
+    referral: ReferralMatch | None = None  # a confident referral when no item is meant
 
     @property
     def best(self) -> Match | None:
@@ -67,6 +74,9 @@ class Matcher:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        # Referrals are read by a matcher of their own, over the same scoring: the items'
+        # index, vocabulary and confidence stay exactly what they were without referrals.
+        self.referrals = ReferralMatcher(kb) if kb.referrals else None
         self.index = ItemIndex(kb)
         self.analyzer = QueryAnalyzer(self.index)
         # Names and aliases as compared: without spaces, two characters or more, with sound.
@@ -82,8 +92,18 @@ class Matcher:
         return self.explain(question, top)[0]
 
     def explain(self, question: str, top: int = 3) -> tuple[MatchResult, Evidence | None]:
-        """match(), and the evidence its confidence was judged on (None: nothing matched)."""
+        """match(), and the evidence its confidence was judged on (None: nothing matched).
+        Referrals rank after the items: one is offered only when no item is meant, so a
+        question the center serves is never sent elsewhere."""
         question = question if isinstance(question, str) else str(question)
+        result, evidence = self._explain_items(question, top)
+        if not result.confident and self.referrals is not None:
+            referral = self.referrals.best(question)
+            if referral is not None:
+                result = MatchResult(result.query, False, result.matches, referral)
+        return result, evidence
+
+    def _explain_items(self, question: str, top: int) -> tuple[MatchResult, Evidence | None]:
         reading = self.analyzer.read(question)
         concepts = reading.concepts
         coverage, found = self._coverage(concepts)
@@ -233,6 +253,47 @@ class Matcher:
             return 1.0, spelled
         # Only near-complete spellings count: partial_ratio gives 50 to any shared half.
         return max(0.0, (best - 0.6) / 0.4), ""
+
+
+class ReferralMatcher:
+    """Ranks a knowledge base's referrals: each is read as an item (name, aliases, keywords,
+    category, office, what to bring) by a matcher over the referrals alone, with the same
+    confidence model. A referral is offered only when the question *names* it — one of
+    its names, aliases or keywords said outright, in Chinese, English or pinyin — since
+    sending a resident to another office on a hunch is worse than asking staff."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.by_id = {r.id: r for r in kb.referrals}
+        self.matcher = Matcher(KnowledgeBase(items=tuple(_as_item(r) for r in kb.referrals)))
+        self._words = {r.id: {w for n in (r.name, *r.aliases, *r.keywords)
+                              if (w := clean_text(n).replace(" ", ""))} for r in kb.referrals}
+
+    def best(self, question: str) -> ReferralMatch | None:
+        """The referral meant, or None when none is meant confidently."""
+        result = self.matcher.match(question, top=2)
+        if not result.confident or result.best is None:
+            return None
+        referral = self.by_id[result.best.item.id]
+        if not self.named(referral, question):
+            return None
+        return ReferralMatch(referral, result.best.score)
+
+    def named(self, referral: Referral, question: str) -> bool:
+        """Whether the question says one of the referral's words outright (or in English
+        or pinyin, as the reading spells it in Chinese)."""
+        words = self._words[referral.id]
+        said = clean_text(question, MAX_QUERY_CHARS).replace(" ", "")
+        if any(w in said for w in words):
+            return True
+        spelled = {alt for c in self.matcher.analyzer.analyse(question) if c.spelled
+                   for alt in c.spelled.split("|")}
+        return bool(spelled & words)
+
+
+def _as_item(ref: Referral) -> Item:
+    return Item(id=ref.id, name=ref.name, kind="咨询", aliases=ref.aliases,
+                keywords=ref.keywords, category=ref.category, department=ref.office,
+                materials=tuple(Material(name=b) for b in ref.bring), source=ref.source)
 
 
 def _anchored(rendering: Rendering, postings: dict[str, dict[int, float]]) -> set[int] | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 KINDS = ("即办件", "承诺件", "上报件", "联办件", "咨询")
 KINDS_NEEDING_TIME_LIMIT = ("承诺件", "上报件", "联办件")
 FORMS = ("原件", "复印件", "原件及复印件", "电子版")
+REFERRAL_PREFIX = "ref:"  # how a referral is named where an item id could stand (case files, logs)
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Center:
     address: str = ""
     phone: str = ""
     hours: str = ""
+    en: CenterText | None = None  # English, shown by the English interface
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Item:
     appointment: bool = True
     source: str = ""  # file the item came from, for error messages
     department_code: str | None = None  # a department of the configured registry
+    en: ItemText | None = None  # English text, shown by the English interface
+
 
     @property
     def situations(self) -> tuple[str, ...]:
@@ -70,6 +74,7 @@ class KnowledgeBase:
     items: tuple[Item, ...]
     center: Center | None = None
     by_id: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+    referrals: tuple[Referral, ...] = ()  # services other offices handle (转介)
 
     def __post_init__(self) -> None:
         if not self.by_id:
@@ -77,6 +82,11 @@ class KnowledgeBase:
 
     def get(self, item_id: str) -> Item | None:
         return self.by_id.get(item_id)
+
+    def referral(self, referral_id: str) -> Referral | None:
+        """A referral by its id (with or without the `ref:` prefix of case files)."""
+        wanted = referral_id.removeprefix(REFERRAL_PREFIX)
+        return next((r for r in self.referrals if r.id == wanted), None)
 
     def categories(self, keep: Callable[[Item], bool] | None = None,
                    ) -> list[tuple[str, tuple[Item, ...]]]:
@@ -90,5 +100,77 @@ class KnowledgeBase:
 
     @property
     def names(self) -> dict[str, str]:
-        """Item id → official name."""
-        return {it.id: it.name for it in self.items}
+        """Item id → official name (referrals as `ref:<id>`, as the query log keeps them)."""
+        names = {it.id: it.name for it in self.items}
+        names.update({REFERRAL_PREFIX + r.id: r.name for r in self.referrals})
+        return names
+
+
+# -- English text (optional; the English interface falls back to Chinese, marked) ------------
+
+@dataclass(frozen=True)
+class MaterialText:
+    name: str
+    note: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """An item's text in English. Lists run parallel to the item's own (same length, same
+    order); a field left out is shown in Chinese."""
+
+    name: str | None = None
+    category: str | None = None
+    fee: str | None = None
+    window: str | None = None
+    conditions: tuple[str, ...] | None = None
+    steps: tuple[str, ...] | None = None
+    materials: tuple[MaterialText, ...] | None = None
+    faq: tuple[Faq, ...] | None = None
+
+
+# -- Referrals (转介): what the center does not handle, and who does -------------------------
+
+@dataclass(frozen=True)
+class ReferralText:
+    """A referral's text in English; `bring` runs parallel to the referral's own."""
+
+    name: str | None = None
+    office: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    hours: str | None = None
+    online: str | None = None
+    bring: tuple[str, ...] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A service another office handles: how residents ask for it, who handles it, where,
+    when, how to reach them and what to bring (首问负责: never just "not ours")."""
+
+    id: str
+    name: str
+    office: str
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    category: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    hours: str | None = None
+    online: str | None = None
+    bring: tuple[str, ...] = ()
+    note: str | None = None
+    example: bool = False  # the contact data are examples, to be replaced on deployment
+    en: ReferralText | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CenterText:
+    name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    hours: str | None = None
