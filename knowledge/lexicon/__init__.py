@@ -1,0 +1,237 @@
+"""The matcher's own vocabulary: the YAML tables in this folder, read by one loader.
+
+Format (the README beside the tables says it for maintainers): every `*.yaml` file here
+is a mapping of table name → table. A table is either a *word list* — a YAML list of
+words — or a list of *groups*, each `{say: [words residents use], means: [words the
+knowledge base uses]}` (`core:` instead of `means:` for `off_topic_acts`). Which
+table is which is `TABLES` below; a table may be split over several files, in file
+name order. Nothing here names an item: the same tables serve any center's KB.
+
+`read_lexicon` returns the tables and every problem found, each as
+`file:line: message` (unknown table or field, a word that is not text, an empty
+group, a word listed twice, an English phrase translated into something that is not
+Chinese); `servicebot kb check` prints them, and the matcher refuses to start on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+LEXICON_DIR = Path(__file__).resolve().parent
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+WORDS, GROUPS = "words", "groups"
+# Table name → kind, and for groups the field holding what the words stand for.
+TABLES: dict[str, tuple[str, str]] = {
+    "synonyms": (GROUPS, "means"),  # everyday Chinese → official words (孩子 → 子女 儿童)
+    "stopwords": (WORDS, ""),  # function words and generic service verbs: ignored
+    "ask_words": (WORDS, ""),  # how, where, when, how much: asked of every item
+    "kin_words": (WORDS, ""),  # family relations: who the question is about
+    "narrative_words": (WORDS, ""),  # times and story words: they tell, not ask
+    "request_markers": (WORDS, ""),  # what makes a clause of a long message the request
+    "english": (GROUPS, "means"),  # English words and phrases → Chinese words
+    "english_kin": (WORDS, ""),
+    "english_stopwords": (WORDS, ""),
+    "english_asks": (WORDS, ""),
+    "english_question_words": (WORDS, ""),
+    "off_topic": (WORDS, ""),  # subjects a service center does not serve
+    "off_topic_acts": (GROUPS, "core"),  # procedures of other offices → their core
+}
+# Tables whose `means` must be Chinese: the matcher looks them up in a Chinese KB.
+_CHINESE_TARGETS = ("synonyms", "english")
+
+
+@dataclass(frozen=True)
+class LexiconIssue:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class LexiconError(Exception):
+    def __init__(self, issues: list[LexiconIssue]) -> None:
+        super().__init__("\n".join(str(i) for i in issues))
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The tables as the matcher uses them."""
+
+    colloquial: dict[str, tuple[str, ...]]  # everyday word → official words, first most likely
+    stopwords: frozenset[str]
+    ask_words: frozenset[str]
+    kin_words: frozenset[str]
+    narrative_words: frozenset[str]
+    request_markers: tuple[str, ...]
+    english: dict[str, tuple[str, ...]]  # cleaned English phrase → Chinese words
+    english_kin: frozenset[str]
+    english_stopwords: frozenset[str]
+    english_asks: frozenset[str]
+    english_question_words: frozenset[str]
+    off_topic: frozenset[str]
+    off_topic_acts: dict[str, str]  # procedure → core an item's name must contain
+
+
+@dataclass
+class _Reader:
+    issues: list[LexiconIssue] = field(default_factory=list)
+    words: dict[str, list[str]] = field(default_factory=dict)
+    groups: dict[str, list[tuple[list[str], list[str]]]] = field(default_factory=dict)
+
+    def error(self, file: Path, node: Node, message: str) -> None:
+        self.issues.append(LexiconIssue(file.name, node.start_mark.line + 1, message))
+
+    def read(self, file: Path) -> None:
+        try:
+            root = yaml.compose(file.read_text(encoding="utf-8"), Loader=_COMPOSER)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            self.issues.append(LexiconIssue(file.name, line, f"YAML syntax error: {exc}"))
+            return
+        if root is None:
+            return
+        if not isinstance(root, MappingNode):
+            self.error(file, root, "a lexicon file is a mapping of table name → table")
+            return
+        for key, value in root.value:
+            name = key.value
+            if name not in TABLES:
+                self.error(file, key, f"unknown table {name!r} (known: {', '.join(TABLES)})")
+                continue
+            kind, target = TABLES[name]
+            if kind == WORDS:
+                self._word_list(file, name, value)
+            else:
+                self._group_list(file, name, target, value)
+
+    def _texts(self, file: Path, node: Node, what: str) -> Iterator[tuple[str, Node]]:
+        if not isinstance(node, SequenceNode):
+            self.error(file, node, f"{what} must be a list of words")
+            return
+        for element in node.value:
+            if not isinstance(element, ScalarNode) or element.tag != "tag:yaml.org,2002:str":
+                self.error(file, element, f"{what}: {getattr(element, 'value', '')!r} is not text "
+                           "(quote numbers and yes/no)")
+            elif not element.value.strip():
+                self.error(file, element, f"{what}: empty word")
+            else:
+                yield element.value.strip(), element
+
+    def _word_list(self, file: Path, name: str, node: Node) -> None:
+        words = self.words.setdefault(name, [])
+        seen = set(words)
+        for word, element in self._texts(file, node, name):
+            if word in seen:
+                self.error(file, element, f"{name}: {word!r} is listed twice")
+                continue
+            seen.add(word)
+            words.append(word)
+
+    def _group_list(self, file: Path, name: str, target: str, node: Node) -> None:
+        groups = self.groups.setdefault(name, [])
+        if not isinstance(node, SequenceNode):
+            self.error(file, node, f"{name} must be a list of groups")
+            return
+        for group in node.value:
+            if not isinstance(group, MappingNode):
+                self.error(file, group, f"{name}: a group is {{say: [...], {target}: [...]}}")
+                continue
+            fields = {k.value: v for k, v in group.value}
+            for key, _ in group.value:
+                if key.value not in ("say", target):
+                    self.error(file, key, f"{name}: unknown field {key.value!r} "
+                               f"(a group has say and {target})")
+            say = self._group_words(file, name, "say", fields.get("say"), group)
+            means = self._group_words(file, name, target, fields.get(target), group)
+            if not say or not means:
+                self.error(file, group, f"{name}: empty group (it needs words under say and {target})")
+                continue
+            if target == "core" and len(means) != 1:
+                self.error(file, group, f"{name}: a group has exactly one core")
+                continue
+            if name in _CHINESE_TARGETS:
+                for word in means:
+                    if not _HAN.search(word) or _LATIN.search(word):
+                        self.error(file, group, f"{name}: unknown target {word!r}: the words "
+                                   f"under {target} are Chinese words a knowledge base uses")
+            if name == "english":
+                say = [english_key(w) for w in say]
+            groups.append((say, means))
+
+    def _group_words(self, file: Path, name: str, what: str, node: Node | None,
+                     group: Node) -> list[str]:
+        if node is None:
+            return []
+        words: list[str] = []
+        for word, element in self._texts(file, node, f"{name} {what}"):
+            if word in words:
+                self.error(file, element, f"{name}: {word!r} is listed twice in one group")
+            else:
+                words.append(word)
+        return words
+
+
+def english_key(phrase: str) -> str:
+    """An English phrase spelled as questions are after cleaning: "driver's license" is
+    looked up as driver s license."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", phrase.lower()).split())
+
+
+def _table(groups: list[tuple[list[str], list[str]]]) -> dict[str, tuple[str, ...]]:
+    """Say-word → means, in order; a word said in several groups means all of them."""
+    table: dict[str, tuple[str, ...]] = {}
+    for say, means in groups:
+        for word in say:
+            table[word] = tuple(dict.fromkeys((*table.get(word, ()), *means)))
+    return table
+
+
+def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Lexicon, list[LexiconIssue]]:
+    """All tables of a lexicon folder, and every problem found in it."""
+    reader = _Reader()
+    for file in sorted(directory.glob("*.yaml")):
+        reader.read(file)
+    missing = [name for name, (kind, _) in TABLES.items()
+               if name not in (reader.words if kind == WORDS else reader.groups)]
+    reader.issues += [LexiconIssue(directory.name, 0, f"table {name!r} is missing") for name in missing]
+    words = {name: reader.words.get(name, []) for name in TABLES}
+    groups = {name: reader.groups.get(name, []) for name in TABLES}
+    lexicon = Lexicon(
+        colloquial=_table(groups["synonyms"]),
+        stopwords=frozenset(words["stopwords"]),
+        ask_words=frozenset(words["ask_words"]),
+        kin_words=frozenset(words["kin_words"]),
+        narrative_words=frozenset(words["narrative_words"]),
+        request_markers=tuple(words["request_markers"]),
+        english=_table(groups["english"]),
+        english_kin=frozenset(words["english_kin"]),
+        english_stopwords=frozenset(words["english_stopwords"]),
+        english_asks=frozenset(words["english_asks"]),
+        english_question_words=frozenset(words["english_question_words"]),
+        off_topic=frozenset(words["off_topic"]),
+        off_topic_acts={phrase: core for say, (core,) in groups["off_topic_acts"] for phrase in say},
+    )
+    return lexicon, reader.issues
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon; raises LexiconError when a table is broken."""
+    tables, issues = read_lexicon()
+    if issues:
+        raise LexiconError(issues)
+    return tables
