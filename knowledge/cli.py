@@ -2,7 +2,8 @@
 
 See shared/kb-format.md. Exit codes: 0 success, 1 invalid knowledge base or case
 file, 2 usage error. An invalid knowledge base prints one line per problem and never
-a traceback.
+a traceback; so does a broken table of the matcher's lexicon (knowledge/lexicon/),
+which `check` validates too.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from knowledge.lexicon import read_lexicon
 from knowledge.loader import KBError, default_kb_path, load_kb
-from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
+
+if TYPE_CHECKING:  # the matcher reads the lexicon on import: `kb check` must run without it
+    from knowledge.matcher import Matcher
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +53,8 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage or help
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if args.verb == "check" and not _check_lexicon():
+        return EXIT_INVALID
     try:
         kb = load_kb(args.kb)
     except KBError as exc:
@@ -63,6 +70,16 @@ def main(argv: list[str]) -> int:
     return _eval(kb, Path(args.cases), args.json)
 
 
+def _check_lexicon() -> bool:
+    """The matcher's own tables (knowledge/lexicon/): printed problems, False if any."""
+    _, issues = read_lexicon()
+    for issue in issues:
+        print(issue)
+    if issues:
+        print(f"lexicon invalid: {len(issues)} error(s)")
+    return not issues
+
+
 def _check(kb: KnowledgeBase, path: str | None) -> int:
     where = path or str(default_kb_path())
     files = len({item.source for item in kb.items})
@@ -71,6 +88,8 @@ def _check(kb: KnowledgeBase, path: str | None) -> int:
 
 
 def _ask(kb: KnowledgeBase, question: str, top: int, as_json: bool) -> int:
+    from knowledge.matcher import Matcher
+
     result = Matcher(kb).match(question, top=max(top, 0))
     if as_json:
         print(json.dumps({
@@ -205,6 +224,8 @@ def _eval(kb: KnowledgeBase, path: Path, as_json: bool) -> int:
     unknown = sorted({c.expect for c in cases if c.expect and kb.get(c.expect) is None})
     for item_id in unknown:
         print(f"warning: cases expect unknown item id {item_id!r}", file=sys.stderr)
+    from knowledge.matcher import Matcher
+
     report = evaluate(Matcher(kb), cases)
     if as_json:
         print(json.dumps({

@@ -24,7 +24,8 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-LEXICON_DIR = Path(__file__).resolve().parent
+_SHIPPED = Path(__file__).resolve().parent
+LEXICON_DIR = _SHIPPED  # the folder read by default
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -57,7 +58,7 @@ class LexiconIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
 class LexiconError(Exception):
@@ -75,7 +76,7 @@ class Lexicon:
     ask_words: frozenset[str]
     kin_words: frozenset[str]
     narrative_words: frozenset[str]
-    request_markers: tuple[str, ...]
+    request_markers: frozenset[str]
     english: dict[str, tuple[str, ...]]  # cleaned English phrase → Chinese words
     english_kin: frozenset[str]
     english_stopwords: frozenset[str]
@@ -87,12 +88,18 @@ class Lexicon:
 
 @dataclass
 class _Reader:
+    shown: Path  # how files are named in messages
     issues: list[LexiconIssue] = field(default_factory=list)
     words: dict[str, list[str]] = field(default_factory=dict)
     groups: dict[str, list[tuple[list[str], list[str]]]] = field(default_factory=dict)
+    # (table, word) → what it means so far and the line of its first group
+    said: dict[tuple[str, str], tuple[set[str], int]] = field(default_factory=dict)
 
     def error(self, file: Path, node: Node, message: str) -> None:
-        self.issues.append(LexiconIssue(file.name, node.start_mark.line + 1, message))
+        self.issues.append(LexiconIssue(self.name(file), node.start_mark.line + 1, message))
+
+    def name(self, file: Path) -> str:
+        return str(self.shown / file.name)
 
     def read(self, file: Path) -> None:
         try:
@@ -100,7 +107,7 @@ class _Reader:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
-            self.issues.append(LexiconIssue(file.name, line, f"YAML syntax error: {exc}"))
+            self.issues.append(LexiconIssue(self.name(file), line, f"YAML syntax error: {exc}"))
             return
         if root is None:
             return
@@ -170,7 +177,21 @@ class _Reader:
                                    f"under {target} are Chinese words a knowledge base uses")
             if name == "english":
                 say = [english_key(w) for w in say]
+            self._repeats(file, name, group, say, means)
             groups.append((say, means))
+
+    def _repeats(self, file: Path, name: str, group: Node, say: list[str], means: list[str]) -> None:
+        """A word may be said in several groups (it then means all of them), but a group
+        that adds nothing to what the word already means is a duplicate."""
+        for word in say:
+            before = self.said.get((name, word))
+            if before is None:
+                self.said[(name, word)] = (set(means), group.start_mark.line + 1)
+            elif before[0].issuperset(means):
+                self.error(file, group, f"{name}: {word!r} already means all of this "
+                           f"(its group at line {before[1]})")
+            else:
+                before[0].update(means)
 
     def _group_words(self, file: Path, name: str, what: str, node: Node | None,
                      group: Node) -> list[str]:
@@ -200,30 +221,25 @@ def _table(groups: list[tuple[list[str], list[str]]]) -> dict[str, tuple[str, ..
     return table
 
 
-def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Lexicon, list[LexiconIssue]]:
-    """All tables of a lexicon folder, and every problem found in it."""
-    reader = _Reader()
+def read_lexicon(directory: Path | None = None) -> tuple[Lexicon, list[LexiconIssue]]:
+    """All tables of a lexicon folder (default: the shipped one), and every problem found."""
+    directory = directory or LEXICON_DIR
+    # The shipped tables are named as in the source tree, where a maintainer edits them.
+    reader = _Reader(Path("knowledge", "lexicon") if directory == _SHIPPED else directory)
     for file in sorted(directory.glob("*.yaml")):
         reader.read(file)
     missing = [name for name, (kind, _) in TABLES.items()
                if name not in (reader.words if kind == WORDS else reader.groups)]
-    reader.issues += [LexiconIssue(directory.name, 0, f"table {name!r} is missing") for name in missing]
-    words = {name: reader.words.get(name, []) for name in TABLES}
+    reader.issues += [LexiconIssue(str(reader.shown), 0, f"table {name!r} is missing") for name in missing]
     groups = {name: reader.groups.get(name, []) for name in TABLES}
+    # Word lists are sets: membership is all that counts.
+    word_sets = {name: frozenset(reader.words.get(name, ())) for name, (kind, _) in TABLES.items()
+                 if kind == WORDS}
     lexicon = Lexicon(
         colloquial=_table(groups["synonyms"]),
-        stopwords=frozenset(words["stopwords"]),
-        ask_words=frozenset(words["ask_words"]),
-        kin_words=frozenset(words["kin_words"]),
-        narrative_words=frozenset(words["narrative_words"]),
-        request_markers=tuple(words["request_markers"]),
         english=_table(groups["english"]),
-        english_kin=frozenset(words["english_kin"]),
-        english_stopwords=frozenset(words["english_stopwords"]),
-        english_asks=frozenset(words["english_asks"]),
-        english_question_words=frozenset(words["english_question_words"]),
-        off_topic=frozenset(words["off_topic"]),
         off_topic_acts={phrase: core for say, (core,) in groups["off_topic_acts"] for phrase in say},
+        **word_sets,
     )
     return lexicon, reader.issues
 
