@@ -6,25 +6,22 @@ word's frequency rank as a background measure of how telling it is (时候 says 
 护照 a lot). It takes jieba's most frequent words of two to four characters, in
 jieba's frequency order.
 
-Reading jieba's 5 MB dictionary takes a third of a second, so the ranks are kept in a
-cache file (like jieba's own cache), rebuilt whenever the installed dictionary or the
-selection below changes; without a writable cache folder they are simply read each time.
+Reading jieba's 5 MB dictionary takes a third of a second, so the ranks are kept in the
+matcher's cache (knowledge/cache.py, like jieba's own cache), rebuilt whenever the
+installed dictionary or the selection below changes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import importlib.util
-import marshal
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.cache import cached
+
 GENERAL_WORDS = 50_000  # how many of jieba's words the matcher knows (most frequent first)
 MIN_CHARS, MAX_CHARS = 2, 4  # single characters and long set phrases are not everyday words
-_CACHE_FORMAT = 1  # bump when the cache file's contents change meaning
 
 
 def dictionary_file() -> Path:
@@ -43,17 +40,9 @@ def word_ranks() -> dict[str, int]:
 
 
 def _ranked_words() -> list[str]:
+    selection = f"{GENERAL_WORDS}|{MIN_CHARS}|{MAX_CHARS}"
     source = dictionary_file()
-    cache = _cache_file(source)
-    if cache is not None:
-        try:
-            return marshal.loads(cache.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # absent or damaged: build it again
-    words = _read_dictionary(source)
-    if cache is not None:
-        _write_atomically(cache, marshal.dumps(words))
-    return words
+    return cached("general-words", [source], selection, lambda: _read_dictionary(source))
 
 
 def _read_dictionary(source: Path) -> list[str]:
@@ -64,27 +53,3 @@ def _read_dictionary(source: Path) -> list[str]:
                   if MIN_CHARS <= len(word) <= MAX_CHARS]
     # Most frequent first; on equal frequency, the dictionary's own order.
     return [words[-position] for _, position in heapq.nlargest(GENERAL_WORDS, candidates)]
-
-
-def _cache_file(source: Path) -> Path | None:
-    try:
-        stat = source.stat()
-    except OSError:
-        return None
-    selection = f"{GENERAL_WORDS}|{MIN_CHARS}|{MAX_CHARS}|{_CACHE_FORMAT}"
-    key = f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{selection}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "servicebot" / f"general-words-{digest}.marshal"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Several processes may start at once: each writes its own file and renames it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home: the dictionary is read again next time

@@ -5,34 +5,30 @@ question says "graduates", "reimbursed", "children", "took". The lemmatizer
 (lemminflect, whose data ships in the package) gives every lemma a word may have — as
 a noun, a verb, an adjective — and the first one the table knows is taken, so "card"
 is not read as "car" nor "lives" as "live" when "life" is what the table says.
+
+Loading the lemmatizer (and numpy under it) takes longer than the matcher's whole index
+build, and the only forms that matter are those of the table's own words. So every
+inflection of every table word is lemmatized once and the result kept in the
+matcher's cache (knowledge/cache.py) until the English table or lemminflect changes.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.metadata import version
 
-from lemminflect import getAllLemmas, getAllLemmasOOV
-
-from knowledge.lexicon import lexicon
+from knowledge.cache import cached
+from knowledge.lexicon import lexicon, table_files
 
 _PARTS_OF_SPEECH = ("NOUN", "VERB", "ADJ", "ADV")
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> frozenset[str]:
-    """Every word of the table's phrases."""
-    return frozenset(w for key in lexicon().english for w in key.split())
+_REGULAR = ("NOUN", "VERB")  # the lemmatizer's rules for words it has never seen
 
 
 @lru_cache(maxsize=8192)
 def base_form(word: str) -> str:
     """The table's base form of a word even when the word is a key of its own: inside a
     phrase, "college graduates" is looked up as "college graduate"."""
-    vocabulary = _vocabulary()
-    for candidate in _lemmas(word):
-        if candidate != word and candidate in vocabulary:
-            return candidate
-    return word
+    return _forms().get(word, word)
 
 
 @lru_cache(maxsize=8192)
@@ -44,13 +40,41 @@ def lemma(word: str) -> str:
     return base_form(word)
 
 
-def _lemmas(word: str) -> list[str]:
-    """Lemmas of a word in every part of speech; for a word the lemmatizer has never
-    seen (ebikes), its rules for regular nouns and verbs."""
-    found = [x for pos in _PARTS_OF_SPEECH for x in _all(getAllLemmas(word, pos))]
-    if not found:
-        found = [x for pos in ("NOUN", "VERB") for x in _all(getAllLemmasOOV(word, pos))]
-    return [x.lower() for x in found]
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, str]:
+    """Inflected form → the table word it is a form of, for every form of a table word."""
+    return cached("english-forms", table_files(), f"lemminflect {version('lemminflect')}",
+                  _lemmatize_table_forms)
+
+
+def _lemmatize_table_forms() -> dict[str, str]:
+    from lemminflect import (  # only when the cache is built: see the module's docstring
+        getAllInflections,
+        getAllInflectionsOOV,
+        getAllLemmas,
+        getAllLemmasOOV,
+    )
+
+    vocabulary = frozenset(w for key in lexicon().english for w in key.split())
+
+    def lemmas(word: str) -> list[str]:
+        found = [x for pos in _PARTS_OF_SPEECH for x in _all(getAllLemmas(word, pos))]
+        if not found:
+            found = [x for pos in _REGULAR for x in _all(getAllLemmasOOV(word, pos))]
+        return [x.lower() for x in found]
+
+    forms: set[str] = set()
+    for word in vocabulary:
+        inflections = _all(getAllInflections(word))
+        if not inflections:
+            inflections = [x for pos in _REGULAR for x in _all(getAllInflectionsOOV(word, pos))]
+        forms.update(x.lower() for x in inflections)
+    table: dict[str, str] = {}
+    for form in sorted(forms):
+        base = next((x for x in lemmas(form) if x != form and x in vocabulary), None)
+        if base is not None:
+            table[form] = base
+    return table
 
 
 def _all(lemmas: dict[str, tuple[str, ...]]) -> list[str]:

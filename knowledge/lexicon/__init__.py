@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from knowledge.cache import cached
 
 _SHIPPED = Path(__file__).resolve().parent
 LEXICON_DIR = _SHIPPED  # the folder read by default
@@ -226,7 +228,7 @@ def read_lexicon(directory: Path | None = None) -> tuple[Lexicon, list[LexiconIs
     directory = directory or LEXICON_DIR
     # The shipped tables are named as in the source tree, where a maintainer edits them.
     reader = _Reader(Path("knowledge", "lexicon") if directory == _SHIPPED else directory)
-    for file in sorted(directory.glob("*.yaml")):
+    for file in table_files(directory):
         reader.read(file)
     missing = [name for name, (kind, _) in TABLES.items()
                if name not in (reader.words if kind == WORDS else reader.groups)]
@@ -244,10 +246,20 @@ def read_lexicon(directory: Path | None = None) -> tuple[Lexicon, list[LexiconIs
     return lexicon, reader.issues
 
 
+def table_files(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or LEXICON_DIR).glob("*.yaml"))
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The shipped lexicon; raises LexiconError when a table is broken."""
-    tables, issues = read_lexicon()
-    if issues:
-        raise LexiconError(issues)
-    return tables
+    """The shipped lexicon; raises LexiconError when a table is broken. Parsing and
+    checking the YAML takes longer than the matcher's index build, so the checked tables
+    are cached (knowledge/cache.py) until a file — or this loader — changes."""
+
+    def build() -> dict:
+        tables, issues = read_lexicon()
+        if issues:
+            raise LexiconError(issues)
+        return {f.name: getattr(tables, f.name) for f in fields(Lexicon)}
+
+    return Lexicon(**cached("lexicon", [*table_files(), Path(__file__)], "", build))
