@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from knowledge.lexicon import lexicon
 from knowledge.normalize import is_han, split_runs
-from knowledge.segment import LEXICON, STOP, Token
+from knowledge.segment import STOP, Token
 from knowledge.tunables import LATIN_WORD_LETTERS
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -26,9 +27,10 @@ def asks(text: str, raw: str) -> bool:
     """Does this clause carry the request (a question word, a question mark, an ask)?"""
     if "?" in raw or "？" in raw:
         return True
-    if any(marker in text for marker in LEXICON.request_markers):
+    tables = lexicon()
+    if any(marker in text for marker in tables.request_markers):
         return True
-    return any(w in LEXICON.english_question_words for w in text.split())
+    return any(w in tables.english_question_words for w in text.split())
 
 
 def promote_needs(clauses: list[Clause]) -> list[Clause]:
@@ -57,5 +59,6 @@ def letters(text: str) -> float:
 
 def _has_content(tokens: list[Token]) -> bool:
     """Does a clause say what it is about (beyond how, where and when)?"""
-    return any(t.kind != STOP and t.text not in LEXICON.ask_words
-               and t.text not in LEXICON.english_asks for t in tokens)
+    tables = lexicon()
+    return any(t.kind != STOP and t.text not in tables.ask_words
+               and t.text not in tables.english_asks for t in tokens)

@@ -15,14 +15,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from knowledge.lexicon import read_lexicon
 from knowledge.loader import KBError, default_kb_path, load_kb
+from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
-
-if TYPE_CHECKING:  # the matcher reads the lexicon on import: `kb check` must run without it
-    from knowledge.matcher import Matcher
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -53,8 +50,7 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage or help
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
-    if args.verb == "check" and not _check_lexicon():
-        return EXIT_INVALID
+    lexicon_ok = args.verb != "check" or _check_lexicon()
     try:
         kb = load_kb(args.kb)
     except KBError as exc:
@@ -64,7 +60,7 @@ def main(argv: list[str]) -> int:
         print(f"knowledge base invalid: {len(exc.issues)} error(s)", file=out)
         return EXIT_INVALID
     if args.verb == "check":
-        return _check(kb, args.kb)
+        return _check(kb, args.kb) if lexicon_ok else EXIT_INVALID
     if args.verb == "ask":
         return _ask(kb, " ".join(args.question), args.top, args.json)
     return _eval(kb, Path(args.cases), args.json)
@@ -88,8 +84,6 @@ def _check(kb: KnowledgeBase, path: str | None) -> int:
 
 
 def _ask(kb: KnowledgeBase, question: str, top: int, as_json: bool) -> int:
-    from knowledge.matcher import Matcher
-
     result = Matcher(kb).match(question, top=max(top, 0))
     if as_json:
         print(json.dumps({
@@ -224,8 +218,6 @@ def _eval(kb: KnowledgeBase, path: Path, as_json: bool) -> int:
     unknown = sorted({c.expect for c in cases if c.expect and kb.get(c.expect) is None})
     for item_id in unknown:
         print(f"warning: cases expect unknown item id {item_id!r}", file=sys.stderr)
-    from knowledge.matcher import Matcher
-
     report = evaluate(Matcher(kb), cases)
     if as_json:
         print(json.dumps({

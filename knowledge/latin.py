@@ -14,9 +14,10 @@ from functools import lru_cache
 
 from knowledge.english import base_form, lemma
 from knowledge.index import ItemIndex, text_features
+from knowledge.lexicon import lexicon
 from knowledge.normalize import is_han
 from knowledge.pinyin import han_syllables, latin_syllables
-from knowledge.segment import ENGLISH, LATIN, LEXICON, SOUND, WORD, Segmenter, Token
+from knowledge.segment import ENGLISH, LATIN, SOUND, WORD, Segmenter, Token
 from knowledge.tunables import (
     INITIALS_CHOICES,
     INITIALS_FACTOR,
@@ -33,6 +34,7 @@ class LatinReader:
     """Reads runs of Latin words with the vocabulary of one index."""
 
     def __init__(self, index: ItemIndex, segmenter: Segmenter, off_topic: dict[str, bool]) -> None:
+        self.lexicon = lexicon()
         self.index = index
         self.segmenter = segmenter
         self.off_topic = off_topic
@@ -43,7 +45,7 @@ class LatinReader:
 
     def read(self, words: list[str]) -> list[Token]:
         """English phrases first; other words are pinyin when they split into syllables."""
-        english_table, stopwords = LEXICON.english, LEXICON.english_stopwords
+        english_table, stopwords = self.lexicon.english, self.lexicon.english_stopwords
         lemmas = [lemma(w) for w in words]
         bases = [base_form(w) for w in words]
         english = any(w in stopwords or w in english_table for w in (*words, *lemmas))
@@ -76,7 +78,7 @@ class LatinReader:
                    i: int) -> tuple[str, int]:
         """The longest English phrase starting at word i — as said, as lemmas, or (for a
         phrase) in base forms — and its length in words; ("", 1) when there is none."""
-        table = LEXICON.english
+        table = self.lexicon.english
         for size in range(min(MAX_ENGLISH_PHRASE, len(words) - i), 0, -1):
             for forms in (words, lemmas, bases):
                 phrase = " ".join(forms[i : i + size])
@@ -95,8 +97,8 @@ class LatinReader:
         by_words = self._by_words.get(phrase)
         if by_words is None:
             by_words = not self.english_readable(phrase) and all(
-                w in LEXICON.english_stopwords
-                or any(x in LEXICON.english and self.english_readable(x) for x in (w, lemma(w)))
+                w in self.lexicon.english_stopwords
+                or any(x in self.lexicon.english and self.english_readable(x) for x in (w, lemma(w)))
                 for w in phrase.split())
             self._by_words[phrase] = by_words
         return by_words
@@ -107,7 +109,7 @@ class LatinReader:
         readable = self._english_meant.get(phrase)
         if readable is None:
             readable = any(t in self.off_topic or self._known(t)
-                           for t in LEXICON.english[phrase])
+                           for t in self.lexicon.english[phrase])
             self._english_meant[phrase] = readable
         return readable
 
@@ -171,7 +173,7 @@ class LatinReader:
         table: dict[str, list[str]] = {}
         whole = [w for w in self.index.vocabulary if self.index.vocabulary[w] == 2]
         pieces = [w for w in self.index.vocabulary if self.index.vocabulary[w] == 1]
-        for word in (*whole, *sorted(LEXICON.colloquial), *pieces):
+        for word in (*whole, *sorted(self.lexicon.colloquial), *pieces):
             if not 3 <= len(word) <= MAX_INITIALS or not is_han(word):
                 continue
             sound = sound_of(word)
@@ -197,7 +199,8 @@ def sound_of(word: str) -> tuple[str, ...]:
 def _general_sounds() -> dict[tuple[str, ...], str]:
     """Sound → word for the lexicon's tables; stopwords win, then synonyms, then off-topic."""
     dictionary: dict[tuple[str, ...], str] = {}
-    for table in (LEXICON.stopwords, LEXICON.colloquial, LEXICON.off_topic, LEXICON.off_topic_acts):
+    tables = lexicon()
+    for table in (tables.stopwords, tables.colloquial, tables.off_topic, tables.off_topic_acts):
         for word in sorted(table):
             if len(word) >= 2 and is_han(word):
                 dictionary.setdefault(sound_of(word), word)

@@ -32,12 +32,12 @@ from knowledge.clauses import CLAUSE_BREAK, asks, letters, promote_needs
 from knowledge.dictionary import word_ranks
 from knowledge.index import ItemIndex, pinyin_bigrams, text_features
 from knowledge.latin import LatinReader, sound_of
+from knowledge.lexicon import lexicon
 from knowledge.normalize import MAX_QUERY_CHARS, clean_text, is_han, is_latin, split_runs
 from knowledge.segment import (
     COMPOUND,
     ENGLISH,
     GENERAL,
-    LEXICON,
     NUMERAL_START,
     OFF,
     SOUND,
@@ -107,6 +107,7 @@ class QueryAnalyzer:
     """Question → concepts, using the vocabulary of one index."""
 
     def __init__(self, index: ItemIndex) -> None:
+        self.lexicon = lexicon()
         self.index = index
         self.off_topic = self._unserved()
         self.segmenter = Segmenter(index, self.off_topic)
@@ -203,16 +204,17 @@ class QueryAnalyzer:
         does — a keyword 离婚 on a legal-advice (咨询) item does not make the center a
         marriage registry.
         """
+        tables = self.lexicon
         names = [n for item_names in self.index.names for n in item_names]
         names += [clean_text(k).replace(" ", "") for item in self.index.items
                   if item.kind != ADVICE_KIND for k in item.keywords]
         unserved: dict[str, bool] = {}
-        for word in LEXICON.off_topic:
+        for word in tables.off_topic:
             # 买房 is served by a KB that names 购房 (购房落户): its closest official word counts.
-            strength = max(self._mention_strength(w) for w in (word, *LEXICON.colloquial.get(word, ())[:1]))
+            strength = max(self._mention_strength(w) for w in (word, *tables.colloquial.get(word, ())[:1]))
             if strength < STRONG_FIELD:
                 unserved[word] = strength == 0.0
-        for phrase, core in LEXICON.off_topic_acts.items():
+        for phrase, core in tables.off_topic_acts.items():
             if not any(core in n for n in names):
                 unserved[phrase] = True
         return unserved
@@ -228,6 +230,7 @@ class QueryAnalyzer:
     # -- tokens → concepts --------------------------------------------------
     def _concept(self, token: Token, clause_weight: float = 1.0) -> Concept | None:
         text, kind = token.text, token.kind
+        tables = self.lexicon
         renderings: list[Rendering] = []
         scale = background = 1.0
         off_topic = unserved = False
@@ -237,7 +240,7 @@ class QueryAnalyzer:
             for word in (text, *token.alternatives):
                 renderings.append(Rendering(text_features(word), token.factor))
                 renderings += [Rendering(text_features(t), SYNONYM_FACTOR * token.factor)
-                               for t in LEXICON.colloquial.get(word, ())]
+                               for t in tables.colloquial.get(word, ())]
             off_topic = kind == OFF
             unserved = off_topic and self.off_topic.get(text, False)
         elif kind == COMPOUND:
@@ -254,12 +257,12 @@ class QueryAnalyzer:
             # little, 护照 a lot (background frequency rank).
             rank = word_ranks().get(text)
             background = UNKNOWN_SPAN_WEIGHT if rank is None else _background_weight(rank)
-            if text in LEXICON.narrative_words or text[0] in NUMERAL_START:
+            if text in tables.narrative_words or text[0] in NUMERAL_START:
                 scale = STORY_WEIGHT
         elif kind == ENGLISH:
-            renderings += [Rendering(text_features(t), SYNONYM_FACTOR) for t in LEXICON.english[text]]
-            off_topic = any(t in self.off_topic for t in LEXICON.english[text])
-            unserved = any(self.off_topic.get(t) for t in LEXICON.english[text])
+            renderings += [Rendering(text_features(t), SYNONYM_FACTOR) for t in tables.english[text]]
+            off_topic = any(t in self.off_topic for t in tables.english[text])
+            unserved = any(self.off_topic.get(t) for t in tables.english[text])
         elif kind == SOUND:
             syllables = text.split()
             if len(syllables) < 2:
@@ -278,9 +281,9 @@ class QueryAnalyzer:
             weight, scale = unknown, OFF_TOPIC_WEIGHT
         else:
             known = [r for r in renderings if self._known(r)]
-            gap = not known and ((kind == ENGLISH and text not in LEXICON.english_asks)
-                                 or (kind == WORD and text in LEXICON.colloquial
-                                     and text not in LEXICON.ask_words
+            gap = not known and ((kind == ENGLISH and text not in tables.english_asks)
+                                 or (kind == WORD and text in tables.colloquial
+                                     and text not in tables.ask_words
                                      and text not in self.index.vocabulary))
             if gap:  # pieces of the words it stands for (居住 of 居住证) are weak evidence
                 renderings = [Rendering(r.features, r.factor, True, r.anchors) for r in renderings]
@@ -301,15 +304,15 @@ class QueryAnalyzer:
             scale *= SINGLE_CHAR_WEIGHT
         if token.age and text in CHILD_AGES:
             scale *= STORY_WEIGHT  # a child's age tells about the child already asked about
-        elif text in LEXICON.kin_words or (kind == ENGLISH and text in LEXICON.english_kin):
+        elif text in tables.kin_words or (kind == ENGLISH and text in tables.english_kin):
             scale *= KIN_WEIGHT  # a relation says who the question is about, not what
-        elif text in LEXICON.ask_words or (kind == ENGLISH and text in LEXICON.english_asks):
+        elif text in tables.ask_words or (kind == ENGLISH and text in tables.english_asks):
             # How, where, when: asked of every item, however rare its words in this KB.
             weight = min(weight, ASK_CAP * unknown)
             scale *= ASK_WEIGHT
         spelled = ""
         if kind == ENGLISH:
-            spelled = "|".join(LEXICON.english[text])
+            spelled = "|".join(tables.english[text])
         elif token.factor < 1.0:  # recovered from pinyin
             spelled = text
         return Concept(text, kind, tuple(renderings), weight * scale * clause_weight, spelled,

@@ -33,9 +33,6 @@ PARTICLES = frozenset("了着过的吗呢吧啊呀嘛")  # aspect and mood parti
 HEAD_CHARS = frozenset("证卡本照册单险款贷票")  # heads of document and money compounds
 NUMERAL_START = frozenset("一二两三四五六七八九十百千万几半每")
 
-LEXICON = lexicon()
-
-
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -47,14 +44,16 @@ class Token:
 
 def lexicon_words() -> frozenset[str]:
     """Every Chinese word of the lexicon's tables: segmentation knows them all."""
-    return frozenset(LEXICON.stopwords | set(LEXICON.colloquial) | LEXICON.off_topic
-                     | set(LEXICON.off_topic_acts) | LEXICON.narrative_words)
+    tables = lexicon()
+    return frozenset(tables.stopwords | set(tables.colloquial) | tables.off_topic
+                     | set(tables.off_topic_acts) | tables.narrative_words)
 
 
 class Segmenter:
     """Segments Han text for one index and the off-topic subjects it does not serve."""
 
     def __init__(self, index: ItemIndex, off_topic: dict[str, bool]) -> None:
+        self.lexicon = lexicon()
         self.index = index
         self.off_topic = off_topic
         self._held: dict[str, bool] = {}
@@ -74,13 +73,13 @@ class Segmenter:
         vocab = self.index.vocabulary.get(word)
         if vocab == 2:
             return WORD  # a whole name, alias or keyword beats everything
-        if word in LEXICON.stopwords:
+        if word in self.lexicon.stopwords:
             return STOP
         if word in self.off_topic:
             return OFF  # a service of another office, even when the KB mentions its pieces
-        if vocab == 1 or word in LEXICON.colloquial:
+        if vocab == 1 or word in self.lexicon.colloquial:
             return WORD
-        if word in LEXICON.narrative_words:
+        if word in self.lexicon.narrative_words:
             return GENERAL
         if word in word_ranks() and not self._holds_word(word):
             return GENERAL
@@ -93,8 +92,8 @@ class Segmenter:
         held = self._held.get(word)
         if held is None:
             held = any(
-                (word[i:] in self.index.vocabulary or word[i:] in LEXICON.colloquial)
-                and (word[:i] in LEXICON.stopwords or word[:i] in LEXICON.narrative_words
+                (word[i:] in self.index.vocabulary or word[i:] in self.lexicon.colloquial)
+                and (word[:i] in self.lexicon.stopwords or word[:i] in self.lexicon.narrative_words
                      or all(ch in NUMERAL_START for ch in word[:i]))
                 for i in range(1, len(word) - 1)
             )
@@ -170,8 +169,9 @@ def _join_heads(tokens: list[Token]) -> list[Token]:
 
 
 def _single_kind(char: str) -> str | None:
-    if char in LEXICON.stopwords:
+    tables = lexicon()
+    if char in tables.stopwords:
         return STOP
-    if char in LEXICON.colloquial:
+    if char in tables.colloquial:
         return WORD
     return None
