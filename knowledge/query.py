@@ -3,23 +3,25 @@
 A question is cut into clauses (punctuation, or spaces between Chinese words), each
 clause is cleaned (see normalize.py), then:
 
-- Han text is segmented by the fewest tokens against one dictionary: the knowledge
-  base's own vocabulary, the colloquial synonym table, the off-topic lexicon, the
-  stopword list and a general word list. Stopwords drop out; unknown characters stay
-  as spans, looked up by their characters and by their sound (for homophone typos).
+- Han text is segmented by the fewest tokens against one dictionary (segment.py): the
+  knowledge base's own vocabulary, the lexicon's tables (knowledge/lexicon/: synonyms,
+  off-topic subjects, stopwords) and jieba's general dictionary. Stopwords drop out;
+  unknown characters stay as spans, looked up by their characters and by their sound
+  (for homophone typos).
 - Latin text is read as English (phrase table) where it can be, else as pinyin —
-  full (hukou qianyi) or initials (sfz) — turned back into Chinese words by sound.
+  full (hukou qianyi) or initials (sfz) — turned back into Chinese words by sound
+  (latin.py).
 
 Each concept carries alternative *renderings* (itself, its official synonyms, its
 sound) and a weight saying how specific it is (IDF over items, tempered by how
 common the word is in everyday Chinese; a generic rendering explains less than a
 specific one). Words that only tell the story — times, quantities, family relations,
-how/where/when asks, the clauses of a long message that are not the request — weigh
-less; an age (68岁, "is 68") becomes its age group. Subjects the center does not
-serve (off-topic lexicon, unless this knowledge base offers them) weigh more, and a
-service the synonym tables recognise but this KB has no words for is marked as a
-*gap*: a question about either is mostly unexplained by every item — which is how it
-gets refused.
+how/where/when asks, the clauses of a long message that are not the request
+(clauses.py) — weigh less; an age (68岁, "is 68") becomes its age group (ages.py).
+Subjects the center does not serve (off-topic lexicon, unless this knowledge base
+offers them) weigh more, and a service the synonym tables recognise but this KB has
+no words for is marked as a *gap*: a question about either is mostly unexplained by every item — which is how it
+gets refused. Every weight, factor and cost is in tunables.py.
 """
 
 from __future__ import annotations
