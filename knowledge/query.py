@@ -20,8 +20,9 @@ how/where/when asks, the clauses of a long message that are not the request
 (clauses.py) — weigh less; an age (68岁, "is 68") becomes its age group (ages.py).
 Subjects the center does not serve (off-topic lexicon, unless this knowledge base
 offers them) weigh more, and a service the synonym tables recognise but this KB has
-no words for is marked as a *gap*: a question about either is mostly unexplained by every item — which is how it
-gets refused. Every weight, factor and cost is in tunables.py.
+no words for is marked as a *gap*: a question about either is mostly unexplained by
+every item — which is how it gets refused. Every weight, factor and cost is in
+tunables.py.
 """
 
 from __future__ import annotations
