@@ -36,13 +36,13 @@ def dictionary_file() -> Path:
 @lru_cache(maxsize=1)
 def word_ranks() -> dict[str, int]:
     """Word → frequency rank (0 is the most frequent)."""
-    return {word: rank for rank, word in enumerate(_ranked_words())}
-
-
-def _ranked_words() -> list[str]:
     selection = f"{GENERAL_WORDS}|{MIN_CHARS}|{MAX_CHARS}"
     source = dictionary_file()
-    return cached("general-words", [source], selection, lambda: _read_dictionary(source))
+    return cached("general-words", [source], selection, lambda: _ranks(source))
+
+
+def _ranks(source: Path) -> dict[str, int]:
+    return {word: rank for rank, word in enumerate(_read_dictionary(source))}
 
 
 def _read_dictionary(source: Path) -> list[str]:
