@@ -36,7 +36,7 @@ def dictionary_file() -> Path:
 @lru_cache(maxsize=1)
 def word_ranks() -> dict[str, int]:
     """Word → frequency rank (0 is the most frequent)."""
-    selection = f"{GENERAL_WORDS}|{MIN_CHARS}|{MAX_CHARS}"
+    selection = f"word→rank|{GENERAL_WORDS}|{MIN_CHARS}|{MAX_CHARS}"  # what is cached, of what
     source = dictionary_file()
     return cached("general-words", [source], selection, lambda: _ranks(source))
 
