@@ -28,7 +28,7 @@ _REGULAR = ("NOUN", "VERB")  # the lemmatizer's rules for words it has never see
 def base_form(word: str) -> str:
     """The table's base form of a word even when the word is a key of its own: inside a
     phrase, "college graduates" is looked up as "college graduate"."""
-    return _forms().get(word, word)
+    return word_forms().get(word, word)
 
 
 @lru_cache(maxsize=8192)
@@ -41,7 +41,7 @@ def lemma(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _forms() -> dict[str, str]:
+def word_forms() -> dict[str, str]:
     """Inflected form → the table word it is a form of, for every form of a table word."""
     return cached("english-forms", table_files(), f"lemminflect {version('lemminflect')}",
                   _lemmatize_table_forms)

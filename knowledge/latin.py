@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge.english import base_form, lemma
+from knowledge.english import base_form, lemma, word_forms
 from knowledge.index import ItemIndex, text_features
 from knowledge.lexicon import lexicon
 from knowledge.normalize import is_han
@@ -42,6 +42,7 @@ class LatinReader:
         self._by_words: dict[str, bool] = {}  # English phrase -> read word by word instead
         self._sound_dictionary = self._sounds()  # built now, so no question pays for it
         self._initials = self._initial_words()
+        word_forms()  # likewise (from the cache, or built once after an install)
 
     def read(self, words: list[str]) -> list[Token]:
         """English phrases first; other words are pinyin when they split into syllables."""
