@@ -11,10 +11,14 @@ known words (hukou, dibao): "buying" or "change" also split into syllables.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
+from knowledge import pinyin
+from knowledge.cache import cached
 from knowledge.english import base_form, lemma, word_forms
 from knowledge.index import ItemIndex, text_features
-from knowledge.lexicon import lexicon
+from knowledge.lexicon import lexicon, table_files
 from knowledge.normalize import is_han
 from knowledge.pinyin import han_syllables, latin_syllables
 from knowledge.segment import ENGLISH, LATIN, SOUND, WORD, Segmenter, Token
@@ -193,7 +197,23 @@ def _fold_initials(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def sound_of(word: str) -> tuple[str, ...]:
-    return tuple(han_syllables(word))
+    return _lexicon_sounds().get(word) or tuple(han_syllables(word))
+
+
+@lru_cache(maxsize=1)
+def _lexicon_sounds() -> dict[str, tuple[str, ...]]:
+    """Sound of every Chinese word of the lexicon. pypinyin is the slowest step of
+    building a matcher, and these words are the same for every KB: they are worked out
+    once and cached (knowledge/cache.py) until the lexicon, pinyin.py or pypinyin change."""
+    sources = [*table_files(), Path(pinyin.__file__)]
+    return cached("lexicon-sounds", sources, f"word→syllables|pypinyin {version('pypinyin')}",
+                  _sound_every_word)
+
+
+def _sound_every_word() -> dict[str, tuple[str, ...]]:
+    tables = lexicon()
+    words = {*tables.stopwords, *tables.colloquial, *tables.off_topic, *tables.off_topic_acts}
+    return {w: tuple(han_syllables(w)) for w in sorted(words) if len(w) >= 2 and is_han(w)}
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,10 @@ class Segmenter:
     """Segments Han text for one index and the off-topic subjects it does not serve."""
 
     def __init__(self, index: ItemIndex, off_topic: dict[str, bool]) -> None:
-        self.lexicon = lexicon()
+        tables = lexicon()
+        # The tables looked up for every piece of every question, bound once.
+        self._stopwords, self._colloquial = tables.stopwords, tables.colloquial
+        self._narrative = tables.narrative_words
         self.index = index
         self.off_topic = off_topic
         self._held: dict[str, bool] = {}
@@ -73,13 +76,13 @@ class Segmenter:
         vocab = self.index.vocabulary.get(word)
         if vocab == 2:
             return WORD  # a whole name, alias or keyword beats everything
-        if word in self.lexicon.stopwords:
+        if word in self._stopwords:
             return STOP
         if word in self.off_topic:
             return OFF  # a service of another office, even when the KB mentions its pieces
-        if vocab == 1 or word in self.lexicon.colloquial:
+        if vocab == 1 or word in self._colloquial:
             return WORD
-        if word in self.lexicon.narrative_words:
+        if word in self._narrative:
             return GENERAL
         if word in word_ranks() and not self._holds_word(word):
             return GENERAL
@@ -92,8 +95,8 @@ class Segmenter:
         held = self._held.get(word)
         if held is None:
             held = any(
-                (word[i:] in self.index.vocabulary or word[i:] in self.lexicon.colloquial)
-                and (word[:i] in self.lexicon.stopwords or word[:i] in self.lexicon.narrative_words
+                (word[i:] in self.index.vocabulary or word[i:] in self._colloquial)
+                and (word[:i] in self._stopwords or word[:i] in self._narrative
                      or all(ch in NUMERAL_START for ch in word[:i]))
                 for i in range(1, len(word) - 1)
             )
@@ -115,7 +118,7 @@ class Segmenter:
                 if cost[start] == float("inf"):
                     continue
                 piece = run[start:end]
-                kind = self.kind(piece) if end - start > 1 else _single_kind(piece)
+                kind = self.kind(piece) if end - start > 1 else self._single_kind(piece)
                 if kind is not None:
                     step = PARTICLE_COST if piece in PARTICLES else TOKEN_COST[kind]
                 elif end - start == 1:
@@ -145,6 +148,13 @@ class Segmenter:
             tokens.append(Token(unknown, UNKNOWN, factor))
         return _join_heads(tokens)
 
+    def _single_kind(self, char: str) -> str | None:
+        if char in self._stopwords:
+            return STOP
+        if char in self._colloquial:
+            return WORD
+        return None
+
     def _collapse_repeats(self, run: str) -> str:
         """评评理 → 评理, 问问 → 问: colloquial doubling adds nothing, unless it is a word."""
         out: list[str] = []
@@ -166,12 +176,3 @@ def _join_heads(tokens: list[Token]) -> list[Token]:
         else:
             out.append(token)
     return out
-
-
-def _single_kind(char: str) -> str | None:
-    tables = lexicon()
-    if char in tables.stopwords:
-        return STOP
-    if char in tables.colloquial:
-        return WORD
-    return None
