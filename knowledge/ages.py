@@ -8,8 +8,7 @@ cn2an.
 from __future__ import annotations
 
 import re
-
-from cn2an import cn2an
+from functools import lru_cache
 
 from knowledge.normalize import is_latin
 
@@ -39,7 +38,7 @@ def han_number(text: str, more: bool) -> int | None:
     七八十 → 80, 两三 → 3."""
     text = _RANGE.sub(lambda m: "" if _neighbours(m.group(), text[m.end()]) else m.group(), text)
     try:
-        value = int(cn2an("一" + text if text.startswith("百") else text, "smart"))
+        value = int(_cn2an()("一" + text if text.startswith("百") else text, "smart"))
     except (ValueError, KeyError, IndexError):  # cn2an's ways of refusing a string
         return None  # not a numeral after all (三五, 二两)
     return value + (5 if more and value % 10 == 0 else 0)
@@ -66,3 +65,12 @@ def age_word(number: str) -> str | None:
     if 3 <= age < 18:
         return "未成年"
     return None
+
+
+@lru_cache(maxsize=1)
+def _cn2an():
+    """cn2an's converter, imported on the first age written in Chinese numerals: its
+    import builds all its converters (80 ms), which start-up need not pay."""
+    from cn2an import cn2an
+
+    return cn2an

@@ -12,6 +12,7 @@ a damaged or absent file, or an unwritable folder simply means building again.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
@@ -36,6 +37,15 @@ def cached(name: str, sources: Iterable[Path], version: str, build: Callable[[],
     if path is not None:
         _write_atomically(path, marshal.dumps(value))
     return value
+
+
+def package_file(name: str) -> Path:
+    """A package's `__init__.py`, found without importing it: as a cache source, it
+    stands for the installed version of the package."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"the {name} package is required (pip install {name})")
+    return Path(spec.origin).resolve()
 
 
 def cache_folder() -> Path:

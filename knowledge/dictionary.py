@@ -14,11 +14,10 @@ installed dictionary or the selection below changes.
 from __future__ import annotations
 
 import heapq
-import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.cache import cached
+from knowledge.cache import cached, package_file
 
 GENERAL_WORDS = 50_000  # how many of jieba's words the matcher knows (most frequent first)
 MIN_CHARS, MAX_CHARS = 2, 4  # single characters and long set phrases are not everyday words
@@ -27,10 +26,7 @@ MIN_CHARS, MAX_CHARS = 2, 4  # single characters and long set phrases are not ev
 def dictionary_file() -> Path:
     """jieba's main dictionary: one `word frequency tag` line per word. Found without
     importing jieba, whose import loads its HMM tables (80 ms) the matcher does not use."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("the jieba package is required (pip install jieba)")
-    return Path(spec.origin).resolve().parent / "dict.txt"
+    return package_file("jieba").parent / "dict.txt"
 
 
 @lru_cache(maxsize=1)

@@ -15,9 +15,8 @@ matcher's cache (knowledge/cache.py) until the English table or lemminflect chan
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.metadata import version
 
-from knowledge.cache import cached
+from knowledge.cache import cached, package_file
 from knowledge.lexicon import lexicon, table_files
 
 _PARTS_OF_SPEECH = ("NOUN", "VERB", "ADJ", "ADV")
@@ -43,8 +42,8 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=1)
 def word_forms() -> dict[str, str]:
     """Inflected form → the table word it is a form of, for every form of a table word."""
-    return cached("english-forms", table_files(), f"lemminflect {version('lemminflect')}",
-                  _lemmatize_table_forms)
+    sources = [*table_files(), package_file("lemminflect")]  # the tables and the lemmatizer
+    return cached("english-forms", sources, "inflection→table word", _lemmatize_table_forms)
 
 
 def _lemmatize_table_forms() -> dict[str, str]:

@@ -11,11 +11,10 @@ known words (hukou, dibao): "buying" or "change" also split into syllables.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 from knowledge import pinyin
-from knowledge.cache import cached
+from knowledge.cache import cached, package_file
 from knowledge.english import base_form, lemma, word_forms
 from knowledge.index import ItemIndex, text_features
 from knowledge.lexicon import lexicon, table_files
@@ -205,9 +204,8 @@ def _lexicon_sounds() -> dict[str, tuple[str, ...]]:
     """Sound of every Chinese word of the lexicon. pypinyin is the slowest step of
     building a matcher, and these words are the same for every KB: they are worked out
     once and cached (knowledge/cache.py) until the lexicon, pinyin.py or pypinyin change."""
-    sources = [*table_files(), Path(pinyin.__file__)]
-    return cached("lexicon-sounds", sources, f"word→syllables|pypinyin {version('pypinyin')}",
-                  _sound_every_word)
+    sources = [*table_files(), Path(pinyin.__file__), package_file("pypinyin")]
+    return cached("lexicon-sounds", sources, "word→syllables", _sound_every_word)
 
 
 def _sound_every_word() -> dict[str, tuple[str, ...]]:
