@@ -181,8 +181,7 @@ class QueryAnalyzer:
         tokens: list[Token] = []
         start = 0
         for match in HAN_AGE.finditer(run):
-            number = han_number(match.group(1), bool(match.group(2)))
-            age = age_word(str(number)) if number is not None else None
+            age = age_word(str(han_number(match.group(1), bool(match.group(2)))))
             if age is None:
                 continue
             if match.start() > start:

@@ -111,8 +111,9 @@ def test_an_irregular_english_form_is_read_as_the_tables_phrase() -> None:
     assert "买房" in reading.concepts[0].spelled
 
 
-def test_every_chinese_numeral_of_an_age_reads_as_its_number() -> None:
+def test_every_chinese_numeral_of_an_age_reads_as_cn2an_reads_it() -> None:
     for age in range(1, 121):  # all of them: the guarantee is about every age
+        assert han_number(cn2an.an2cn(age), False) == cn2an.cn2an(cn2an.an2cn(age), "smart")
         for more in (False, True):  # 七十多 is about 75
             expected = age + (5 if more and age % 10 == 0 else 0)
             assert han_number(cn2an.an2cn(age), more) == expected, (age, more)
@@ -123,3 +124,8 @@ def test_age_ranges_read_their_upper_end() -> None:
     assert han_number("两三", False) == 3
     assert han_number("十七八", False) == 18
     assert han_number("百", False) == 100
+
+
+def test_an_age_in_chinese_numerals_reads_as_its_age_group() -> None:
+    reading = Matcher(load_kb()).analyzer.read("我爸一百零五岁了有什么补贴")
+    assert "八十多" in [c.surface for c in reading.concepts]  # 105: the oldest group, not 五岁
