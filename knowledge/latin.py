@@ -84,12 +84,15 @@ class LatinReader:
         phrase) in base forms — and its length in words; ("", 1) when there is none."""
         table = self.lexicon.english
         for size in range(min(MAX_ENGLISH_PHRASE, len(words) - i), 0, -1):
-            for forms in (words, lemmas, bases):
-                phrase = " ".join(forms[i : i + size])
-                if forms is bases and size == 1:
-                    continue
-                if phrase in table and (size == 1 or not self._read_by_words(phrase)):
-                    return phrase, size
+            phrase = " ".join(words[i : i + size])
+            if phrase in table and (size == 1 or not self._read_by_words(phrase)):
+                return phrase, size
+            phrase = " ".join(lemmas[i : i + size])
+            if phrase in table and (size == 1 or not self._read_by_words(phrase)):
+                return phrase, size
+            phrase = " ".join(bases[i : i + size])
+            if size > 1 and phrase in table and not self._read_by_words(phrase):
+                return phrase, size
         return "", 1
 
     def _read_by_words(self, phrase: str) -> bool:
