@@ -2,7 +2,8 @@
 
 See shared/kb-format.md. Exit codes: 0 success, 1 invalid knowledge base or case
 file, 2 usage error. An invalid knowledge base prints one line per problem and never
-a traceback.
+a traceback; so does a broken table of the matcher's lexicon (knowledge/lexicon/),
+which `check` validates too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.lexicon import read_lexicon
 from knowledge.loader import KBError, default_kb_path, load_kb
 from knowledge.matcher import Matcher, MatchResult
 from knowledge.model import REFERRAL_PREFIX, KnowledgeBase, Referral
@@ -49,6 +51,7 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage or help
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    lexicon_ok = args.verb != "check" or _check_lexicon()
     try:
         kb = load_kb(args.kb)
     except KBError as exc:
@@ -58,10 +61,20 @@ def main(argv: list[str]) -> int:
         print(f"knowledge base invalid: {len(exc.issues)} error(s)", file=out)
         return EXIT_INVALID
     if args.verb == "check":
-        return _check(kb, args.kb)
+        return _check(kb, args.kb) if lexicon_ok else EXIT_INVALID
     if args.verb == "ask":
         return _ask(kb, " ".join(args.question), args.top, args.json)
     return _eval(kb, Path(args.cases), args.json)
+
+
+def _check_lexicon() -> bool:
+    """The matcher's own tables (knowledge/lexicon/): printed problems, False if any."""
+    _, issues = read_lexicon()
+    for issue in issues:
+        print(issue)
+    if issues:
+        print(f"lexicon invalid: {len(issues)} error(s)")
+    return not issues
 
 
 def _check(kb: KnowledgeBase, path: str | None) -> int:

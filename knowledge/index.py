@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
-from knowledge.general_words import word_ranks
+from knowledge.dictionary import word_ranks
+from knowledge.lexicon import lexicon
 from knowledge.model import Item, KnowledgeBase
 from knowledge.normalize import char_bigrams, clean_text, is_han, is_latin, split_runs
 from knowledge.pinyin import han_syllables
-from knowledge.synonyms import STOPWORDS
 
 # How much an occurrence in each field says about the item being meant.
 NAME_WEIGHT = 1.0
@@ -149,13 +149,14 @@ class ItemIndex:
     def _add_vocabulary(self, run: str) -> None:
         # One pinyin conversion per phrase (in context, so 银行 is yin hang); pieces slice it.
         syllables = tuple(han_syllables(run))
+        stopwords = lexicon().stopwords
         if 2 <= len(run) <= MAX_PHRASE:
             self.vocabulary[run] = 2
             self.vocabulary_sounds[run] = syllables
         for size in range(2, min(MAX_PIECE, len(run) - 1) + 1):
             for start in range(len(run) - size + 1):
                 piece = run[start : start + size]
-                if all(ch in STOPWORDS for ch in piece) and piece not in word_ranks():
+                if all(ch in stopwords for ch in piece) and piece not in word_ranks():
                     continue  # 在这 of 住在这个小区 is no word of the KB's (回来 is a word)
                 self.vocabulary.setdefault(piece, 1)
                 self.vocabulary_sounds.setdefault(piece, syllables[start : start + size])
