@@ -5,9 +5,10 @@ Retries with exponential backoff on server and connection errors (for about five
 before a notice is given up as failed); a 429 is retried after its `retry_after`, holds the
 whole worker back for that long (Telegram may mean the bot, not just the chat) and does not
 count as a failed attempt. Sends are paced to the Bot API's limits: `outbox_rate_per_second`
-overall and `outbox_per_chat_interval` per chat (in one process; a second worker needs its
-own share of the rate). A blocked bot (403) marks the recipient unreachable, fails their
-pending notices, and tells the owners of their open matters to phone them instead.
+overall and `outbox_per_chat_interval` per chat, for all workers on the database together
+(bot/ratelimit.py: slots taken from shared rows; a 429 holds every worker back). A blocked
+bot (403) marks the recipient unreachable, fails their pending notices, and tells the owners
+of their open matters to phone them instead.
 Several workers may run at once: rows are claimed with a lease (and `SKIP LOCKED` on
 PostgreSQL), and per recipient only the oldest undelivered notice is claimable, so notices
 arrive in order. Telegram has no idempotency key: a worker that dies between the send and
@@ -28,10 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from aiolimiter import AsyncLimiter
-
 from bot.core import Reply
 from bot.notices import resident_unreachable
+from bot.ratelimit import SharedLimiter, limits_from
 from bot.services import Services
 from storage import outbox
 from storage.models import Outbox
@@ -91,9 +91,7 @@ class DeliveryWorker:
         self.services = services
         self.senders = dict(senders)
         self.batch = batch
-        self.limiter = AsyncLimiter(max(1.0, settings.outbox_rate_per_second), 1)
-        self.per_chat_interval = settings.outbox_per_chat_interval
-        self._last_sent: dict[str, float] = {}
+        self.limiter = SharedLimiter(services.db, limits_from(settings))
         self._wake = asyncio.Event()
         self._hold_until: datetime | None = None  # after a 429: nothing is sent before this
         self._outcomes: list[Outcome] = []
@@ -141,25 +139,13 @@ class DeliveryWorker:
                 return
         raise TimeoutError("outbox did not drain")
 
-    async def _pace(self, chat: str) -> None:
-        loop = asyncio.get_running_loop()
-        last = self._last_sent.get(chat)
-        if last is not None:
-            wait = self.per_chat_interval - (loop.time() - last)
-            if wait > 0:
-                await asyncio.sleep(wait)
-        await self.limiter.acquire()
-        self._last_sent[chat] = loop.time()
-        if len(self._last_sent) > 10_000:
-            self._last_sent.clear()
-
     async def _deliver(self, row: Outbox) -> None:
         sender = self.senders.get(row.channel)
         replies = [Reply.from_dict(r) for r in row.payload.get("replies", [])]
         try:
             if sender is None:
                 raise RetryLater(f"no sender for channel {row.channel}")
-            await self._pace(f"{row.channel}:{row.user_id}")
+            await self.limiter.acquire(row.channel, row.user_id)
             await sender.send(row.user_id, replies)
         # (outcomes may be written after the except block ends: they capture `error`, not `exc`)
         except RecipientBlocked as exc:
@@ -181,6 +167,8 @@ class DeliveryWorker:
             if retry_after is not None:
                 hold = now + timedelta(seconds=float(retry_after))
                 self._hold_until = max(hold, self._hold_until or hold)
+                with contextlib.suppress(Exception):  # the other workers too (best effort)
+                    await self.limiter.hold(row.channel, float(retry_after))
             if row.attempts >= MAX_ATTEMPTS and retry_after is None:
                 self.stats.failed += 1
                 await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id,
