@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.core import Reply
 from bot.notices import resident_unreachable
 from bot.ratelimit import SharedLimiter, limits_from
@@ -92,6 +93,7 @@ class DeliveryWorker:
         self.senders = dict(senders)
         self.batch = batch
         self.limiter = SharedLimiter(services.db, limits_from(settings))
+        self._stopping: asyncio.Event | None = None  # run()'s stop: no new sends once set
         self._wake = asyncio.Event()
         self._hold_until: datetime | None = None  # after a 429: nothing is sent before this
         self._outcomes: list[Outcome] = []
@@ -104,6 +106,7 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
+        self._stopping = stop
         tasks = [asyncio.create_task(companion(stop)) for companion in self.companions]
         try:
             while not stop.is_set():
@@ -145,15 +148,18 @@ class DeliveryWorker:
         try:
             if sender is None:
                 raise RetryLater(f"no sender for channel {row.channel}")
-            await self.limiter.acquire(row.channel, row.user_id)
+            if not await self._slot_or_stop(row):
+                return  # stopping: handed back (lease released) before anything was sent
             await sender.send(row.user_id, replies)
         # (outcomes may be written after the except block ends: they capture `error`, not `exc`)
         except RecipientBlocked as exc:
             self.stats.failed += 1
+            metrics.SENDS.labels(row.channel, "blocked").inc()
             error = str(exc)
             await self._record(lambda s: self._blocked(s, row, error))
         except PermanentFailure as exc:
             self.stats.failed += 1
+            metrics.SENDS.labels(row.channel, "failed").inc()
             log.warning("notice %s failed for good: %s", row.id, exc)
             error = str(exc)
             await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id, error=error))
@@ -163,6 +169,8 @@ class DeliveryWorker:
             if not isinstance(exc, RetryLater):
                 log.exception("unexpected error delivering notice %s", row.id)
             self.stats.retried += 1
+            metrics.SENDS.labels(row.channel, "retry" if retry_after is None
+                                 else "rate_limited").inc()
             now = self.services.now()
             if retry_after is not None:
                 hold = now + timedelta(seconds=float(retry_after))
@@ -181,8 +189,30 @@ class DeliveryWorker:
                     count_attempt=retry_after is None))
         else:
             self.stats.sent += 1
+            metrics.SENDS.labels(row.channel, "sent").inc()
             now = self.services.now()
             await self._record(lambda s: outbox.mark_sent(s, outbox_id=row.id, now=now))
+
+    async def _slot_or_stop(self, row: Outbox) -> bool:
+        """Wait for a send slot (shared by all workers). If the worker is told to stop first,
+        the notice is handed back — its lease released, its attempt not counted — for another
+        worker or the next start: a stopping worker sends nothing new."""
+        stopping = self._stopping
+        if stopping is None:
+            await self.limiter.acquire(row.channel, row.user_id)
+            return True
+        if not stopping.is_set():
+            slot = asyncio.ensure_future(self.limiter.acquire(row.channel, row.user_id))
+            stopped = asyncio.ensure_future(stopping.wait())
+            await asyncio.wait({slot, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if slot.done():
+                slot.result()  # a failure to take a slot is retried like a failed send
+                return True
+            slot.cancel()
+        outbox_id = row.id
+        await self._record(lambda s: outbox.release(s, outbox_id=outbox_id))
+        return False
 
     async def _record(self, outcome: Outcome) -> None:
         """Write a send's outcome at once — the sooner a sent notice is marked, the smaller

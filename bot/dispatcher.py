@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from bot import metrics
 from bot.context import Context
 from bot.core import Event, Reply
 from bot.i18n import locale_for
@@ -43,7 +45,9 @@ class Dispatcher:
         came from: it is marked processed in the same transaction as the changes, so an
         update is never half-handled nor handled twice across a crash."""
         async with self._people.hold(event.person_key):
+            started = time.perf_counter()
             replies, settled = await self._handle(event, update_key)
+            metrics.REPLY_SECONDS.labels(event.channel).observe(time.perf_counter() - started)
             if update_key is not None and not settled:
                 await self._mark_processed(event.channel, update_key)
             return replies
@@ -67,9 +71,11 @@ class Dispatcher:
                     self.on_queued()
                 if ctx.roles_changed:
                     self.services.granted_roles.invalidate()
+                metrics.UPDATES.labels(event.channel, "answered").inc()
                 return replies, True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
+                metrics.UPDATES.labels(event.channel, "refused").inc()
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
                 return [Reply(renderer.label(lang, f"err.{err.code}", **err.params))], False
@@ -77,13 +83,16 @@ class Dispatcher:
                 if delay is None or not _is_transient(exc):
                     log.warning("database unavailable for an update (attempt %s): %s",
                                 attempt + 1, type(exc).__name__)
+                    metrics.UPDATES.labels(event.channel, "db_unavailable").inc()
                     return [Reply(renderer.label(lang, "err.db_unavailable"))], False
                 await asyncio.sleep(delay)
             except DBAPIError as exc:
                 log.exception("database error: %s", mask_text(str(exc))[:300])
+                metrics.UPDATES.labels(event.channel, "error").inc()
                 return [Reply(renderer.label(lang, "err.internal"))], False
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
+                metrics.UPDATES.labels(event.channel, "error").inc()
                 return [Reply(renderer.label(lang, "err.internal"))], False
         return [Reply(renderer.label(lang, "err.db_unavailable"))], False  # pragma: no cover
 

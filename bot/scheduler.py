@@ -25,6 +25,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.notices import push
 from bot.services import Services
 from domain.deadlines import is_overdue, reminder_due
@@ -71,6 +72,11 @@ class Scheduler:
             report.overdue = await self._overdue(session, now)
         async with db.transaction() as session:
             report.digests = await self._digest(session, now)
+        metrics.SCHEDULER_RUNS.labels("round").inc()
+        for job, n in (("due_soon", report.due_soon), ("overdue", report.overdue),
+                       ("digest", report.digests)):
+            if n:
+                metrics.SCHEDULER_RUNS.labels(job).inc(n)
         if report.total:
             log.info("scheduler: %s reminded, %s overdue, %s digests", report.due_soon,
                      report.overdue, report.digests)

@@ -158,3 +158,11 @@ async def failed_count(session: AsyncSession, *, matter_id: int) -> int:
     return await session.scalar(
         select(func.count()).select_from(Outbox)
         .where(Outbox.matter_id == matter_id, Outbox.status == "failed")) or 0
+
+
+async def release(session: AsyncSession, *, outbox_id: int) -> None:
+    """Hand a claimed notice back unsent (a worker stopping): claimable again at once, and the
+    claim's attempt taken back."""
+    await session.execute(
+        update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "pending")
+        .values(lease_until=None, attempts=Outbox.attempts - 1))
