@@ -24,6 +24,7 @@ from bot.services import Services
 from domain.privacy import mask_text
 from storage import inbox
 from storage.errors import DomainError
+from storage.locks import hold_person
 from storage.people import audit, get_or_create_resident, role_of
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class Dispatcher:
 
     async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
         services = self.services
+        await hold_person(session, event.person_key)  # the same person on another worker waits
         person, conv = await get_or_create_resident(
             session, channel=event.channel, user_id=event.user_id,
             display_name=event.display_name, language=locale_for(event.language_code),
