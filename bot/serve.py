@@ -111,8 +111,8 @@ async def _start_http(app: App, settings: Settings, web_app: web.Application | N
         log.warning("health and metrics not served: %s:%s is not available (%s)",
                     settings.http_host, settings.http_port, exc.strerror or exc)
         return None
-    log.info("HTTP on http://%s:%s (%s)", settings.http_host, settings.http_port,
-             ", ".join(_routes(web_app)))
+    log.info("%s on http://%s:%s (%s)", "webhooks" if serving_webhooks else "health and metrics",
+             settings.http_host, settings.http_port, ", ".join(_routes(web_app)))
     return runner
 
 
