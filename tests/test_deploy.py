@@ -59,6 +59,18 @@ def test_compose_refers_to_files_that_exist(compose):
                 assert (root / source).exists(), source
 
 
+def test_compose_file_validates_against_the_compose_specification(compose):
+    compose_spec = pytest.importorskip("compose_spec", reason="pip install compose-spec")
+    # (the Rust compose_spec parser does not take YAML merge keys: give it the merged file,
+    # which is what docker compose sees)
+    parsed = compose_spec.PyCompose.from_yaml(yaml.safe_dump(compose))
+    assert sorted(parsed.service_names()) == sorted(compose["services"])
+    with pytest.raises(ValueError, match="duration"):  # it does check: a broken copy fails
+        broken = yaml.safe_load(yaml.safe_dump(compose))
+        broken["services"]["servicebot-1"]["stop_grace_period"] = "10 seconds"
+        compose_spec.PyCompose.from_yaml(yaml.safe_dump(broken))
+
+
 @pytest.mark.skipif(shutil.which("docker") is None, reason="docker is not installed")
 def test_compose_file_validates_with_docker_compose(tmp_path):
     probe = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True)
