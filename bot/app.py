@@ -85,8 +85,9 @@ class App:
                 from bot.robots import CHANNEL as ROBOTS
                 from bot.robots import RobotSender
 
-                self.senders[ROBOTS] = RobotSender(self.services.settings.work_robots,
-                                                   clock=self.services.now)
+                self.senders[ROBOTS] = RobotSender(
+                    self.services.settings.work_robots, clock=self.services.now,
+                    per_minute=self.services.settings.robot_per_minute)
             companions.append(partial(kb_watch, self.services))  # KB edits reach every worker
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions,
                                            held=self.owed.held)

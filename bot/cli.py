@@ -43,17 +43,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def setup_logging(verbose: bool = False) -> None:
+def setup_logging(verbose: bool = False, log_format: str = "text") -> None:
     from domain.privacy import MaskingFilter
 
     handler = logging.StreamHandler()
     handler.addFilter(MaskingFilter())  # phone and ID numbers never reach the log in full
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(log_formatter(log_format))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     # httpx logs request URLs, which contain the bot token, at INFO
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin at start-up
+
+
+def log_formatter(log_format: str) -> logging.Formatter:
+    """`text` (a line per record) or `json` (an object per line, for log collectors)."""
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                             rename_fields={"asctime": "time", "levelname": "level",
+                                            "name": "logger", "process": "pid"},
+                             json_ensure_ascii=False)
+    return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"servicebot: {exc}", file=sys.stderr)
         return 2
+    if settings.log_format not in ("text", "json"):
+        print(f"servicebot: log_format must be text or json, not {settings.log_format!r}",
+              file=sys.stderr)
+        return 2
     if args.command == "console" or args.command == "run":
-        setup_logging(args.verbose)
+        setup_logging(args.verbose, settings.log_format)
         logging.getLogger().setLevel(logging.WARNING if args.command == "console" else
                                      logging.DEBUG if args.verbose else logging.INFO)
     try:

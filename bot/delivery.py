@@ -5,9 +5,10 @@ Retries with exponential backoff on server and connection errors (for about five
 before a notice is given up as failed); a 429 is retried after its `retry_after`, holds the
 whole worker back for that long (Telegram may mean the bot, not just the chat) and does not
 count as a failed attempt. Sends are paced to the Bot API's limits: `outbox_rate_per_second`
-overall and `outbox_per_chat_interval` per chat (in one process; a second worker needs its
-own share of the rate). A blocked bot (403) marks the recipient unreachable, fails their
-pending notices, and tells the owners of their open matters to phone them instead.
+overall and `outbox_per_chat_interval` per chat, for all workers on the database together
+(bot/ratelimit.py: slots taken from shared rows; a 429 holds every worker back). A blocked
+bot (403) marks the recipient unreachable, fails their pending notices, and tells the owners
+of their open matters to phone them instead.
 Several workers may run at once: rows are claimed with a lease (and `SKIP LOCKED` on
 PostgreSQL), and per recipient only the oldest undelivered notice is claimable, so notices
 arrive in order. Telegram has no idempotency key: a worker that dies between the send and
@@ -28,10 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from aiolimiter import AsyncLimiter
-
+from bot import metrics
 from bot.core import Reply
 from bot.notices import resident_unreachable
+from bot.ratelimit import SharedLimiter, limits_from
 from bot.services import Services
 from storage import outbox
 from storage.db import OutageLog, is_transient
@@ -99,9 +100,8 @@ class DeliveryWorker:
         self.services = services
         self.senders = dict(senders)
         self.batch = batch
-        self.limiter = AsyncLimiter(max(1.0, settings.outbox_rate_per_second), 1)
-        self.per_chat_interval = settings.outbox_per_chat_interval
-        self._last_sent: dict[str, float] = {}
+        self.limiter = SharedLimiter(services.db, limits_from(settings))
+        self._stopping: asyncio.Event | None = None  # run()'s stop: no new sends once set
         self._wake = asyncio.Event()
         self._hold_until: datetime | None = None  # after a 429: nothing is sent before this
         self._outcomes: list[Outcome] = []
@@ -118,6 +118,7 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
+        self._stopping = stop
         tasks = [asyncio.create_task(companion(stop)) for companion in self.companions]
         outage = OutageLog(log, "outbox worker")
         try:
@@ -139,37 +140,26 @@ class DeliveryWorker:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def run_once(self) -> int:
-        """Claim due notices and deliver them; returns how many were handled."""
+    async def run_once(self, *, kind: str | None = None) -> int:
+        """Claim due notices (of `kind` only, if given) and deliver them; returns how many
+        were handled."""
         if self._hold_until is not None and self.services.now() < self._hold_until:
             return 0
         async with self.services.db.transaction() as session:
             rows = await outbox.claim_due(session, now=self.services.now(), limit=self.batch,
-                                          exclude=self.held(), recipient=self.only)
+                                          exclude=self.held(), recipient=self.only, kind=kind)
         if rows:
             await asyncio.gather(*(self._deliver(row) for row in rows))
         return len(rows)
 
-    async def drain(self, *, within: float = 30.0) -> None:
-        """Deliver until nothing is due (tests, shutdown)."""
+    async def drain(self, *, within: float = 30.0, kind: str | None = None) -> None:
+        """Deliver until nothing (of `kind`) is due (tests, shutdown, owed replies at start)."""
         loop = asyncio.get_running_loop()
         end = loop.time() + within
         while loop.time() < end:
-            if await self.run_once() == 0:
+            if await self.run_once(kind=kind) == 0:
                 return
         raise TimeoutError("outbox did not drain")
-
-    async def _pace(self, chat: str) -> None:
-        loop = asyncio.get_running_loop()
-        last = self._last_sent.get(chat)
-        if last is not None:
-            wait = self.per_chat_interval - (loop.time() - last)
-            if wait > 0:
-                await asyncio.sleep(wait)
-        await self.limiter.acquire()
-        self._last_sent[chat] = loop.time()
-        if len(self._last_sent) > 10_000:
-            self._last_sent.clear()
 
     async def _deliver(self, row: Outbox) -> None:
         sender = self.senders.get(row.channel)
@@ -177,17 +167,20 @@ class DeliveryWorker:
         try:
             if sender is None:
                 raise RetryLater(f"no sender for channel {row.channel}")
-            await self._pace(f"{row.channel}:{row.user_id}")
+            if not await self._slot_or_stop(row):
+                return  # stopping: handed back (lease released) before anything was sent
             send_notice = getattr(sender, "send_notice", None)
             via = await (send_notice(row, replies) if send_notice is not None
                          else sender.send(row.user_id, replies))
         # (outcomes may be written after the except block ends: they capture `error`, not `exc`)
         except RecipientBlocked as exc:
             self.stats.failed += 1
+            metrics.SENDS.labels(row.channel, "blocked").inc()
             error = str(exc)
             await self._record(lambda s: self._blocked(s, row, error))
         except PermanentFailure as exc:
             self.stats.failed += 1
+            metrics.SENDS.labels(row.channel, "failed").inc()
             log.warning("notice %s failed for good: %s", row.id, exc)
             error, failed_via = str(exc), getattr(exc, "via", None)
             await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id, error=error,
@@ -198,10 +191,14 @@ class DeliveryWorker:
             if not isinstance(exc, RetryLater):
                 log.exception("unexpected error delivering notice %s", row.id)
             self.stats.retried += 1
+            metrics.SENDS.labels(row.channel, "retry" if retry_after is None
+                                 else "rate_limited").inc()
             now = self.services.now()
             if retry_after is not None and getattr(exc, "hold_all", True):
                 hold = now + timedelta(seconds=float(retry_after))
                 self._hold_until = max(hold, self._hold_until or hold)
+                with contextlib.suppress(Exception):  # the other workers too (best effort)
+                    await self.limiter.hold(row.channel, float(retry_after))
             if row.attempts >= MAX_ATTEMPTS and retry_after is None:
                 self.stats.failed += 1
                 await self._record(lambda s: outbox.mark_failed(s, outbox_id=row.id,
@@ -214,10 +211,32 @@ class DeliveryWorker:
                     count_attempt=retry_after is None))
         else:
             self.stats.sent += 1
+            metrics.SENDS.labels(row.channel, "sent").inc()
             now = self.services.now()
             sent_via = via if isinstance(via, str) else None
             await self._record(lambda s: outbox.mark_sent(s, outbox_id=row.id, now=now,
                                                           via=sent_via))
+
+    async def _slot_or_stop(self, row: Outbox) -> bool:
+        """Wait for a send slot (shared by all workers). If the worker is told to stop first,
+        the notice is handed back — its lease released, its attempt not counted — for another
+        worker or the next start: a stopping worker sends nothing new."""
+        stopping = self._stopping
+        if stopping is None:
+            await self.limiter.acquire(row.channel, row.user_id)
+            return True
+        if not stopping.is_set():
+            slot = asyncio.ensure_future(self.limiter.acquire(row.channel, row.user_id))
+            stopped = asyncio.ensure_future(stopping.wait())
+            await asyncio.wait({slot, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if slot.done():
+                slot.result()  # a failure to take a slot is retried like a failed send
+                return True
+            slot.cancel()
+        outbox_id = row.id
+        await self._record(lambda s: outbox.release(s, outbox_id=outbox_id))
+        return False
 
     async def _record(self, outcome: Outcome) -> None:
         """Write a send's outcome at once — the sooner a sent notice is marked, the smaller

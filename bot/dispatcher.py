@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
 
+from bot import metrics
 from bot.context import Context
 from bot.core import Event, Reply
 from bot.i18n import locale_for
@@ -30,6 +32,7 @@ from domain.privacy import mask_text
 from storage import inbox, outbox
 from storage.db import TRANSIENT_ERRORS, describe_error, is_transient
 from storage.errors import DomainError
+from storage.locks import hold_person
 from storage.people import audit, get_or_create_resident, role_of
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,9 @@ class Dispatcher:
         update is never half-handled nor handled twice across a crash. `owe`: record the
         replies in the outbox with the changes (see the module docstring)."""
         async with self._people.hold(event.person_key):
+            started = time.perf_counter()
             answer, settled = await self._handle(event, update_key, owe)
+            metrics.REPLY_SECONDS.labels(event.channel).observe(time.perf_counter() - started)
             if update_key is not None and not settled and not answer.deferred:
                 answer.owed_id = await self._mark_processed(event, update_key,
                                                             answer if owe else None)
@@ -96,9 +101,11 @@ class Dispatcher:
                     self.on_queued()
                 if ctx.roles_changed:
                     self.services.granted_roles.invalidate()
+                metrics.UPDATES.labels(event.channel, "answered").inc()
                 return Answer.of(replies, owed_id=owed_id), True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
+                metrics.UPDATES.labels(event.channel, "refused").inc()
                 if ctx is not None and ctx.privileged_action:
                     await self._audit_refusal(ctx, err)
                 return Answer([Reply(renderer.label(lang, f"err.{err.code}", channel=event.channel,
@@ -106,16 +113,19 @@ class Dispatcher:
             except (*TRANSIENT, DBAPIError) as exc:
                 if not is_transient(exc):
                     log.exception("database error: %s", mask_text(str(exc))[:300])
+                    metrics.UPDATES.labels(event.channel, "error").inc()
                     return Answer([Reply(renderer.label(lang, "err.internal",
                                                         channel=event.channel))]), False
                 if delay is None:
                     log.warning("database unavailable for an update (attempt %s): %s",
                                 attempt + 1, _describe(exc))
+                    metrics.UPDATES.labels(event.channel, "db_unavailable").inc()
                     return self._unavailable(lang, event.channel,
                                              stored=update_key is not None), False
                 await asyncio.sleep(delay)
             except Exception:
                 log.exception("handler failed for %s event", event.kind)
+                metrics.UPDATES.labels(event.channel, "error").inc()
                 return Answer([Reply(renderer.label(lang, "err.internal",
                                                     channel=event.channel))]), False
         return self._unavailable(lang, event.channel,  # pragma: no cover
@@ -150,6 +160,7 @@ class Dispatcher:
 
     async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
         services = self.services
+        await hold_person(session, event.person_key)  # the same person on another worker waits
         person, conv = await get_or_create_resident(
             session, channel=event.channel, user_id=event.user_id,
             display_name=event.display_name, language=locale_for(event.language_code),

@@ -96,8 +96,10 @@ class RobotSender:
     """The outbox `Sender` for channel "robot": posts a notice's text to the named robot."""
 
     def __init__(self, robots: dict[str, dict[str, Any]], *,
-                 clock: Callable[[], datetime], wall_ms: Callable[[], int] | None = None) -> None:
+                 clock: Callable[[], datetime], wall_ms: Callable[[], int] | None = None,
+                 per_minute: int = PER_MINUTE) -> None:
         self.robots = robots
+        self.per_minute = per_minute
         self.clock = clock  # the app's clock: the 20-a-minute window
         self.wall_ms = wall_ms or (lambda: int(time.time() * 1000))  # 钉钉's signature
         self._sent: dict[str, deque[datetime]] = {}
@@ -121,9 +123,9 @@ class RobotSender:
         sent = self._sent.setdefault(name, deque())
         while sent and sent[0] <= now - timedelta(minutes=1):
             sent.popleft()
-        if len(sent) >= PER_MINUTE:
+        if len(sent) >= self.per_minute:
             wait = (sent[0] + timedelta(minutes=1) - now).total_seconds()
-            raise RetryLater(f"robot {name}: {PER_MINUTE} messages a minute", max(wait, 1.0),
+            raise RetryLater(f"robot {name}: {self.per_minute} messages a minute", max(wait, 1.0),
                              hold_all=False)
         sent.append(now)
 

@@ -25,7 +25,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import robots
+from bot import metrics, robots
 from bot.notices import push
 from bot.services import Services
 from bot.staff_names import away_entries, staff_names
@@ -84,6 +84,11 @@ class Scheduler:
             async with db.transaction() as session:
                 report.weekly = await push_weekly(session, services, now)
         report.purged = await self._purge(now)
+        metrics.SCHEDULER_RUNS.labels("round").inc()
+        for job, n in (("due_soon", report.due_soon), ("overdue", report.overdue),
+                       ("digest", report.digests)):
+            if n:
+                metrics.SCHEDULER_RUNS.labels(job).inc(n)
         if report.total:
             log.info("scheduler: %s reminded, %s overdue, %s digests", report.due_soon,
                      report.overdue, report.digests)

@@ -22,10 +22,12 @@ from urllib.parse import urlparse
 from aiohttp import web
 
 from bot.app import App, create_app
+from bot.health import Readiness, add_health_routes
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+HTTP_SHUTDOWN_TIMEOUT = 3.0  # seconds requests in progress get when stopping
 
 
 def channels_configured(settings: Settings) -> bool:
@@ -45,7 +47,12 @@ def _webhook_path(settings: Settings) -> str:
 
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
-    """Run until SIGINT/SIGTERM (or `stop` is set); returns the exit status."""
+    """Run until SIGINT/SIGTERM (or `stop` is set); returns the exit status.
+
+    Stopping is graceful (`deploy/` gives it 10 s): `/readyz` turns 503 and the HTTP server
+    stops accepting (requests in progress finish, their updates stored and queued), then PTB
+    handles what is queued and in flight, and the outbox worker stops — notices waiting for a
+    send slot are handed back (their leases released) for another worker or the next start."""
     webhook_path = _webhook_path(settings) if settings.telegram_webhook_url else None
     app = create_app(settings)
     stop = stop or asyncio.Event()
@@ -54,6 +61,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
     runner: web.AppRunner | None = None
+    readiness = Readiness()
     try:
         telegram = _telegram(app) if settings.telegram_bot_token else None
         web_app = _web_app(app, settings, telegram, webhook_path)
@@ -63,17 +71,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
             web_app = add_web_chat(web_app or web.Application(client_max_size=64 * 1024), app,
                                    migrate=not settings.wechat_token,
                                    deliver=telegram is None and not _wechat_delivers(settings))
-        if web_app is not None:
-            # no access log: WeChat file links carry their token in the path
-            runner = web.AppRunner(web_app, access_log=None)
-            await runner.setup()
-            await web.TCPSite(runner, settings.http_host, settings.http_port).start()
-            log.info("webhooks on http://%s:%s (%s)", settings.http_host, settings.http_port,
-                     ", ".join(_routes(web_app)))
-            if settings.web_chat:
-                print(f"web chat: open {chat_url(settings)} in a browser", flush=True)
+        runner = await _start_http(app, settings, web_app, readiness)
+        if runner is not None and settings.web_chat:
+            print(f"web chat: open {chat_url(settings)} in a browser", flush=True)
         if telegram is None:
             await stop.wait()
+            readiness.stopping = True
             return 0
         from bot.channels.telegram import ALLOWED_UPDATES, running
 
@@ -86,6 +89,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
             else:
                 log.info("polling Telegram (%d concurrent updates)", settings.concurrent_updates)
             await stop.wait()
+            log.info("stopping: no new updates; finishing those in flight")
+            readiness.stopping = True
+            if runner is not None:  # stop taking updates before PTB stops handling them
+                await runner.cleanup()
+                runner = None
+        log.info("stopped")
         return 0
     finally:
         if runner is not None:
@@ -106,6 +115,30 @@ def chat_url(settings: Settings) -> str:
     host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
     host = f"[{host}]" if ":" in host else host
     return f"http://{host}:{settings.http_port}/chat/"
+
+
+async def _start_http(app: App, settings: Settings, web_app: web.Application | None,
+                      readiness: Readiness) -> web.AppRunner | None:
+    """The webhooks (if any) and /healthz, /readyz, /metrics on http_host:http_port. Without
+    a webhook the port only serves health and metrics: if it is taken, run without them."""
+    serving_webhooks = web_app is not None
+    web_app = web_app or web.Application()
+    add_health_routes(web_app, app, readiness)
+    # no access log: WeChat file links carry their token in the path
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=HTTP_SHUTDOWN_TIMEOUT)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        if serving_webhooks:
+            raise
+        log.warning("health and metrics not served: %s:%s is not available (%s)",
+                    settings.http_host, settings.http_port, exc.strerror or exc)
+        return None
+    log.info("%s on http://%s:%s (%s)", "webhooks" if serving_webhooks else "health and metrics",
+             settings.http_host, settings.http_port, ", ".join(_routes(web_app)))
+    return runner
 
 
 def _telegram(app: App) -> Any:

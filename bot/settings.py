@@ -86,6 +86,13 @@ class Settings:
     scheduler_interval_seconds: float = 60.0
     outbox_rate_per_second: float = 25.0
     outbox_per_chat_interval: float = 1.0
+    # shared by every worker on the database (bot/ratelimit.py)
+    wechat_rate_per_second: float = 20.0
+    robot_per_minute: int = 20  # 企业微信 / 钉钉 group robots: 20 messages a minute each
+    # /readyz says "not ready" past these (bot/health.py)
+    ready_max_outbox_backlog: int = 5000
+    ready_max_reply_age_seconds: float = 60.0
+    log_format: str = "text"  # or "json": one JSON object per line (phone and ID numbers masked)
     concurrent_updates: int = 64
     # WeChat Official Account (公众号): the webhook runs when wechat_token is set
     wechat_token: str | None = None  # the Token configured in the 公众号 backend

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.core import Button, Reply
+from bot.metrics import observe_match
 from bot.router import Router
 from handlers.cards import card, item_buttons, shown
 from handlers.common import menu_buttons
@@ -33,6 +34,7 @@ async def on_text(ctx: Context) -> list[Reply]:
     question = text[:MAX_QUESTION]
     services = ctx.services
     result = services.matcher.match(question, top=3)
+    observe_match(result)
     current = ctx.services.kb.get(ctx.data.get("item", "")) if ctx.state == "item" else None
     top = result.matches[0] if result.matches else None
     faq = None

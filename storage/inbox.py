@@ -24,27 +24,20 @@ from storage.models import InboxUpdate
 
 async def store_many(session: AsyncSession, *, channel: str,
                      updates: Sequence[tuple[str, dict[str, Any]]], now: datetime) -> set[str]:
-    """Store `(update_key, payload)` pairs not stored yet; returns the keys already processed
-    (repeats of updates handled before, which must not be handled again)."""
+    """Store `(update_key, payload)` pairs not stored yet; returns the keys that were stored
+    before — repeats of updates handled before or being handled (by this worker or another:
+    Telegram retrying a webhook call may reach a different worker), not to be handled again."""
     if not updates:
         return set()
     rows = [dict(channel=channel, update_key=key, payload=payload, received_at=now)
             for key, payload in updates]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     ins = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(
+    inserted = await session.scalars(
         ins(InboxUpdate).values(rows).on_conflict_do_nothing(
-            index_elements=["channel", "update_key"])
+            index_elements=["channel", "update_key"]).returning(InboxUpdate.update_key)
     )
-    keys = [key for key, _ in updates]
-    done = await session.scalars(
-        select(InboxUpdate.update_key).where(
-            InboxUpdate.channel == channel,
-            InboxUpdate.update_key.in_(keys),
-            InboxUpdate.processed_at.is_not(None),
-        )
-    )
-    return set(done)
+    return {key for key, _ in updates} - set(inserted)
 
 
 # Built once, on the table rather than the ORM entity: this runs for every update, and an

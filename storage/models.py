@@ -393,3 +393,24 @@ class WebMessage(Base):
     author: Mapped[str] = mapped_column(String(8))  # "visitor" or "bot"
     body: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the page renders
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+class RateSlot(Base):
+    """When the next message under one rate limit may go (epoch seconds on the database's
+    clock): `telegram` for the bot as a whole, `telegram:<chat>` per chat, `robot:<key>` per
+    work-group robot. Shared by every worker, moved forward atomically (storage/ratelimit.py)."""
+
+    __tablename__ = "rate_slots"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ApiToken(Base):
+    """An access token one deployment shares (the WeChat access token): fetched by one worker
+    under a lock and read by all, so workers never invalidate each other's (storage/tokens.py)."""
+
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(String(1024), default="")
+    expires_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)

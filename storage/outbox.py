@@ -53,7 +53,8 @@ async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
 
 async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
                     lease: timedelta = LEASE, exclude: Collection[int] = (),
-                    recipient: tuple[str, str] | None = None) -> list[Outbox]:
+                    recipient: tuple[str, str] | None = None,
+                    kind: str | None = None) -> list[Outbox]:
     """Lease up to `limit` due rows, the oldest pending per recipient only, none of `exclude`
     (replies the caller's process is sending itself); with `recipient` (channel, user id),
     only theirs (a console delivers to its own person)."""
@@ -81,6 +82,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
             *([Outbox.id.not_in(list(exclude))] if exclude else []),
             *((Outbox.channel == recipient[0], Outbox.user_id == recipient[1])
               if recipient is not None else ()),
+            *((Outbox.kind == kind,) if kind is not None else ()),
         )
         .order_by(Outbox.not_before, Outbox.id)
         .limit(limit)
@@ -226,3 +228,9 @@ async def owed_unsent(session: AsyncSession) -> int:
     return await session.scalar(
         select(func.count()).select_from(Outbox)
         .where(Outbox.kind == REPLY_KIND, Outbox.status == "pending")) or 0
+async def release(session: AsyncSession, *, outbox_id: int) -> None:
+    """Hand a claimed notice back unsent (a worker stopping): claimable again at once, and the
+    claim's attempt taken back."""
+    await session.execute(
+        update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "pending")
+        .values(lease_until=None, attempts=Outbox.attempts - 1))

@@ -498,6 +498,19 @@ class FakeTelegram:
         self._queue.append(_Queued(self._sent_updates[update_id], force=True))
         self._signal("queue")
 
+    async def next_update(self, *, timeout: float = 1.0) -> dict[str, Any] | None:  # noqa: ASYNC109
+        """Webhook mode: take the next queued update off the queue, as Telegram does when it
+        POSTs it to the bot's webhook (tests/workers.py); None if none comes within `timeout`."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while not self._queue and not self._closing:
+                    await self._changed("queue")
+        if not self._queue:
+            return None
+        update = self._queue.pop(0).update
+        self.fetched_at.setdefault(update["update_id"], time.perf_counter())
+        return update
+
     @property
     def pending_updates(self) -> int:
         """Updates not yet confirmed by the bot (getUpdates offset)."""

@@ -245,7 +245,8 @@ class TelegramChannel:
                     if services.db.is_sqlite else 0
             if released:
                 log.info("sending %d repl(ies) owed since the last stop", released)
-            await worker.drain(within=30.0)
+            # only the owed replies: notices wait for the worker, within their rate limits
+            await worker.drain(within=10.0, kind=outbox.REPLY_KIND)
         except Exception as exc:  # the database or Telegram is down: the worker keeps trying
             log.warning("owed replies not sent at start: %s", type(exc).__name__)
 

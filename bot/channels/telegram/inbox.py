@@ -58,7 +58,7 @@ class UpdateLedger:
         self.app = app
         self.admitted: set[int] = set()  # storing was tried (it may have failed)
         self.stored: set[int] = set()  # in the inbox, not yet handled here
-        self.repeats: set[int] = set()  # stored and processed before: drop when they come
+        self.repeats: set[int] = set()  # stored before (handled, or in hand here or elsewhere)
         self.in_flight: set[int] = set()
         self.dispatched: set[int] = set()  # handed to the dispatcher, which marks them
         self.recent: OrderedDict[int, None] = OrderedDict()

@@ -2,9 +2,9 @@
 
 The access token from `/cgi-bin/token` is cached until shortly before it expires and fetched
 again when WeChat says it is invalid or expired (40001, 40014, 42001) — once per call, so
-a wrong secret does not loop. Every process fetches its own token; `/cgi-bin/token` hands
-out a new one each time and the old one stays valid for a few minutes only, so several
-workers on one account should move to `/cgi-bin/stable_token` or share the token.
+a wrong secret does not loop. `/cgi-bin/token` hands out a new token each time and the old
+one stays valid for a few minutes only: given a `shared` token (bot/tokens.py, kept in the
+database) all workers use one, renewed by one of them.
 
 Customer-service messages (`/cgi-bin/message/custom/send`) only reach a person within 48
 hours of their last message to the account: past that WeChat answers 45015, which no retry
@@ -28,6 +28,7 @@ import aiohttp
 
 from bot.core import Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
+from bot.tokens import SharedToken
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ class WeChatApi:
     """One Official Account's API: `base` is https://api.weixin.qq.com (a fake in tests)."""
 
     def __init__(self, session: aiohttp.ClientSession, *, base: str, app_id: str,
-                 app_secret: str, clock: Callable[[], float] = time.monotonic) -> None:
+                 app_secret: str, clock: Callable[[], float] = time.monotonic,
+                 shared: SharedToken | None = None) -> None:
         self.session = session
         self.base = base.rstrip("/")
         self.app_id = app_id
@@ -68,9 +70,20 @@ class WeChatApi:
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
+        self.shared = shared
+
+    async def _fetch_token(self) -> tuple[str, float]:
+        data = await self._request("GET", "/cgi-bin/token", params={
+            "grant_type": "client_credential", "appid": self.app_id, "secret": self.app_secret})
+        token = data.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise ApiUnavailable("no access_token in WeChat's answer")
+        return token, float(data.get("expires_in") or 7200)
 
     async def access_token(self) -> str:
         """The cached token, or a new one (one fetch at a time)."""
+        if self.shared is not None:
+            return await self.shared.get(self._fetch_token)
         async with self._lock:
             if self._token is None or self.clock() >= self._expires:
                 data = await self._request("GET", "/cgi-bin/token", params={
@@ -85,6 +98,8 @@ class WeChatApi:
             return self._token
 
     def forget_token(self, token: str) -> None:
+        if self.shared is not None:
+            self.shared.rejected(token)
         if self._token == token:
             self._token = None
 

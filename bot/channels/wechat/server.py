@@ -43,6 +43,7 @@ from bot.channels.wechat.templates import inside_window, template_message
 from bot.delivery import DeliveryWorker
 from bot.settings import SettingsError
 from bot.textsplit import plain_text
+from bot.tokens import SharedToken
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +222,10 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
                                                            name="wechat-sweeps")]
     async with aiohttp.ClientSession() as http:
         if settings.wechat_app_id and settings.wechat_app_secret:
+            shared = SharedToken(app.services.db, f"wechat:{settings.wechat_app_id}",
+                                 clock=app.services.now)  # one token for every worker
             api = WeChatApi(http, base=settings.wechat_api_base, app_id=settings.wechat_app_id,
-                            app_secret=settings.wechat_app_secret)
+                            app_secret=settings.wechat_app_secret, shared=shared)
             sender = WeChatSender(api, channel.prepare_push, templates=settings.wechat_templates,
                                   window=partial(inside_window, app.services),
                                   template=partial(template_message, channel))
