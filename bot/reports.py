@@ -10,8 +10,10 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import robots
 from bot.core import Attachment, Reply
 from bot.notices import language_of
 from bot.report_files import chart_png, workbook_xlsx
@@ -80,6 +82,14 @@ async def push_weekly(session: AsyncSession, services: Services, now: datetime) 
                                  kind="weekly_report", now=now,
                                  dedupe_key=f"weekly:{period.name}:{key}:{part}")
         queued += 1
+    if services.settings.work_robots:  # and to the supervisors' work groups (text only)
+        lang = services.settings.default_language
+        if lang not in built:
+            built[lang] = await build(session, services, period=period, lang=lang)
+        queued += await robots.alert(session, services, "reports/weekly_robot",
+                                     kind="weekly_report", now=now, for_digest=True,
+                                     dedupe_key=f"weekly:{period.name}",
+                                     summary=Markup(built[lang].text))
     return queued
 
 

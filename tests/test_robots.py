@@ -181,3 +181,17 @@ def test_robot_configuration_is_checked():
     assert robots.robots_for(parsed, department="民政办") == ["g"]
     assert robots.robots_for(parsed, department="民政办", sensitive=True) == []
     assert robots.robots_for(parsed, for_digest=True) == []
+
+
+async def test_the_weekly_report_also_reaches_the_supervisors_work_group(bot, fake, clock):
+    from bot.reports import push_weekly
+
+    async with bot.services.db.transaction() as s:
+        await push_weekly(s, bot.services, clock())
+    async with bot.services.db.transaction() as s:
+        await push_weekly(s, bot.services, clock())  # a second worker, or a restart: nothing
+    await bot.delivery.drain()
+    report = await fake.wait_for(KEY, lambda t: "受理" in t and "办结" in t)
+    assert "<b>" not in report  # robots get plain text
+    assert not any("受理" in t for t in fake.texts(TOKEN))  # the department's robot: alerts only
+    assert sum("受理" in t for t in fake.texts(KEY)) == 1
