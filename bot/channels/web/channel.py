@@ -26,6 +26,7 @@ from bot.app import App
 from bot.channels.web.render import attachments, body_of, caption_of, plain_runs
 from bot.core import Attachment, Event, Reply
 from bot.keyed_locks import KeyedLocks
+from bot.periodic import every
 from bot.textsplit import plain_text
 from storage import inbox
 from storage import web as store
@@ -184,13 +185,7 @@ class WebChannel:
         return handled
 
     async def run_sweeps(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("web chat sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SWEEP_EVERY)
+        await every(stop, SWEEP_EVERY, self.sweep, what="web chat sweep", log=log)
 
     async def _mark(self, key: str) -> None:
         async with self.services.db.transaction() as session:

@@ -56,6 +56,7 @@ from bot.channels.wechat.security import Rejected, Stamp
 from bot.core import Attachment, Button, Event, Reply
 from bot.keyed_locks import KeyedLocks
 from bot.notices import resident_unreachable
+from bot.periodic import every
 from bot.textsplit import plain_text
 from storage import inbox, outbox
 from storage import wechat as store
@@ -394,13 +395,7 @@ class WeChatChannel:
         return handled
 
     async def run_sweeps(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("WeChat sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SWEEP_EVERY)
+        await every(stop, SWEEP_EVERY, self.sweep, what="WeChat sweep", log=log)
 
     async def _mark(self, key: str) -> None:
         try:
