@@ -41,6 +41,10 @@ TRANSIENT = TRANSIENT_ERRORS
 RETRY_DELAYS = (0.05, 0.3)
 
 
+class _Repeat(Exception):
+    """The update was processed before: roll back, answer nothing."""
+
+
 class Answer(list[Reply]):
     """The replies to one event, and what the channel owes for them."""
 
@@ -89,12 +93,13 @@ class Dispatcher:
                 async with self.services.db.transaction() as session:
                     ctx = await self._context(session, event)
                     lang = ctx.lang
+                    if update_key is not None and not await inbox.claim(
+                            session, channel=event.channel, update_key=update_key,
+                            now=self.services.now()):
+                        raise _Repeat
                     replies = await self._route(ctx)
                     await self._audit_privileged(ctx)
                     owed_id = None
-                    if update_key is not None:
-                        await inbox.mark_processed(session, channel=event.channel,
-                                                   update_key=update_key, now=self.services.now())
                     if owe and replies:
                         owed_id = await self._owe(session, event, replies)
                 if session.info.get("outbox_queued") and self.on_queued is not None:
@@ -103,6 +108,10 @@ class Dispatcher:
                     self.services.granted_roles.invalidate()
                 metrics.UPDATES.labels(event.channel, "answered").inc()
                 return Answer.of(replies, owed_id=owed_id), True
+            except _Repeat:
+                log.info("update %s:%s was handled before; dropped", event.channel, update_key)
+                metrics.UPDATES.labels(event.channel, "repeat").inc()
+                return Answer([]), True
             except DomainError as err:
                 # rolled back: a refused action changes nothing, but the attempt is recorded
                 metrics.UPDATES.labels(event.channel, "refused").inc()

@@ -19,7 +19,7 @@ from storage import health
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 UPDATES = Counter("servicebot_updates", "Updates handled, by channel and outcome "
-                  "(answered, refused, db_unavailable, error)", ["channel", "outcome"],
+                  "(answered, refused, repeat, db_unavailable, error)", ["channel", "outcome"],
                   registry=REGISTRY)
 REPLY_SECONDS = Histogram("servicebot_reply_seconds", "Time from an update's arrival at the "
                           "dispatcher to its replies being ready", ["channel"], registry=REGISTRY,

@@ -60,6 +60,22 @@ async def mark_processed(session: AsyncSession, *, channel: str, update_key: str
     return bool(result.rowcount)
 
 
+async def claim(session: AsyncSession, *, channel: str, update_key: str,
+                now: datetime) -> bool:
+    """Mark an update processed as the first step of handling it, in the handling's own
+    transaction: False if it was processed before (by this worker or another — a webhook
+    repeat, a start-up replay of an update a live worker is handling, a retry after a commit
+    whose acknowledgement was lost), and the caller must then change nothing. The row lock
+    this takes makes a concurrent second handler wait and then see it processed. An update
+    that was never stored (handed in directly) is handled."""
+    if await mark_processed(session, channel=channel, update_key=update_key, now=now):
+        return True
+    processed = await session.scalar(
+        select(_INBOX.c.processed_at).where(_INBOX.c.channel == channel,
+                                            _INBOX.c.update_key == update_key))
+    return processed is None
+
+
 async def unprocessed(session: AsyncSession, *, channel: str, limit: int = 1000,
                       keys: Sequence[str] | None = None) -> list[InboxUpdate]:
     """Updates stored but never processed (the process died while they were in memory, or

@@ -4,13 +4,15 @@ before that; a stored update that meets a database outage is deferred, not dropp
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.core import Event
 from storage import inbox, outbox
-from storage.models import InboxUpdate, Matter, Outbox
-from tests.factories import make_app
+from storage.models import Conversation, InboxUpdate, Matter, Outbox
+from tests.factories import make_app, make_settings
 from tests.test_outbox import FlakyApi
 
 
@@ -190,3 +192,46 @@ async def test_a_reply_settled_while_a_flush_is_writing_is_recorded_too(app, mon
             break
         await asyncio.sleep(0.05)
     assert {r.status for r in await _owed(app)} == {"sent"}
+
+
+async def _count(app, model) -> int:  # type: ignore[no-untyped-def]
+    async with app.services.db.transaction() as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+async def _states(app) -> list[str]:  # type: ignore[no-untyped-def]
+    async with app.services.db.transaction() as s:
+        return list(await s.scalars(select(Conversation.state)))
+
+
+async def test_an_update_handled_before_is_dropped_and_changes_nothing(app_on):
+    """A webhook repeat, a replay at start-up of an update another worker is handling, or a
+    retry after a commit whose acknowledgement was lost: the database says it was processed
+    and the second handling answers nothing and changes nothing."""
+    await _store(app_on, "u1")
+    first = await app_on.handle(_text("村口的桥栏杆松了"), update_key="u1", owe=True)
+    assert first and first.owed_id is not None
+    tapped = await app_on.handle(Event(channel="console", user_id="r1", kind="choice",
+                                       choice=first[0].buttons[0][0].data))
+    matters = await _count(app_on, Matter)
+    owed = await _count(app_on, Outbox)
+    again = await app_on.handle(_text("村口的桥栏杆松了"), update_key="u1", owe=True)
+    assert list(again) == [] and again.owed_id is None
+    assert (await _count(app_on, Matter), await _count(app_on, Outbox)) == (matters, owed)
+    # the dialog goes on from the tap, not from the repeated question
+    assert tapped and await _states(app_on) == ["idle"]
+
+
+async def test_two_workers_handling_one_update_at_once_answer_it_once(db_url, tmp_path, clock):
+    settings = make_settings(tmp_path, db_url)
+    one, two = await make_app(settings, clock), await make_app(settings, clock)
+    try:
+        await _store(one, "u7")
+        answers = await asyncio.gather(
+            one.handle(_text("低保怎么申请"), update_key="u7", owe=True),
+            two.handle(_text("低保怎么申请"), update_key="u7", owe=True))
+        assert sorted(len(a) > 0 for a in answers) == [False, True]
+        assert len(await _owed(one)) == 1
+    finally:
+        await one.close()
+        await two.close()
