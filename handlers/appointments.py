@@ -1,6 +1,8 @@
 """Booking a time (预约服务制) as a resident: choose an item, a day (only days with free
 places), a time, confirm name and phone, and get the code, the checklist, a QR code and an
-.ics file; reminders go to the outbox. /mybookings lists bookings with cancel and reschedule.
+.ics file (handlers.booking_confirmation); reminders go to the outbox. Booking, moving and
+cancelling are flows of services.bookings; /mybookings (handlers.mybookings) lists bookings
+with cancel and reschedule.
 
 Callback data (`book:`, ≤ 64 bytes) carries everything a step needs and is re-validated on
 every press, so a stale, forged or repeated button can do nothing the person could not do
@@ -12,8 +14,8 @@ with the buttons they were shown:
   book:t:<item>:<yyyymmddHHMM>  a time → name and phone, or straight to the summary
   book:e:<item>:<time>          change name and phone before confirming
   book:ok:<item>:<time>         confirm (a double tap books once)
-  book:my                       my bookings
-  book:c:<id> · book:cx:<id>    cancel? · cancel!
+  book:my                       my bookings (handlers.mybookings)
+  book:c:<id> · book:cx:<id>    cancel? · cancel! (handlers.mybookings)
   book:r:<id> · book:rd:<id>:<day> · book:rt:<id>:<time> · book:rok:<id>:<time>   reschedule
   book:hv…                      a home visit instead (handlers.homevisit)
 
