@@ -38,7 +38,7 @@ from bot.app import App, create_app  # noqa: E402
 from bot.core import Event  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from domain.slots import time_token  # noqa: E402
-from handlers.appointments import schedule_for  # noqa: E402
+from handlers.booking_target import schedule_for  # noqa: E402
 from knowledge.loader import load_kb  # noqa: E402
 from storage import bookings  # noqa: E402
 from storage.models import Slot  # noqa: E402

@@ -3,17 +3,17 @@ an open transaction, and helpers to render templates and queue notices."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import robots
 from bot.core import Button, Event, Reply
 from bot.notices import push
 from bot.services import Services
-from storage import outbox
+from services.notices import Notice, RobotAlert
 from storage.models import Conversation, Resident
 from storage.people import Role, audit
 
@@ -98,31 +98,22 @@ class Context:
         self.set_state("idle")
 
     # -- effects ---------------------------------------------------------------------------
-    async def notify(self, recipient: str, replies: Iterable[Reply], *, kind: str,
-                     dedupe_key: str | None = None, not_before: datetime | None = None,
-                     matter_id: int | None = None, booking_id: int | None = None) -> bool:
-        """Queue a push to `channel:user_id` in this transaction (delivered by the outbox)."""
-        channel, _, user_id = recipient.partition(":")
-        return await outbox.enqueue(
-            self.session, channel=channel, user_id=user_id, replies=list(replies), kind=kind,
-            now=self.now, not_before=not_before, dedupe_key=dedupe_key,
-            matter_id=matter_id, booking_id=booking_id,
-        )
+    async def notify(self, *notices: Notice | RobotAlert) -> int:
+        """Queue notices in this transaction (bot.notices.push; a robot alert goes to the work
+        groups, bot.robots); returns how many were queued (a used dedupe key queues nothing)."""
+        queued = 0
+        for n in notices:
+            if isinstance(n, RobotAlert):
+                queued += await robots.alert(
+                    self.session, self.services, n.template, kind=n.kind, now=self.now,
+                    dedupe_key=n.dedupe_key, matter_id=n.matter_id, department=n.department,
+                    sensitive=n.sensitive, **n.params)
+            else:
+                queued += await push(self.session, self.services, n, now=self.now)
+        return queued
 
     async def audit(self, action: str, *, matter_id: int | None = None,
                     target: str | None = None, detail: str = "", allowed: bool = True) -> None:
         await audit(self.session, actor=self.key, role=self.role.name, action=action,
                     now=self.now, matter_id=matter_id, target=target, detail=detail,
                     allowed=allowed)
-
-    async def notify_template(self, recipients: Iterable[str], template: str, /, *, kind: str,
-                              buttons: Sequence[Sequence[tuple[str, str]]] = (),
-                              dedupe_prefix: str | None = None,
-                              matter_id: int | None = None,
-                              not_before: datetime | None = None, **kw: Any) -> int:
-        """Render `template` in each recipient's language and queue it (bot.notices.push);
-        buttons as (label key, data). Returns how many were queued (a dedupe key already
-        used queues nothing)."""
-        return await push(self.session, self.services, recipients, template, kind=kind,
-                          now=self.now, buttons=buttons, dedupe_prefix=dedupe_prefix,
-                          matter_id=matter_id, not_before=not_before, **kw)

@@ -192,18 +192,18 @@ class Dispatcher:
             if cmd is None:
                 return [ctx.say("err.unknown_command", command=ev.command[:32])]
             if not ctx.role.at_least(cmd.role):
-                await ctx.audit(cmd.name, detail=mask_text(ev.args)[:200], allowed=False)
-                if ctx.role.is_staff:  # a colleague, not a resident: say who may
-                    return [ctx.say("err.not_allowed_staff", command=cmd.name,
-                                    role=ctx.label(f"role.{cmd.role}"))]
-                return [ctx.say("err.not_allowed", command=cmd.name)]
+                return await _refuse(ctx, cmd.name, cmd.role, mask_text(ev.args)[:200])
             ctx.privileged_action = cmd.name if cmd.role != "resident" else None
             return await cmd.handler(ctx)
         if ev.kind == "choice":
-            handler = router.for_choice(ev.choice)
-            if handler is None or len(ev.choice.encode()) > 64:
+            found = router.for_choice(ev.choice)
+            if found is None or len(ev.choice.encode()) > 64:
                 return [ctx.say("err.stale_button")]
-            return await handler(ctx)
+            choice, args = found
+            if not ctx.role.at_least(choice.role):  # a staff button forged or forwarded
+                return await _refuse(ctx, choice.name, choice.role, ev.choice[:64])
+            ctx.privileged_action = choice.name if choice.role != "resident" else None
+            return await choice.handler(ctx, *args)
         if ev.kind == "text" and router.interrupt_text is not None:
             interrupted = await router.interrupt_text(ctx)
             if interrupted is not None:
@@ -235,6 +235,14 @@ class Dispatcher:
             await ctx.audit(ctx.privileged_action, matter_id=ctx.audit_matter_id,
                             detail=usage + mask_text(ctx.event.args)[:500],
                             allowed=not ctx.usage_error)
+
+
+async def _refuse(ctx: Context, action: str, role: str, detail: str) -> list[Reply]:
+    """A command or button above the person's role: audited, and politely refused."""
+    await ctx.audit(action, detail=detail, allowed=False)
+    if ctx.role.is_staff:  # a colleague, not a resident: say who may
+        return [ctx.say("err.not_allowed_staff", command=action, role=ctx.label(f"role.{role}"))]
+    return [ctx.say("err.not_allowed", command=action)]
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,11 +1,10 @@
-"""Queue templated notices outside a conversation (the scheduler, the delivery worker) and
-inside one (receipts with a document). Each recipient gets the text in their own language;
-everything goes through the outbox, in the caller's transaction."""
+"""The one way to queue a notice (`push`): a `services.notices.Notice` rendered for each
+recipient in their own language and written to the outbox in the caller's transaction.
+Handlers reach it as `Context.notify`; the scheduler and the delivery worker call it directly."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,20 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Attachment, Button, Reply
 from bot.services import Services
+from services.notices import Document, Notice, notice
 from storage import outbox
 from storage.matters import OPEN_STATUSES
 from storage.models import Matter, Resident
 from storage.people import find_resident
-
-
-@dataclass(frozen=True)
-class Document:
-    """A printable document sent after the message: template, filename and caption labels."""
-
-    template: str
-    filename_key: str
-    caption_key: str
-    params: tuple[tuple[str, str], ...] = ()  # label parameters (e.g. the matter number)
 
 
 async def language_of(session: AsyncSession, services: Services, key: str) -> str:
@@ -54,29 +44,27 @@ def render_replies(services: Services, lang: str, template: str, *,
     return replies
 
 
-async def push(session: AsyncSession, services: Services, recipients: Iterable[str],
-               template: str, *, kind: str, now: datetime,
-               buttons: Sequence[Sequence[tuple[str, str]]] = (),
-               document: Document | None = None, dedupe_prefix: str | None = None,
-               matter_id: int | None = None, not_before: datetime | None = None,
-               **kw: Any) -> int:
-    """Render `template` per recipient and queue it; returns how many were queued (a dedupe
-    key `<prefix>:<recipient>` already used queues nothing — how repeats are prevented)."""
+async def push(session: AsyncSession, services: Services, notice: Notice, *,
+               now: datetime) -> int:
+    """Render the notice per recipient and queue it; returns how many were queued (a dedupe
+    key already used queues nothing — how repeats are prevented)."""
     queued = 0
-    for key in dict.fromkeys(recipients):
+    for key in dict.fromkeys(notice.recipients):
         lang = await language_of(session, services, key)
         channel, _, user_id = key.partition(":")
-        replies = render_replies(services, lang, template, buttons=buttons, document=document,
-                                 channel=channel, **kw)
+        replies = render_replies(services, lang, notice.template, buttons=notice.buttons,
+                                 document=notice.document, channel=channel, **notice.params)
         # one outbox row per message: a row is one Bot API call, so a failure after the text
         # went out (the document was refused) never makes the retry send the text twice
         for part, reply in enumerate(replies):
-            dedupe = f"{dedupe_prefix}:{key}" if dedupe_prefix else None
+            dedupe = notice.dedupe_key or (
+                f"{notice.dedupe_prefix}:{key}" if notice.dedupe_prefix else None)
             if dedupe and part:
                 dedupe += f":{part}"
             added = await outbox.enqueue(
-                session, channel=channel, user_id=user_id, replies=[reply], kind=kind, now=now,
-                dedupe_key=dedupe, matter_id=matter_id, not_before=not_before,
+                session, channel=channel, user_id=user_id, replies=[reply], kind=notice.kind,
+                now=now, dedupe_key=dedupe, matter_id=notice.matter_id,
+                booking_id=notice.booking_id, not_before=notice.not_before,
             )
             if not added:
                 break  # already queued once: so were its other parts
@@ -102,8 +90,8 @@ async def resident_unreachable(session: AsyncSession, services: Services, *, cha
     for matter in matters:
         if matter.owner == resident.key:
             continue
-        await push(session, services, [matter.owner], "delivery/unreachable",
-                   kind="resident_unreachable", now=now, matter_id=matter.id,
-                   dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
-                   matter=matter, resident=resident)
+        await push(session, services, notice(
+            [matter.owner], "delivery/unreachable", kind="resident_unreachable",
+            matter_id=matter.id, dedupe_prefix=f"unreachable:{matter.id}:{now.date().isoformat()}",
+            matter=matter, resident=resident), now=now)
     return resident

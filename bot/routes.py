@@ -1,4 +1,6 @@
-"""Every handler is registered here, in one place and in order."""
+"""Every handler is registered here, in one place and in order: each module's `register`
+adds its commands (with their least role), its buttons per `prefix:action` (with their
+argument count and least role, enforced by the dispatcher like a command's) and its states."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def build_router() -> Router:
     guide.register(router)  # /guide: browse the service items by category
     checklist.register(router)
     handoff.register(router)
-    appointments.register(router)  # /book, /mybookings, /homevisit; book: buttons and states
+    appointments.register(router)  # /book, /mybookings, /homevisit; book:… buttons and states
     complaints.register(router)  # /complain, also the menu's 投诉建议 (menu:complain)
     ratings.register(router)  # rate: buttons of completion notices, and the comment after
     data_rights.register(router)  # /mydata, /forget (supervisors: /forget RESIDENT)
@@ -45,7 +47,7 @@ def build_router() -> Router:
     # staff commands last, so /help shows them after the residents' ones
     staff.register(router)
     appointments_staff.register(router)  # /today, /checkin, /noshow
-    cases.register(router)  # /accept (also case:from_booking: after /checkin), /missing, ...
+    cases.register(router)  # /accept (also case:from_booking after /checkin), /missing, ...
     done.register(router)  # /done: completion notice and rating request
     reports.register(router)  # /report: staff get their department's, supervisors the center's
     gaps.register(router)  # /gaps, /kb reload; gap: buttons

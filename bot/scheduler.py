@@ -30,6 +30,7 @@ from bot.notices import push
 from bot.services import Services
 from bot.staff_names import away_entries, staff_names
 from domain.deadlines import is_overdue, reminder_due
+from services.notices import notice
 from storage import jobs, matters, reports
 from storage.db import OutageLog, is_transient
 from storage.models import Matter
@@ -165,9 +166,9 @@ class Scheduler:
         grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
                                                    owner_first=True)
         for key, ms in grouped.items():
-            await push(session, self.services, [key], "schedule/due_soon", kind="due_soon",
-                       now=now, matters=ms, deadline=tomorrow,
-                       matter_id=ms[0].id if len(ms) == 1 else None)
+            await push(session, self.services, notice(
+                [key], "schedule/due_soon", kind="due_soon", matters=ms, deadline=tomorrow,
+                matter_id=ms[0].id if len(ms) == 1 else None), now=now)
         for m in rows:
             await matters.add_event(session, m, actor="system", kind="reminded", now=now,
                                     data={"deadline": str(m.deadline)})
@@ -188,9 +189,9 @@ class Scheduler:
         owners = {m.owner for m in rows if m.owner}
         names = await staff_names(session, self.services, owners)
         for key, ms in grouped.items():
-            await push(session, self.services, [key], "schedule/overdue", kind="overdue_alert",
-                       now=now, matters=ms, today=today, names=names,
-                       matter_id=ms[0].id if len(ms) == 1 else None)
+            await push(session, self.services, notice(
+                [key], "schedule/overdue", kind="overdue_alert", matters=ms, today=today,
+                names=names, matter_id=ms[0].id if len(ms) == 1 else None), now=now)
         for m in rows:
             await matters.add_event(session, m, actor="system", kind="overdue", now=now,
                                     data={"deadline": str(m.deadline)})
@@ -215,7 +216,7 @@ class Scheduler:
         await robots.alert(session, self.services, "schedule/digest", kind="digest", now=now,
                            dedupe_key=f"digest:{today.isoformat()}", for_digest=True,
                            digest=digest, away=away)
-        return await push(session, self.services, supervisors, "schedule/digest", kind="digest",
-                          now=now, digest=digest, away=away,
-                          dedupe_prefix=f"digest:{today.isoformat()}")
+        return await push(session, self.services, notice(
+            supervisors, "schedule/digest", kind="digest", digest=digest, away=away,
+            dedupe_prefix=f"digest:{today.isoformat()}"), now=now)
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from bot.context import Context
 from bot.core import Reply
-from bot.notices import push
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries
 from domain.departments import UnknownDepartment
 from domain.privacy import mask_text
+from services.notices import notice
 from storage import reports, roles
 from storage.errors import DomainError
 from storage.models import Matter
@@ -46,8 +46,8 @@ async def grant_cmd(ctx: Context) -> list[Reply]:
     await roles.grant(ctx.session, key=key, role=role, department=department, by=ctx.key,
                       now=ctx.now)
     ctx.roles_changed = True
-    await push(ctx.session, ctx.services, [key], "admin/granted", kind="role_granted",
-               now=ctx.now, role=role, department=department)
+    await ctx.notify(notice([key], "admin/granted", kind="role_granted", role=role,
+                            department=department))
     configured = configured_role(ctx.services.settings, key)
     return [ctx.say("msg.granted", who=key, role=ctx.label(f"role.{role}"),
                     department=ctx.services.registry.name(department, ctx.lang),
@@ -63,8 +63,7 @@ async def revoke_cmd(ctx: Context) -> list[Reply]:
     role = await roles.revoke(ctx.session, ctx.services.settings, key=key)
     ctx.roles_changed = True
     owned = await roles.open_matters_owned(ctx.session, key)
-    await push(ctx.session, ctx.services, [key], "admin/revoked", kind="role_revoked",
-               now=ctx.now, role=role)
+    await ctx.notify(notice([key], "admin/revoked", kind="role_revoked", role=role))
     return [ctx.say("msg.revoked", who=key, role=ctx.label(f"role.{role}"), owned=owned)]
 
 

@@ -1,6 +1,8 @@
 """Booking a time (预约服务制) as a resident: choose an item, a day (only days with free
 places), a time, confirm name and phone, and get the code, the checklist, a QR code and an
-.ics file; reminders go to the outbox. /mybookings lists bookings with cancel and reschedule.
+.ics file (handlers.booking_confirmation); reminders go to the outbox. Booking, moving and
+cancelling are flows of services.bookings; /mybookings (handlers.mybookings) lists bookings
+with cancel and reschedule.
 
 Callback data (`book:`, ≤ 64 bytes) carries everything a step needs and is re-validated on
 every press, so a stale, forged or repeated button can do nothing the person could not do
@@ -12,8 +14,8 @@ with the buttons they were shown:
   book:t:<item>:<yyyymmddHHMM>  a time → name and phone, or straight to the summary
   book:e:<item>:<time>          change name and phone before confirming
   book:ok:<item>:<time>         confirm (a double tap books once)
-  book:my                       my bookings
-  book:c:<id> · book:cx:<id>    cancel? · cancel!
+  book:my                       my bookings (handlers.mybookings)
+  book:c:<id> · book:cx:<id>    cancel? · cancel! (handlers.mybookings)
   book:r:<id> · book:rd:<id>:<day> · book:rt:<id>:<time> · book:rok:<id>:<time>   reschedule
   book:hv…                      a home visit instead (handlers.homevisit)
 
@@ -23,105 +25,32 @@ home-visit ones.
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.booking_files import ics, qr_png
 from bot.context import Context
-from bot.core import Attachment, Button, Reply
+from bot.core import Button, Reply
 from bot.router import Router
-from bot.services import Services
-from domain import checklist as checklist_rules
 from domain.privacy import normalise_phone
-from domain.slots import (
-    Schedule,
-    day_token,
-    parse_day_token,
-    parse_time_token,
-    reminder_times,
-    slot_rule_for,
-    time_token,
+from domain.slots import day_token, parse_day_token, time_token
+from handlers import homevisit, mybookings
+from handlers.booking_confirmation import confirmation, manage_rows
+from handlers.booking_target import (
+    Target,
+    booking_target,
+    item_target,
+    leave_input,
+    place_of,
+    schedule_for,
+    time_of,
 )
-from handlers import homevisit
 from handlers.cards import shown
 from knowledge.model import Item, KnowledgeBase
+from services import bookings as flows
 from storage import bookings
-from storage.checklist import ticks_of
 from storage.errors import DomainError
-from storage.models import Booking, Slot
 
 MAX_NAME = 32
 TIMES_PER_ROW = 3
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the day and time buttons are for: a new booking of `item`, or moving `booking`."""
-
-    item: Item
-    resource: str
-    schedule: Schedule
-    booking: Booking | None = None
-    slot: Slot | None = None
-
-    @property
-    def key(self) -> str:
-        return str(self.booking.id) if self.booking else self.item.id
-
-    def data(self, step: str, token: str) -> str:
-        """Callback data of a step (`d`, `t`, `ok`), the reschedule variant when moving."""
-        return f"book:{'r' + step if self.booking else step}:{self.key}:{token}"
-
-
-def schedule_for(services: Services, item: Item) -> tuple[str, Schedule]:
-    """The resource an item's bookings take places of, and its schedule (settings + calendar)."""
-    s = services.settings
-    resource, rule = slot_rule_for(item.id, item.window, overrides=s.slot_overrides,
-                                   minutes=s.slot_minutes, capacity=s.slot_capacity)
-    hours = {d: s.session_times(d) for d in range(7)}
-    return resource, Schedule(tz=services.tz, office_hours=hours, calendar=services.calendar,
-                              rule=rule, horizon_workdays=s.booking_horizon_days,
-                              cutoff_minutes=s.same_day_cutoff_minutes)
-
-
-def bookable_item(ctx: Context, item_id: str) -> Item:
-    item = ctx.services.kb.get(item_id)
-    if item is None or not item.appointment:
-        raise DomainError("not_bookable")
-    return item
-
-
-def _item_target(ctx: Context, item_id: str) -> Target:
-    item = bookable_item(ctx, item_id)
-    return Target(item, *schedule_for(ctx.services, item))
-
-
-async def _booking_target(ctx: Context, raw_id: str) -> Target:
-    """Moving a booking: only the person's own, still upcoming one."""
-    if not raw_id.isdigit():
-        raise DomainError("no_such_booking")
-    booking, slot = await bookings.own_upcoming(ctx.session, booking_id=int(raw_id),
-                                                resident_id=ctx.person.id, now=ctx.now)
-    item = bookable_item(ctx, booking.item_id)
-    return Target(item, *schedule_for(ctx.services, item), booking=booking, slot=slot)
-
-
-def _leave_input(ctx: Context) -> None:
-    """A button pressed while we waited for typing: stop waiting (the text would be misread)."""
-    if ctx.state.startswith("book"):
-        ctx.clear_state()
-
-
-def _place(target: Target, starts_at: datetime) -> bookings.Place:
-    return bookings.Place(target.resource, target.schedule, starts_at)
-
-
-def _time(target: Target, token: str) -> datetime:
-    at = parse_time_token(token, target.schedule.tz)
-    if at is None:
-        raise DomainError("slot_unavailable")
-    return at
 
 
 # -- choosing an item ------------------------------------------------------------------------
@@ -162,7 +91,7 @@ async def _match_item(ctx: Context, query: str) -> list[Reply]:
     return [_choose_item(ctx, query, found[:3])]
 
 
-def _category_items(ctx: Context, raw: str) -> list[Reply]:
+async def _category_items(ctx: Context, raw: str) -> list[Reply]:
     cats = _categories(ctx)
     if not raw.isdigit() or int(raw) >= len(cats):
         return [ctx.say("err.stale_button")]
@@ -175,7 +104,7 @@ def _category_items(ctx: Context, raw: str) -> list[Reply]:
 async def _start(ctx: Context, item_id: str) -> list[Reply]:
     """The item card's 预约办理: refuse early if the person may not book; show an existing
     booking of the item instead of a second one."""
-    target = _item_target(ctx, item_id)
+    target = item_target(ctx, item_id)
     return await _refused_early(ctx, target) or await _days(ctx, target)
 
 
@@ -189,15 +118,15 @@ async def _refused_early(ctx: Context, target: Target) -> list[Reply] | None:
     if existing is None:
         return None
     booking, slot = existing
-    _leave_input(ctx)
+    leave_input(ctx)
     return [Reply(ctx.t("booking/already", booking=booking, slot=slot, item=target.item,
                         repeated=False),
-                  _manage_buttons(ctx, booking))]
+                  manage_rows(ctx, booking))]
 
 
 async def _days(ctx: Context, target: Target) -> list[Reply]:
     """Days with free places (and how many); none left → home visit or staff."""
-    _leave_input(ctx)
+    leave_input(ctx)
     free = await bookings.free_by_day(ctx.session, resource=target.resource,
                                       schedule=target.schedule, now=ctx.now)
     rows: list[tuple[Button, ...]] = []
@@ -224,11 +153,13 @@ def _short_day(ctx: Context, day: date) -> str:
 
 
 async def _times(ctx: Context, target: Target, token: str) -> list[Reply]:
+    if target.booking is None and (refused := await _refused_early(ctx, target)):
+        return refused
     day = parse_day_token(token)
     starts = target.schedule.times_on(day, ctx.now) if day else []
     if not starts:
         return [ctx.say("err.day_unavailable"), *await _days(ctx, target)]
-    _leave_input(ctx)
+    leave_input(ctx)
     free = await bookings.free_places(ctx.session, resource=target.resource,
                                       schedule=target.schedule, starts=starts)
     open_times = [(t, n) for t, n in free.items() if n > 0]
@@ -250,7 +181,7 @@ def _back_to_days(target: Target) -> str:
 async def _chosen(ctx: Context, target: Target, token: str) -> list[Reply]:
     """A time was chosen: check it (a forged or full one is answered here), then the summary —
     or, the first time, ask for name and phone."""
-    at = _time(target, token)
+    at = time_of(target, token)
     if not target.schedule.is_offerable(at, ctx.now):
         raise DomainError("slot_unavailable")
     if target.booking is None and (refused := await _refused_early(ctx, target)):
@@ -259,11 +190,11 @@ async def _chosen(ctx: Context, target: Target, token: str) -> list[Reply]:
                                       schedule=target.schedule, starts=[at])
     if not free[at]:
         return [await _full_reply(ctx, target, bookings.SlotFull(
-            at, await bookings.nearest_free(ctx.session, _place(target, at), ctx.now)))]
+            at, await bookings.nearest_free(ctx.session, place_of(target, at), ctx.now)))]
     if target.booking is None and not (ctx.person.real_name and ctx.person.phone):
         ctx.set_state("book:name", item=target.item.id, at=token)
         return [ctx.say("msg.book_ask_name")]
-    _leave_input(ctx)
+    leave_input(ctx)
     return [_summary(ctx, target, at)]
 
 
@@ -298,156 +229,56 @@ def _when(ctx: Context, at: datetime) -> str:
 
 # -- confirming -----------------------------------------------------------------------------
 async def _confirm(ctx: Context, target: Target, token: str) -> list[Reply]:
-    """Book (or move) for real. A second tap of the same button finds the booking already
-    made and answers so; a full time is answered with the nearest free ones."""
-    at = _time(target, token)
-    settings = ctx.services.settings
+    """Book (or move) for real (services.bookings). A second tap of the same button finds
+    the booking already made and answers so; a full time is answered with the nearest free."""
+    at = time_of(target, token)
+    s = ctx.services.settings
+    reminders = flows.Reminders(s.reminder_hour, s.reminder_before_minutes)
     try:
         if target.booking is not None:
-            booking, slot, old = await bookings.reschedule(
-                ctx.session, booking_id=target.booking.id, resident_id=ctx.person.id,
-                place=_place(target, at), now=ctx.now)
+            done = await flows.reschedule(
+                ctx.session, resident=ctx.person, booking_id=target.booking.id,
+                item=target.item, place=place_of(target, at), now=ctx.now, reminders=reminders)
         else:
-            done = await bookings.active_for_item(ctx.session, resident_id=ctx.person.id,
-                                                  item_id=target.item.id)
-            if done is not None and done[1].starts_at == at:  # the double tap
-                return [Reply(ctx.t("booking/already", booking=done[0], slot=done[1],
-                                    item=target.item, repeated=True),
-                              _manage_buttons(ctx, done[0]))]
-            if not (ctx.person.real_name and ctx.person.phone):
-                ctx.set_state("book:name", item=target.item.id, at=token)
-                return [ctx.say("msg.book_ask_name")]
-            booking, slot = await bookings.book(
-                ctx.session, resident_id=ctx.person.id, item_id=target.item.id,
-                place=_place(target, at), name=ctx.person.real_name, phone=ctx.person.phone,
-                now=ctx.now, max_active=settings.max_active_bookings)
-            old = None
+            done = await flows.confirm(
+                ctx.session, resident=ctx.person, item=target.item, place=place_of(target, at),
+                now=ctx.now, max_active=s.max_active_bookings, reminders=reminders)
     except bookings.SlotFull as full:
         return [await _full_reply(ctx, target, full)]
-    _leave_input(ctx)
-    await _queue_reminders(ctx, booking, slot, target.item)
-    ticks = await ticks_of(ctx.session, resident_id=ctx.person.id, item_id=target.item.id,
-                           now=ctx.now)
-    return confirmation(ctx, booking, slot, target.item, moved_from=old, ticks=ticks)
-
-
-def confirmation(ctx: Context, booking: Booking, slot: Slot, item: Item, *,
-                 moved_from: Booking | None = None,
-                 ticks: tuple[list[int], list[int]] | None = None) -> list[Reply]:
-    """The confirmation: text with code, place, time and what to bring — everything, or
-    when the resident ticked their checklist, only what is still missing; the QR code; the
-    .ics."""
-    if ticks is None:
-        bring, ticked = list(item.materials), 0
-    else:
-        situations = [item.situations[i] for i in ticks[0] if 0 <= i < len(item.situations)]
-        lines = checklist_rules.checklist(item, situations, ticks[1])
-        bring = [ln.material for ln in lines if not ln.have]
-        ticked = len(lines) - len(bring)
-    text = ctx.t("booking/confirmed", booking=booking, slot=slot, item=item, moved=moved_from,
-                 bring=bring, ticked=ticked)
-    qr = Attachment(f"{booking.code}.png", qr_png(booking.code),
-                    ctx.label("book.qr_caption", code=booking.code))
-    description = html.unescape(ctx.t("booking/ics", booking=booking, item=item))
-    where = html.unescape(ctx.label("book.ics_location", window=item.window or "",
-                                    center=ctx.services.kb.center.name
-                                    if ctx.services.kb.center else ""))
-    cal = ics(uid=f"{booking.code}@servicebot", starts_at=slot.starts_at, ends_at=slot.ends_at,
-              summary=html.unescape(ctx.label("book.ics_summary", item=shown(ctx, item).name,
-                                              code=booking.code)),
-              location=where, description=description, created=ctx.now)
-    doc = Attachment(f"{booking.code}.ics", cal, ctx.label("book.ics_caption"))
-    return [Reply(text, _manage_buttons(ctx, booking)), Reply(photo=qr), Reply(document=doc)]
-
-
-async def _queue_reminders(ctx: Context, booking: Booking, slot: Slot, item: Item) -> None:
-    """The day-before and the hour-before reminder, in the outbox with the booking's id (so a
-    cancel drops them) and one dedupe key per booking and kind (so none is queued twice)."""
-    s = ctx.services.settings
-    for r in reminder_times(slot.starts_at, ctx.now, tz=ctx.services.tz,
-                            reminder_hour=s.reminder_hour, before_minutes=s.reminder_before_minutes):
-        reply = Reply(ctx.t("booking/reminder", kind=r.kind, booking=booking, slot=slot,
-                            item=item), _manage_buttons(ctx, booking))
-        await ctx.notify(ctx.key, [reply], kind="booking_reminder",
-                         dedupe_key=f"bk:{booking.id}:{r.kind}", not_before=r.at,
-                         booking_id=booking.id)
-
-
-def _manage_buttons(ctx: Context, booking: Booking) -> tuple[tuple[Button, ...], ...]:
-    return ((ctx.button("btn.booking_reschedule", f"book:r:{booking.id}"),
-             ctx.button("btn.booking_cancel", f"book:c:{booking.id}")),)
-
-
-# -- my bookings, cancel -------------------------------------------------------------------
-async def mybookings_cmd(ctx: Context) -> list[Reply]:
-    """/mybookings: upcoming bookings, each with reschedule and cancel."""
-    _leave_input(ctx)
-    rows = await bookings.upcoming_of(ctx.session, resident_id=ctx.person.id, now=ctx.now)
-    items = {b.item_id: ctx.services.kb.get(b.item_id) for b, _ in rows}
-    buttons = [(ctx.button("btn.reschedule_code", f"book:r:{b.id}", code=b.code),
-                ctx.button("btn.cancel_code", f"book:c:{b.id}", code=b.code)) for b, _ in rows]
-    buttons.append((ctx.button("btn.book_new", "book:new"),))
-    return [Reply(ctx.t("booking/mine", rows=rows, items=items), tuple(buttons))]
-
-
-async def _ask_cancel(ctx: Context, raw_id: str) -> list[Reply]:
-    target = await _booking_target(ctx, raw_id)
-    assert target.booking is not None
-    return [Reply(ctx.t("booking/cancel_ask", booking=target.booking, slot=target.slot,
-                        item=target.item),
-                  ((ctx.button("btn.cancel_yes", f"book:cx:{target.booking.id}"),
-                    ctx.button("btn.cancel_no", "book:my")),))]
-
-
-async def _cancel(ctx: Context, raw_id: str) -> list[Reply]:
-    if not raw_id.isdigit():
-        raise DomainError("no_such_booking")
-    booking, slot = await bookings.cancel(ctx.session, booking_id=int(raw_id),
-                                          resident_id=ctx.person.id, now=ctx.now)
-    item = ctx.services.kb.get(booking.item_id)
-    return [Reply(ctx.t("booking/cancelled", booking=booking, slot=slot, item=item),
-                  ((ctx.button("btn.book_again", f"book:i:{booking.item_id}"),),)
-                  if item and item.appointment else ())]
+    if isinstance(done, flows.AlreadyBooked):
+        return [Reply(ctx.t("booking/already", booking=done.booking, slot=done.slot,
+                            item=target.item, repeated=True),
+                      manage_rows(ctx, done.booking))]
+    if isinstance(done, flows.NeedsContact):
+        ctx.set_state("book:name", item=target.item.id, at=token)
+        return [ctx.say("msg.book_ask_name")]
+    leave_input(ctx)
+    await ctx.notify(*done.notices)
+    return confirmation(ctx, done, target.item)
 
 
 # -- routing -------------------------------------------------------------------------------
-async def on_choice(ctx: Context) -> list[Reply]:
-    """Every `book:` button; the arity of each action is checked before anything is read."""
-    parts = ctx.event.choice.split(":")
-    action, args = (parts[1] if len(parts) > 1 else ""), parts[2:]
-    one, two = len(args) == 1, len(args) == 2
-    if action.startswith("hv"):
-        return await homevisit.on_choice(ctx, action, args)
-    if action == "new" and not args:
-        return [_choose_item(ctx)]
-    if action == "my" and not args:
-        return await mybookings_cmd(ctx)
-    if action == "i" and one:
-        return await _start(ctx, args[0])
-    if action == "cat" and one:
-        return _category_items(ctx, args[0])
-    if action in ("d", "t", "ok", "rd", "rt", "rok") and two:
-        moving = action.startswith("r")
-        target = await _booking_target(ctx, args[0]) if moving else _item_target(ctx, args[0])
-        step = action[1:] if moving else action
-        if not moving and step == "d" and (refused := await _refused_early(ctx, target)):
-            return refused
-        if step == "d":
-            return await _times(ctx, target, args[1])
-        if step == "t":
-            return await _chosen(ctx, target, args[1])
-        return await _confirm(ctx, target, args[1])
-    if action == "e" and two:
-        _item_target(ctx, args[0])
-        ctx.set_state("book:name", item=args[0], at=args[1][:12])
-        return [ctx.say("msg.book_ask_name")]
-    if action == "r" and one:
-        return await _days(ctx, await _booking_target(ctx, args[0]))
-    if action == "c" and one:
-        return await _ask_cancel(ctx, args[0])
-    if action == "cx" and one:
-        return await _cancel(ctx, args[0])
-    return [ctx.say("err.stale_button")]
+async def _new(ctx: Context) -> list[Reply]:
+    return [_choose_item(ctx)]
+
+
+async def _edit_contact(ctx: Context, item_id: str, token: str) -> list[Reply]:
+    """Change name and phone before confirming."""
+    item_target(ctx, item_id)
+    ctx.set_state("book:name", item=item_id, at=token[:12])
+    return [ctx.say("msg.book_ask_name")]
+
+
+async def _reschedule(ctx: Context, raw_id: str) -> list[Reply]:
+    return await _days(ctx, await booking_target(ctx, raw_id))
+
+
+def _on_target(step, *, moving: bool):  # type: ignore[no-untyped-def]
+    """A day, time or confirm button: of a new booking (`<item>`) or a move (`<booking id>`)."""
+    async def handler(ctx: Context, key: str, token: str) -> list[Reply]:
+        target = await booking_target(ctx, key) if moving else item_target(ctx, key)
+        return await step(ctx, target, token)
+    return handler
 
 
 async def on_text(ctx: Context) -> list[Reply]:
@@ -496,14 +327,22 @@ async def _phone(ctx: Context) -> list[Reply]:
     data = ctx.data
     ctx.person.real_name = str(data.get("name", ""))[:MAX_NAME] or ctx.person.real_name
     ctx.person.phone = phone  # remembered for next time
-    target = _item_target(ctx, str(data.get("item", "")))
+    target = item_target(ctx, str(data.get("item", "")))
     ctx.clear_state()
     return await _chosen(ctx, target, str(data.get("at", "")))
 
 
+
 def register(router: Router) -> None:
     router.command("book", book_cmd, help_key="help.book")
-    router.command("mybookings", mybookings_cmd, help_key="help.mybookings")
-    homevisit.register(router)
-    router.choice("book", on_choice)
+    mybookings.register(router)  # /mybookings; book:my, book:c, book:cx buttons
+    homevisit.register(router)  # /homevisit, book:hv… buttons
+    router.choice("book", "new", _new)
+    router.choice("book", "i", _start, args=1)
+    router.choice("book", "cat", _category_items, args=1)
+    for moving in (False, True):
+        for action, step in (("d", _times), ("t", _chosen), ("ok", _confirm)):
+            router.choice("book", "r" * moving + action, _on_target(step, moving=moving), args=2)
+    router.choice("book", "e", _edit_contact, args=2)
+    router.choice("book", "r", _reschedule, args=1)
     router.state("book", on_text)  # book:item, book:name, book:phone, book:hv_* fall back here

@@ -14,7 +14,8 @@ from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
 from domain.daytext import parse_day
-from storage import bookings
+from services.notices import notice
+from storage import booking_desk, bookings
 from storage.errors import DomainError
 from storage.models import Resident
 
@@ -54,7 +55,7 @@ def _code_arg(ctx: Context, usage: str) -> str:
 
 async def checkin_cmd(ctx: Context) -> list[Reply]:
     """/checkin CODE: the resident has arrived; a button opens a case (办件) for the booking."""
-    booking, slot = await bookings.check_in(ctx.session, code=_code_arg(ctx, "usage.checkin"),
+    booking, slot = await booking_desk.check_in(ctx.session, code=_code_arg(ctx, "usage.checkin"),
                                             now=ctx.now, today=ctx.today, tz=ctx.services.tz)
     item = ctx.services.kb.get(booking.item_id)
     return [Reply(ctx.t("booking/checked_in", booking=booking, slot=slot, item=item),
@@ -64,15 +65,15 @@ async def checkin_cmd(ctx: Context) -> list[Reply]:
 async def noshow_cmd(ctx: Context) -> list[Reply]:
     """/noshow CODE: record a no-show; reaching the limit blocks new bookings, and says so."""
     s = ctx.services.settings
-    result = await bookings.mark_no_show(
+    result = await booking_desk.mark_no_show(
         ctx.session, code=_code_arg(ctx, "usage.noshow"), now=ctx.now, limit=s.noshow_limit,
         window_days=s.noshow_window_days, block_days=s.noshow_block_days, tz=ctx.services.tz)
     resident = await ctx.session.get(Resident, result.booking.resident_id)
     if result.blocked_until is not None and resident is not None:
-        await ctx.notify_template(
+        await ctx.notify(notice(
             [resident.key], "booking/blocked_notice", kind="booking_blocked",
             until=result.blocked_until, recent=result.recent, window=s.noshow_window_days,
-            dedupe_prefix=f"noshow-block:{result.booking.id}")
+            dedupe_prefix=f"noshow-block:{result.booking.id}"))
     item = ctx.services.kb.get(result.booking.item_id)
     return [Reply(ctx.t("booking/noshow", result=result, item=item, limit=s.noshow_limit,
                         window=s.noshow_window_days))]

@@ -14,6 +14,7 @@ from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries, staff_name, staff_names
 from domain.daytext import parse_day
+from services.notices import notice
 from storage import absences, matters
 from storage.errors import DomainError
 from storage.models import Resident, StaffProfile
@@ -93,11 +94,11 @@ async def _hand_over(ctx: Context, backup: str, day) -> list:  # type: ignore[no
         await matters.transfer(ctx.session, matter, staff=ctx.key, to=backup, department=None,
                                note=note, now=ctx.now)
         resident = await ctx.session.get(Resident, matter.resident_id)
-        await ctx.notify_template([resident.key], "office/away_resident", kind="matter_transferred",
-                                  matter=matter, away=names[ctx.key], backup=names[backup],
-                                  until=day, matter_id=matter.id)
-    await ctx.notify_template([backup], "office/away_backup", kind="staff_transfer",
-                              matters=owned, away=names[ctx.key], until=day)
+        await ctx.notify(notice([resident.key], "office/away_resident", kind="matter_transferred",
+                                matter=matter, away=names[ctx.key], backup=names[backup],
+                                until=day, matter_id=matter.id))
+    await ctx.notify(notice([backup], "office/away_backup", kind="staff_transfer",
+                            matters=owned, away=names[ctx.key], until=day))
     return owned
 
 

@@ -16,18 +16,19 @@ case:m:<matter id> send the 补正告知 of a case just accepted.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
 from bot.core import Button, Reply
-from bot.notices import Document, push
 from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
-from domain.documents import applicant_name, document_number
-from handlers.staff import matter_for_action, me_for, refuse_unless_staff
+from handlers.acting import matter_for_action, me_for
 from knowledge.model import Item
+from services import cases as flows
+from services.cases import situations_of
 from storage import cases, matters
 from storage.bookings import normalise_code
 from storage.errors import DomainError
@@ -130,19 +131,13 @@ def _item_choices(ctx: Context, words: str) -> Reply:
 
 
 # -- the ticking screen -------------------------------------------------------------------
-def _situations(item: Item, chosen: list[int]) -> list[str]:
-    return [item.situations[i] for i in chosen if 0 <= i < len(item.situations)]
-
-
 def _promised(ctx: Context, item: Item):  # type: ignore[no-untyped-def]
-    return deadlines.case_deadline(
-        ctx.services.calendar, ctx.today, kind=item.kind,
-        time_limit_workdays=item.time_limit_workdays,
-        default=ctx.services.settings.default_deadline_workdays)
+    return flows.promised(ctx.services.calendar, ctx.today, item,
+                          default=ctx.services.settings.default_deadline_workdays)
 
 
 async def _tick_reply(ctx: Context, item: Item, data: dict, *, edit: bool) -> Reply:
-    chosen = _situations(item, data["sit"])
+    chosen = situations_of(item, data["sit"])
     lines = rules.checklist(item, chosen, data["have"])
     rows: list[tuple[Button, ...]] = [
         (Button(("☑ " if i in data["sit"] else "☐ ") + s[:LABEL_WIDTH], f"case:s:{i}"),)
@@ -178,114 +173,127 @@ async def on_item_text(ctx: Context) -> list[Reply]:
     return [_item_choices(ctx, ctx.event.text.strip())]
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    if (refused := await refuse_unless_staff(ctx, "accept")) is not None:
-        return refused
-    parts = ctx.event.choice.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "from_booking" and len(parts) == 3 and parts[2].isdigit():
-        booking = await cases.find_booking(ctx.session, booking_id=int(parts[2]))
-        if booking is None:
-            raise DomainError("case_no_booking")
-        return await _begin(ctx, await _from_booking(ctx, booking))
-    if action == "m" and len(parts) == 3 and parts[2].isdigit():
-        ctx.privileged_action = "missing"
-        return await _missing(ctx, parts[2], "")
+async def _from_booking_button(ctx: Context, raw_id: str) -> list[Reply]:
+    """`case:from_booking:<id>`, offered after /checkin."""
+    if not raw_id.isdigit():
+        return await _other(ctx)
+    booking = await cases.find_booking(ctx.session, booking_id=int(raw_id))
+    if booking is None:
+        raise DomainError("case_no_booking")
+    return await _begin(ctx, await _from_booking(ctx, booking))
+
+
+async def _missing_button(ctx: Context, raw_id: str) -> list[Reply]:
+    """`case:m:<matter id>`: the 补正告知 of a case just accepted."""
+    if not raw_id.isdigit():
+        return await _other(ctx)
+    return await _missing(ctx, raw_id, "")
+
+
+async def _cancel(ctx: Context) -> list[Reply]:
+    """`case:x`."""
+    ctx.privileged_action = None
     if ctx.state != "case":
-        ctx.privileged_action = None
         return [ctx.say("err.stale_case")]
-    data = ctx.data
-    if action == "x" and len(parts) == 2:
-        ctx.privileged_action = None
-        ctx.clear_state()
-        return [ctx.say("msg.case_cancelled")]
-    if action == "i" and len(parts) == 3 and (item := ctx.services.kb.get(parts[2])):
-        _check_department(ctx, item)
-        ctx.update_data(item=item.id, sit=[], have=[])
-        return [await _tick_reply(ctx, item, ctx.data, edit=True)]
-    item = ctx.services.kb.get(data.get("item") or "")
-    ctx.privileged_action = None  # ticking is not an action on anyone's data yet
-    if item is None:
-        return [ctx.say("err.stale_case")]
-    if action == "chg" and len(parts) == 2:
-        ctx.update_data(item=None, sit=[], have=[])
-        return [Reply(ctx.t("cases/ask_item", resident=None),
-                      ((ctx.button("btn.case_cancel", "case:x"),),))]
-    index = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() and len(parts[2]) <= 3 else None
-    if action == "s" and index is not None and index < len(item.situations):
-        ctx.update_data(sit=rules.toggle(data["sit"], index))
-        return [await _tick_reply(ctx, item, ctx.data, edit=True)]
-    if action == "t" and index is not None and index < len(item.materials):
-        applicable = {i for i, _ in rules.applicable(item, _situations(item, data["sit"]))}
-        if index not in applicable:
+    ctx.clear_state()
+    return [ctx.say("msg.case_cancelled")]
+
+
+async def _choose_item(ctx: Context, item_id: str) -> list[Reply]:
+    """`case:i:<item>`: the item being accepted."""
+    item = ctx.services.kb.get(item_id)
+    if ctx.state != "case" or item is None:
+        return await _other(ctx)
+    _check_department(ctx, item)
+    ctx.update_data(item=item.id, sit=[], have=[])
+    return [await _tick_reply(ctx, item, ctx.data, edit=True)]
+
+
+Step = Callable[..., Awaitable[list[Reply]]]
+
+
+def _ticking(step: Step) -> Step:
+    """A button of the ticking screen: this staff member's acceptance of an item, still open."""
+    async def handler(ctx: Context, *args: str) -> list[Reply]:
+        ctx.privileged_action = None  # ticking is not an action on anyone's data yet
+        item = ctx.services.kb.get(ctx.data.get("item") or "") if ctx.state == "case" else None
+        if item is None:
             return [ctx.say("err.stale_case")]
-        ctx.update_data(have=rules.toggle(data["have"], index))
-        return [await _tick_reply(ctx, item, ctx.data, edit=True)]
-    if action == "all" and len(parts) == 2:
-        ctx.update_data(have=[i for i, _ in rules.applicable(item, _situations(item, data["sit"]))])
-        return [await _tick_reply(ctx, item, ctx.data, edit=True)]
-    if action == "ok" and len(parts) == 2:
-        ctx.privileged_action = "accept"
-        return await _accept(ctx, item, data)
+        return await step(ctx, item, ctx.data, *args)
+    return handler
+
+
+@_ticking
+async def _change_item(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    ctx.update_data(item=None, sit=[], have=[])
+    return [Reply(ctx.t("cases/ask_item", resident=None),
+                  ((ctx.button("btn.case_cancel", "case:x"),),))]
+
+
+def _index(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) <= 3 else None
+
+
+@_ticking
+async def _situation(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
+    index = _index(raw)
+    if index is None or index >= len(item.situations):
+        return [ctx.say("err.stale_button")]
+    ctx.update_data(sit=rules.toggle(data["sit"], index))
+    return [await _tick_reply(ctx, item, ctx.data, edit=True)]
+
+
+@_ticking
+async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
+    index = _index(raw)
+    if index is None or index >= len(item.materials):
+        return [ctx.say("err.stale_button")]
+    applicable = {i for i, _ in rules.applicable(item, situations_of(item, data["sit"]))}
+    if index not in applicable:
+        return [ctx.say("err.stale_case")]
+    ctx.update_data(have=rules.toggle(data["have"], index))
+    return [await _tick_reply(ctx, item, ctx.data, edit=True)]
+
+
+@_ticking
+async def _all(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    ctx.update_data(have=[i for i, _ in rules.applicable(item, situations_of(item, data["sit"]))])
+    return [await _tick_reply(ctx, item, ctx.data, edit=True)]
+
+
+@_ticking
+async def _ok(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    ctx.privileged_action = "accept"
+    return await _accept(ctx, item, data)
+
+
+async def _other(ctx: Context) -> list[Reply]:
+    """Any other `case:` button: an acceptance no longer open, or a stale button."""
+    ctx.privileged_action = None
+    if ctx.state != "case" or ctx.services.kb.get(ctx.data.get("item") or "") is None:
+        return [ctx.say("err.stale_case")]
     return [ctx.say("err.stale_button")]
 
 
 async def _accept(ctx: Context, item: Item, data: dict) -> list[Reply]:
-    """Register the case and push the receipt (收件回执) to the resident."""
+    """Register the case (services.cases.accept); the resident gets the receipt (收件回执)."""
     _check_department(ctx, item)
-    resident = await ctx.session.get(Resident, data["resident"])
-    situations = _situations(item, data["sit"])
-    lines = rules.checklist(item, situations, data["have"])
-    received = [ln for ln in lines if ln.have]
-    missing = [ln for ln in lines if not ln.have]
-    deadline = _promised(ctx, item)
-    handler = await me_for(ctx, item)
-    parent = await ctx.session.get(Matter, data["parent"]) if data.get("parent") else None
-    proxy = (parent.data or {}).get("proxy") if parent is not None else None
-    matter = await cases.accept_case(
-        ctx.session, resident=resident, item_id=item.id, item_name=item.name,
-        department=ctx.services.department_of(item), staff=ctx.key, now=ctx.now,
-        deadline=deadline,
-        received=[ln.material.name for ln in received],
-        data={"have": [ln.index for ln in received], "sit": data["sit"], "window": item.window,
-              "handler": handler.name, **({"proxy": proxy} if proxy else {})},
-        booking_id=data.get("booking"), parent_id=data.get("parent"),
-    )
-    ctx.audit_matter_id = matter.id
-    if proxy and parent is not None:  # the 代办 request lives on as this case
-        await cases.close_request(ctx.session, parent, staff=ctx.key, case=matter, now=ctx.now)
-    if data.get("booking"):
-        await cases.close_for_case(ctx.session, booking_id=data["booking"], now=ctx.now)
-    booking = await ctx.session.get(Booking, data["booking"]) if data.get("booking") else None
-    context = dict(matter=matter, item=item, received=received, missing=missing,
-                   handler=handler, resident=resident, accepted=ctx.now, issued=ctx.now,
-                   proxy=proxy,
-                   doc_no=document_number("receipt", ctx.today, matter.number),
-                   applicant=applicant_name(booking.name if booking else None,
-                                            resident.real_name, resident.display_name),
-                   same_day=deadlines.promised_workdays(
-                       kind=item.kind, time_limit_workdays=item.time_limit_workdays,
-                       default=ctx.services.settings.default_deadline_workdays) == 0)
-    await push(ctx.session, ctx.services, [resident.key], "cases/receipt", kind="case_receipt",
-               now=ctx.now, matter_id=matter.id, dedupe_prefix=f"receipt:{matter.id}",
-               document=Document("cases/receipt.html", "doc.receipt_filename",
-                                 "doc.receipt_caption", (("number", matter.number),)),
-               buttons=[[("btn.status", "menu:status")]], **context)
+    done = await flows.accept(
+        ctx.session, staff=ctx.key, handler=await me_for(ctx, item), resident_id=data["resident"],
+        item=item, department=ctx.services.department_of(item), situations=data["sit"],
+        have=data["have"], booking_id=data.get("booking"), parent_id=data.get("parent"),
+        now=ctx.now, today=ctx.today, calendar=ctx.services.calendar,
+        default_workdays=ctx.services.settings.default_deadline_workdays)
+    ctx.audit_matter_id = done.matter.id
+    await ctx.notify(*done.notices)
     ctx.clear_state()
-    buttons = ((ctx.button("btn.case_send_missing", f"case:m:{matter.id}"),),) if missing else ()
-    return [Reply(ctx.t("cases/accepted", **context), buttons)]
+    buttons = ((ctx.button("btn.case_send_missing", f"case:m:{done.matter.id}"),),) \
+        if done.missing else ()
+    return [Reply(ctx.t("cases/accepted", **done.params), buttons)]
 
 
 def _args(ctx: Context, n: int) -> list[str]:
     return ctx.event.args.strip().split(None, n - 1) if ctx.event.args.strip() else []
-
-
-def _case_lines(item: Item | None, matter: Matter) -> list[rules.ChecklistLine]:
-    if item is None:
-        return []
-    data = matter.data or {}
-    sit = data.get("sit") or []
-    return rules.checklist(item, _situations(item, sit), data.get("have") or [])
 
 
 async def missing_cmd(ctx: Context) -> list[Reply]:
@@ -299,28 +307,12 @@ async def missing_cmd(ctx: Context) -> list[Reply]:
 async def _missing(ctx: Context, ref: str, note: str) -> list[Reply]:
     matter = await matter_for_action(ctx, ref)
     item = ctx.services.kb.get(matter.item_id or "")
-    lines = _case_lines(item, matter)
-    missing = [ln for ln in lines if not ln.have]
-    await cases.mark_missing(ctx.session, matter, staff=ctx.key, now=ctx.now,
-                             missing=[ln.material.name for ln in missing], note=note)
-    resident = await ctx.session.get(Resident, matter.resident_id)
-    booking = await ctx.session.get(Booking, matter.booking_id) if matter.booking_id else None
-    issued = sum(e.kind == "missing" for e in await matters.history(ctx.session, matter))
-    ref = matter.number if issued <= 1 else f"{matter.number}-{issued}"
-    context = dict(matter=matter, item=item, missing=missing, note=note, issued=ctx.now,
-                   resident=resident, handler=await me_for(ctx, item),
-                   received=[ln for ln in lines if ln.have],
-                   doc_no=document_number("missing", ctx.today, ref),
-                   applicant=applicant_name(booking.name if booking else None,
-                                            resident.real_name, resident.display_name))
-    # no dedupe key: a second, corrected 补正告知 is a new notice the resident must get
-    await push(ctx.session, ctx.services, [resident.key], "cases/missing", kind="case_missing",
-               now=ctx.now, matter_id=matter.id,
-               document=Document("cases/missing.html", "doc.missing_filename",
-                                 "doc.missing_caption", (("number", matter.number),)),
-               **context)
-    return [ctx.say("msg.missing_sent", number=matter.number, count=len(missing),
-                    unreachable=resident.unreachable)]
+    done = await flows.send_missing(ctx.session, matter=matter, staff=ctx.key,
+                                    handler=await me_for(ctx, item), item=item, note=note,
+                                    now=ctx.now, today=ctx.today)
+    await ctx.notify(*done.notices)
+    return [ctx.say("msg.missing_sent", number=matter.number, count=len(done.missing),
+                    unreachable=done.resident.unreachable)]
 
 
 async def resume_cmd(ctx: Context) -> list[Reply]:
@@ -329,21 +321,13 @@ async def resume_cmd(ctx: Context) -> list[Reply]:
     if not args:
         return [ctx.say("err.usage", usage=ctx.label("usage.resume"))]
     matter = await matter_for_action(ctx, args[0])
-    if matter.paused_since is None or matter.deadline is None:
-        raise DomainError("not_paused", number=matter.number)
-    cal, tz = ctx.services.calendar, ctx.services.tz
-    paused_on = matter.paused_since.astimezone(tz).date()
-    days = deadlines.paused_workdays(cal, paused_on, ctx.today)
-    new = deadlines.deadline_after_pause(cal, matter.deadline, paused_on, ctx.today)
-    item = ctx.services.kb.get(matter.item_id or "")
-    everything = [ln.index for ln in _case_lines(item, matter)]
-    await cases.resume_case(ctx.session, matter, staff=ctx.key, now=ctx.now, new_deadline=new,
-                            paused_days=days, received_all=everything)
-    resident = await ctx.session.get(Resident, matter.resident_id)
-    await push(ctx.session, ctx.services, [resident.key], "cases/resumed", kind="case_resumed",
-               now=ctx.now, matter_id=matter.id, matter=matter, item=item, paused_days=days)
-    return [ctx.say("msg.resumed", number=matter.number, days=days,
-                    deadline=ctx.services.renderer.local_day(new, ctx.lang))]
+    done = await flows.resume(ctx.session, matter=matter, staff=ctx.key,
+                              item=ctx.services.kb.get(matter.item_id or ""), now=ctx.now,
+                              today=ctx.today, calendar=ctx.services.calendar,
+                              tz=ctx.services.tz)
+    await ctx.notify(*done.notices)
+    return [ctx.say("msg.resumed", number=matter.number, days=done.workdays,
+                    deadline=ctx.services.renderer.local_day(done.deadline, ctx.lang))]
 
 
 async def extend_cmd(ctx: Context) -> list[Reply]:
@@ -355,19 +339,12 @@ async def extend_cmd(ctx: Context) -> list[Reply]:
     if not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS:
         raise DomainError("bad_extension", most=deadlines.MAX_EXTENSION_WORKDAYS)
     matter = await matter_for_action(ctx, args[0])
-    if matter.deadline is None:
-        raise DomainError("no_deadline", number=matter.number)
-    reason = args[2].strip()[:1000]
-    new = deadlines.extended_deadline(ctx.services.calendar, matter.deadline, days)
-    old = matter.deadline
-    await cases.extend(ctx.session, matter, staff=ctx.key, now=ctx.now, new_deadline=new,
-                       workdays=days, reason=reason)
-    resident = await ctx.session.get(Resident, matter.resident_id)
-    await push(ctx.session, ctx.services, [resident.key], "cases/extended", kind="case_extended",
-               now=ctx.now, matter_id=matter.id, matter=matter, old=old, days=days,
-               reason=reason)
+    done = await flows.extend(ctx.session, matter=matter, staff=ctx.key, workdays=days,
+                              reason=args[2].strip()[:1000], now=ctx.now,
+                              calendar=ctx.services.calendar)
+    await ctx.notify(*done.notices)
     return [ctx.say("msg.extended", number=matter.number,
-                    deadline=ctx.services.renderer.local_day(new, ctx.lang))]
+                    deadline=ctx.services.renderer.local_day(done.deadline, ctx.lang))]
 
 
 def register(router: Router) -> None:
@@ -375,5 +352,14 @@ def register(router: Router) -> None:
     router.command("missing", missing_cmd, role="staff", help_key="help.missing")
     router.command("resume", resume_cmd, role="staff", help_key="help.resume")
     router.command("extend", extend_cmd, role="staff", help_key="help.extend")
-    router.choice("case", on_choice)
+    # buttons: staff only, enforced (and refusals audited) by the dispatcher as `accept`
+    staff = dict(role="staff", name="accept")
+    router.choice("case", "from_booking", _from_booking_button, args=1, **staff)
+    router.choice("case", "m", _missing_button, args=1, role="staff", name="missing")
+    router.choice("case", "x", _cancel, **staff)
+    router.choice("case", "i", _choose_item, args=1, **staff)
+    for action, step, args in (("chg", _change_item, 0), ("s", _situation, 1), ("t", _tick, 1),
+                               ("all", _all, 0), ("ok", _ok, 0)):
+        router.choice("case", action, step, args=args, **staff)
+    router.choice_default("case", _other, **staff)
     router.state("case", on_item_text)

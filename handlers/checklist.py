@@ -10,6 +10,8 @@ still missing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.context import Context
 from bot.core import Attachment, Button, Reply
 from bot.router import Router
@@ -69,46 +71,86 @@ def _stale(ctx: Context, item: Item) -> list[Reply]:
                   ((ctx.button("btn.checklist", f"chk:o:{item.id}"),),))]
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    if len(parts) not in (3, 4):
-        return [ctx.say("err.stale_button")]
-    item = ctx.services.kb.get(parts[2])
+async def _open(ctx: Context, item_id: str) -> list[Reply]:
+    """`chk:o:<item>`: a fresh checklist of the item."""
+    item = ctx.services.kb.get(item_id)
     if item is None:
         return [ctx.say("err.stale_button")]
     # The checklist works on the item as the person's language shows it: material indices
     # and situations are the same in every language, and button labels need the text.
     item = shown(ctx, item)
-    action = parts[1]
-    if action == "o":
-        ctx.set_state("checklist", item=item.id, sit=[], have=[])
-        await _keep(ctx, item, [], [])
-        if item.situations:
-            return [_situations_reply(ctx, item, [], edit=False)]
-        return [_list_reply(ctx, item, ctx.data, edit=False)]
-    data = _current(ctx, item.id)
-    if data is None:
-        return _stale(ctx, item)
-    index = _index(parts)
-    if action == "s" and index is not None and index < len(item.situations):
-        data["sit"] = rules.toggle(data["sit"], index)
-        ctx.update_data(sit=data["sit"])
-        await _keep(ctx, item, data["sit"], data["have"])
-        return [_situations_reply(ctx, item, data["sit"], edit=True)]
-    if action == "b" and item.situations:
-        return [_situations_reply(ctx, item, data["sit"], edit=True)]
-    if action == "l":
-        return [_list_reply(ctx, item, data, edit=True)]
-    if action == "t" and index is not None and index < len(item.materials):
-        applicable = {i for i, _ in rules.applicable(item, _chosen_situations(item, data["sit"]))}
-        if index not in applicable:
+    ctx.set_state("checklist", item=item.id, sit=[], have=[])
+    await _keep(ctx, item, [], [])
+    if item.situations:
+        return [_situations_reply(ctx, item, [], edit=False)]
+    return [_list_reply(ctx, item, ctx.data, edit=False)]
+
+
+Step = Callable[..., Awaitable[list[Reply]]]
+
+
+def _in_checklist(step: Step) -> Step:
+    """A button of an open checklist: the item's, still the current dialog (else stale)."""
+    async def handler(ctx: Context, item_id: str, *rest: str) -> list[Reply]:
+        item = ctx.services.kb.get(item_id)
+        if item is None:
+            return [ctx.say("err.stale_button")]
+        item = shown(ctx, item)
+        data = _current(ctx, item.id)
+        if data is None:
             return _stale(ctx, item)
-        data["have"] = rules.toggle(data["have"], index)
-        ctx.update_data(have=data["have"])
-        await _keep(ctx, item, data["sit"], data["have"])
-        return [_list_reply(ctx, item, data, edit=True)]
-    if action == "d":
-        return notice(ctx, item, data)
+        return await step(ctx, item, data, *rest)
+    return handler
+
+
+@_in_checklist
+async def _situation(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
+    index = _index(raw)
+    if index is None or index >= len(item.situations):
+        return [ctx.say("err.stale_button")]
+    data["sit"] = rules.toggle(data["sit"], index)
+    ctx.update_data(sit=data["sit"])
+    await _keep(ctx, item, data["sit"], data["have"])
+    return [_situations_reply(ctx, item, data["sit"], edit=True)]
+
+
+@_in_checklist
+async def _back(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    if not item.situations:
+        return [ctx.say("err.stale_button")]
+    return [_situations_reply(ctx, item, data["sit"], edit=True)]
+
+
+@_in_checklist
+async def _to_list(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    return [_list_reply(ctx, item, data, edit=True)]
+
+
+@_in_checklist
+async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
+    index = _index(raw)
+    if index is None or index >= len(item.materials):
+        return [ctx.say("err.stale_button")]
+    applicable = {i for i, _ in rules.applicable(item, _chosen_situations(item, data["sit"]))}
+    if index not in applicable:
+        return _stale(ctx, item)
+    data["have"] = rules.toggle(data["have"], index)
+    ctx.update_data(have=data["have"])
+    await _keep(ctx, item, data["sit"], data["have"])
+    return [_list_reply(ctx, item, data, edit=True)]
+
+
+@_in_checklist
+async def _notice(ctx: Context, item: Item, data: dict) -> list[Reply]:
+    return notice(ctx, item, data)
+
+
+async def _other(ctx: Context) -> list[Reply]:
+    """Any other `chk:` button: of an older checklist of a real item → offer to reopen it."""
+    parts = ctx.event.choice.split(":")
+    item = ctx.services.kb.get(parts[2]) if len(parts) in (3, 4) else None
+    if item is not None and parts[1] != "o" and _current(ctx, item.id) is None:
+        return _stale(ctx, shown(ctx, item))
     return [ctx.say("err.stale_button")]
 
 
@@ -117,10 +159,8 @@ async def _keep(ctx: Context, item: Item, situations: list[int], have: list[int]
                      situations=situations, have=have, now=ctx.now)
 
 
-def _index(parts: list[str]) -> int | None:
-    if len(parts) != 4 or not parts[3].isdigit() or len(parts[3]) > 3:
-        return None
-    return int(parts[3])
+def _index(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) <= 3 else None
 
 
 def notice(ctx: Context, item: Item, data: dict) -> list[Reply]:
@@ -150,4 +190,10 @@ def notice(ctx: Context, item: Item, data: dict) -> list[Reply]:
 
 
 def register(router: Router) -> None:
-    router.choice("chk", on_choice)
+    router.choice("chk", "o", _open, args=1)
+    router.choice("chk", "s", _situation, args=2)
+    router.choice("chk", "b", _back, args=1)
+    router.choice("chk", "l", _to_list, args=1)
+    router.choice("chk", "t", _tick, args=2)
+    router.choice("chk", "d", _notice, args=1)
+    router.choice_default("chk", _other)

@@ -72,12 +72,10 @@ def _set_language(ctx: Context, code: str) -> list[Reply]:
     return [Reply(ctx.label("msg.language_set"), menu_buttons(ctx))]
 
 
-async def on_lang_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    if parts[1:2] == ["menu"]:
-        return await lang(ctx)
-    if len(parts) == 3 and parts[1] == "set" and parts[2] in LOCALES:
-        return _set_language(ctx, parts[2])
+async def _choose_language(ctx: Context, code: str) -> list[Reply]:
+    """`lang:set:<code>`."""
+    if code in LOCALES:
+        return _set_language(ctx, code)
     return [ctx.say("err.stale_button")]
 
 
@@ -90,7 +88,8 @@ def register(router: Router) -> None:
     router.command("menu", menu, help_key="help.menu")
     router.command("lang", lang, help_key="help.lang", aliases=("language",))
     router.command("cancel", cancel, help_key="help.cancel")
-    router.choice("lang", on_lang_choice)
+    router.choice("lang", "menu", lang)  # the menu's 🌐 button: the choice
+    router.choice("lang", "set", _choose_language, args=1)
 
     async def on_menu_choice(ctx: Context) -> list[Reply]:
         """Menu buttons run the command of the same name, as if it had been typed."""
@@ -99,4 +98,4 @@ def register(router: Router) -> None:
             return [ctx.say("err.stale_button")]
         return await cmd.handler(ctx)
 
-    router.choice("menu", on_menu_choice)
+    router.choice_default("menu", on_menu_choice)  # menu:<command>

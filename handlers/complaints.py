@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import robots
 from bot.context import Context
 from bot.core import Button, Reply
-from bot.notices import push
 from bot.router import Router
-from domain.matter_rules import COMPLAINT_CATEGORIES, alerts_supervisors, is_integrity_matter
+from domain.matter_rules import COMPLAINT_CATEGORIES
 from domain.privacy import mask_phone, normalise_phone
-from storage import matters
-from storage.people import staff_members
+from services import complaints
 
 MAX_TEXT = 3000
 MAX_SHORT = 200
@@ -82,30 +79,59 @@ async def complain_cmd(ctx: Context) -> list[Reply]:
     return [_prompt(ctx, "cat")]
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if ctx.state != "complain":
-        return [ctx.say("err.stale_complaint")]
-    step = ctx.data.get("step")
-    if action == "x" and len(parts) == 2:
-        ctx.clear_state()
-        return [ctx.say("msg.cmp_cancelled")]
-    if action == "c" and step == "cat" and len(parts) == 3 and parts[2].isdigit():
-        index = int(parts[2])
-        if index < len(COMPLAINT_CATEGORIES):
-            return _goto(ctx, "what", category=COMPLAINT_CATEGORIES[index])
-    if action == "skip" and len(parts) == 2 and step in ("whom", "photo"):
-        return _goto(ctx, "when") if step == "whom" else _goto(ctx, "contact")
-    if action == "when" and step == "when" and len(parts) == 3 and parts[2] in ("today",
-                                                                              "yesterday"):
-        day = ctx.today - timedelta(days=1 if parts[2] == "yesterday" else 0)
-        return _goto(ctx, "photo", when=day.isoformat())
-    if action == "phone" and step == "contact" and len(parts) == 2 and ctx.person.phone:
-        return _goto(ctx, "confirm", phone=ctx.person.phone)
-    if action in ("send", "urgent") and step == "confirm" and len(parts) == 2:
-        return await _submit(ctx, urgent=action == "urgent")
+def _at(ctx: Context, *steps: str) -> bool:
+    """Whether the complaint dialog is open (at one of `steps`, when given)."""
+    return ctx.state == "complain" and (not steps or ctx.data.get("step") in steps)
+
+
+async def _stale(ctx: Context) -> list[Reply]:
     return [ctx.say("err.stale_complaint")]
+
+
+async def _cancel(ctx: Context) -> list[Reply]:
+    """`cmp:x`."""
+    if not _at(ctx):
+        return await _stale(ctx)
+    ctx.clear_state()
+    return [ctx.say("msg.cmp_cancelled")]
+
+
+async def _category(ctx: Context, raw: str) -> list[Reply]:
+    """`cmp:c:<n>`: the n-th category."""
+    if not _at(ctx, "cat") or not raw.isdigit() or int(raw) >= len(COMPLAINT_CATEGORIES):
+        return await _stale(ctx)
+    return _goto(ctx, "what", category=COMPLAINT_CATEGORIES[int(raw)])
+
+
+async def _skip(ctx: Context) -> list[Reply]:
+    """`cmp:skip`: no one named, or no (more) photos."""
+    if not _at(ctx, "whom", "photo"):
+        return await _stale(ctx)
+    return _goto(ctx, "when") if ctx.data.get("step") == "whom" else _goto(ctx, "contact")
+
+
+async def _when(ctx: Context, day: str) -> list[Reply]:
+    """`cmp:when:today|yesterday`."""
+    if not _at(ctx, "when") or day not in ("today", "yesterday"):
+        return await _stale(ctx)
+    return _goto(ctx, "photo", when=(ctx.today - timedelta(days=1 if day == "yesterday" else 0)).isoformat())
+
+
+async def _known_phone(ctx: Context) -> list[Reply]:
+    """`cmp:phone`: the number we have."""
+    if not _at(ctx, "contact") or not ctx.person.phone:
+        return await _stale(ctx)
+    return _goto(ctx, "confirm", phone=ctx.person.phone)
+
+
+async def _send(ctx: Context) -> list[Reply]:
+    """`cmp:send`."""
+    return await _submit(ctx, urgent=False) if _at(ctx, "confirm") else await _stale(ctx)
+
+
+async def _send_urgent(ctx: Context) -> list[Reply]:
+    """`cmp:urgent`: send, marked urgent."""
+    return await _submit(ctx, urgent=True) if _at(ctx, "confirm") else await _stale(ctx)
 
 
 async def on_input(ctx: Context) -> list[Reply]:
@@ -152,38 +178,18 @@ async def _submit(ctx: Context, *, urgent: bool) -> list[Reply]:
     if not category or not what or not data.get("phone"):
         return _goto(ctx, "cat")  # a forged or half-lost dialog: start again
     settings = ctx.services.settings
-    text = f"{what}\n{data.get('whom', '')}"
-    sensitive = is_integrity_matter(category, text)
-    deadline = ctx.services.calendar.add_workdays(ctx.today, settings.complaint_deadline_workdays)
-    matter = await matters.create_matter(
-        ctx.session, kind="complaint", resident=ctx.person, now=ctx.now, actor=ctx.key,
-        subject=what[:80], content=what, category=category, urgent=urgent, deadline=deadline,
-        data={"whom": data.get("whom", ""), "when": data.get("when", ""),
-              "photos": data.get("photos") or [], "contact": data["phone"],
-              "sensitive": sensitive},
-    )
-    if not ctx.person.phone:
-        ctx.person.phone = data["phone"]  # so staff can /find them by the last digits
-    supervisors = await staff_members(ctx.session, settings, min_role="supervisor")
-    alert = alerts_supervisors(category, urgent, text)
-    staff = [] if sensitive else await staff_members(ctx.session, settings, now=ctx.now)
-    if alert:
-        staff = [k for k in staff if k not in supervisors]
-    context = dict(matter=matter, resident=ctx.person, data=matter.data, mask_phone=mask_phone)
-    await push(ctx.session, ctx.services, staff, "complaints/staff_new", kind="staff_new_matter",
-               now=ctx.now, matter_id=matter.id, dedupe_prefix=f"new:{matter.id}",
-               not_before=ctx.on_duty_from,
-               buttons=[[("btn.take", f"stf:take:{matter.id}")]], **context)
-    if alert:  # 一事一报: at once, office hours or not
-        await push(ctx.session, ctx.services, supervisors, "complaints/alert",
-                   kind="complaint_alert", now=ctx.now, matter_id=matter.id,
-                   dedupe_prefix=f"alert:{matter.id}", sensitive=sensitive,
-                   buttons=[[("btn.take", f"stf:take:{matter.id}")]], **context)
-        await robots.alert(ctx.session, ctx.services, "complaints/alert", kind="complaint_alert",
-                           now=ctx.now, dedupe_key=f"alert:{matter.id}", matter_id=matter.id,
-                           department=matter.department, sensitive=sensitive, **context)
+    draft = complaints.Draft(category=category, what=what, phone=data["phone"],
+                             whom=data.get("whom", ""), when=data.get("when", ""),
+                             photos=tuple(data.get("photos") or ()))
+    done = await complaints.submit(
+        ctx.session, resident=ctx.person, draft=draft, urgent=urgent, now=ctx.now,
+        today=ctx.today, calendar=ctx.services.calendar,
+        deadline_workdays=settings.complaint_deadline_workdays, on_duty_from=ctx.on_duty_from,
+        staff_config=settings)
+    await ctx.notify(*done.notices)
     ctx.clear_state()
-    return [Reply(ctx.t("complaints/created", matter=matter, alerted=alert,
+    matter = done.matter
+    return [Reply(ctx.t("complaints/created", matter=matter, alerted=done.alerted,
                         days=settings.complaint_deadline_workdays),
                   ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),
                     ctx.button("btn.status", "menu:status")),))]
@@ -191,5 +197,9 @@ async def _submit(ctx: Context, *, urgent: bool) -> list[Reply]:
 
 def register(router: Router) -> None:
     router.command("complain", complain_cmd, help_key="help.complain", aliases=("tousu",))
-    router.choice("cmp", on_choice)
+    for action, handler, args in (("x", _cancel, 0), ("c", _category, 1), ("skip", _skip, 0),
+                                  ("when", _when, 1), ("phone", _known_phone, 0),
+                                  ("send", _send, 0), ("urgent", _send_urgent, 0)):
+        router.choice("cmp", action, handler, args=args)
+    router.choice_default("cmp", _stale)
     router.state("complain", on_input)

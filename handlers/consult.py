@@ -97,20 +97,22 @@ def referred(ctx: Context, question: str, referral: Referral) -> Reply:
                  ((ctx.button("btn.referral_ask_staff", "ho:ask"),),))
 
 
-async def on_item_choice(ctx: Context) -> list[Reply]:
-    """`item:show:<id>` shows a card; `item:faq:<id>` lists the item's FAQ."""
-    parts = ctx.event.choice.split(":")
-    item = ctx.services.kb.get(parts[2]) if len(parts) == 3 else None
+async def _show_item(ctx: Context, item_id: str) -> list[Reply]:
+    """`item:show:<id>` shows a card."""
+    item = ctx.services.kb.get(item_id)
+    return [card(ctx, item)] if item is not None else [ctx.say("err.stale_button")]
+
+
+async def _item_faq(ctx: Context, item_id: str) -> list[Reply]:
+    """`item:faq:<id>` lists the item's FAQ."""
+    item = ctx.services.kb.get(item_id)
     if item is None:
         return [ctx.say("err.stale_button")]
-    if parts[1] == "show":
-        return [card(ctx, item)]
-    if parts[1] == "faq":
-        ctx.set_state("item", item=item.id)
-        return [Reply(ctx.t("consult/faq_list", item=item), item_buttons(ctx, item))]
-    return [ctx.say("err.stale_button")]
+    ctx.set_state("item", item=item.id)
+    return [Reply(ctx.t("consult/faq_list", item=item), item_buttons(ctx, item))]
 
 
 def register(router: Router) -> None:
-    router.choice("item", on_item_choice)
+    router.choice("item", "show", _show_item, args=1)
+    router.choice("item", "faq", _item_faq, args=1)
     router.fallback_text = on_text

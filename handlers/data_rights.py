@@ -24,9 +24,8 @@ async def mydata_cmd(ctx: Context) -> list[Reply]:
                   ((ctx.button("btn.mydata_file", "my:file"),),))]
 
 
-async def on_mydata_choice(ctx: Context) -> list[Reply]:
-    if ctx.event.choice != "my:file":
-        return [ctx.say("err.stale_button")]
+async def on_mydata_file(ctx: Context) -> list[Reply]:
+    """`my:file`: everything held about the person, as a JSON file."""
     data = await data_rights.export(ctx.session, ctx.person)
     body = json.dumps(data.as_dict(), ensure_ascii=False, indent=2, default=str)
     return [Reply(document=Attachment(ctx.label("mydata.filename"), body.encode("utf-8"),
@@ -52,8 +51,9 @@ async def forget_cmd(ctx: Context) -> list[Reply]:
 
 
 async def on_forget_choice(ctx: Context) -> list[Reply]:
+    """`fgt:yes` / `fgt:no` after /forget asked."""
     data = ctx.data if ctx.state == "forget" else {}
-    if ctx.event.choice not in ("fgt:yes", "fgt:no") or "resident" not in data:
+    if "resident" not in data:
         return [ctx.say("err.stale_button")]
     ctx.clear_state()
     if ctx.event.choice == "fgt:no":
@@ -77,5 +77,6 @@ async def on_forget_choice(ctx: Context) -> list[Reply]:
 def register(router: Router) -> None:
     router.command("mydata", mydata_cmd, help_key="help.mydata")
     router.command("forget", forget_cmd, help_key="help.forget")
-    router.choice("my", on_mydata_choice)
-    router.choice("fgt", on_forget_choice)
+    router.choice("my", "file", on_mydata_file)
+    router.choice("fgt", "yes", on_forget_choice)
+    router.choice("fgt", "no", on_forget_choice)

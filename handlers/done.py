@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.core import Reply
-from bot.notices import push
 from bot.router import Router
 from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
-from handlers.staff import matter_for_action, me_for
+from handlers.acting import matter_for_action, me_for
+from services.notices import notice
 from storage import matters
 from storage.models import Matter, Resident
 
@@ -36,13 +36,13 @@ async def done_cmd(ctx: Context) -> list[Reply]:
     parent = await ctx.session.get(Matter, matter.parent_id) if matter.parent_id else None
     item = ctx.services.kb.get(matter.item_id or "")
     buttons = rating_buttons(matter) if asks_rating(matter.kind) else []
-    await push(ctx.session, ctx.services, [resident.key], TEMPLATE.get(matter.kind, "matters/done"),
-               # a complaint's answer is its own kind of notice (its own WeChat template)
-               kind="complaint_answer" if matter.kind == "complaint" else "matter_done",
-               now=ctx.now, matter_id=matter.id,
-               dedupe_prefix=f"done:{matter.id}", buttons=buttons, matter=matter, item=item,
-               text=text, parent=parent, staff=await me_for(ctx, item),
-               proxy=(matter.data or {}).get("proxy"))
+    await ctx.notify(notice(
+        [resident.key], TEMPLATE.get(matter.kind, "matters/done"),
+        # a complaint's answer is its own kind of notice (its own WeChat template)
+        kind="complaint_answer" if matter.kind == "complaint" else "matter_done",
+        matter_id=matter.id, dedupe_prefix=f"done:{matter.id}", buttons=buttons, matter=matter,
+        item=item, text=text, parent=parent, staff=await me_for(ctx, item),
+        proxy=(matter.data or {}).get("proxy")))
     return [ctx.say("msg.done_sent", number=matter.number, unreachable=resident.unreachable)]
 
 

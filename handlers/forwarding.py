@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.core import Reply
-from bot.notices import push
 from bot.router import Router
 from domain import deadlines
-from handlers.staff import matter_for_action
+from handlers.acting import matter_for_action
+from services.notices import notice
 from storage import forwarding
 from storage.models import Resident
 
@@ -32,9 +32,9 @@ async def forward_cmd(ctx: Context) -> list[Reply]:
                              now=ctx.now)
     resident = await ctx.session.get(Resident, matter.resident_id)
     item = ctx.services.kb.get(matter.item_id or "")
-    await push(ctx.session, ctx.services, [resident.key], "cases/forwarded",
-               kind="case_forwarded", now=ctx.now, matter_id=matter.id, matter=matter,
-               item=item, office=office)
+    await ctx.notify(notice([resident.key], "cases/forwarded",
+                            kind="case_forwarded", matter_id=matter.id, matter=matter,
+                            item=item, office=office))
     return [ctx.say("msg.forwarded", number=matter.number, office=office,
                     unreachable=resident.unreachable)]
 
@@ -57,9 +57,9 @@ async def returned_cmd(ctx: Context) -> list[Reply]:
     resident = await ctx.session.get(Resident, matter.resident_id)
     item = ctx.services.kb.get(matter.item_id or "")
     office = (matter.data or {}).get("returns", [{}])[-1].get("office", "")
-    await push(ctx.session, ctx.services, [resident.key], "cases/returned",
-               kind="case_returned", now=ctx.now, matter_id=matter.id, matter=matter,
-               item=item, office=office, result=result, paused_days=days)
+    await ctx.notify(notice([resident.key], "cases/returned",
+                            kind="case_returned", matter_id=matter.id, matter=matter,
+                            item=item, office=office, result=result, paused_days=days))
     return [ctx.say("msg.returned", number=matter.number, days=days,
                     deadline=ctx.services.renderer.local_day(matter.deadline, ctx.lang))]
 

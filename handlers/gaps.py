@@ -17,9 +17,9 @@ from bot import kb_reload
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
-from handlers.staff import refuse_unless_staff
 from knowledge import editing
 from knowledge.loader import KBError
+from knowledge.model import Item
 from storage import gaps
 
 LOOK_BACK_DAYS = 90
@@ -49,31 +49,43 @@ def _aliases(group: dict) -> list[str]:
     return [t.strip() for t in group["examples"] if low <= len(t.strip()) <= high and "*" not in t]
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    if (refused := await refuse_unless_staff(ctx, "gaps")) is not None:
-        return refused
-    group = _group(ctx, parts[2]) if len(parts) >= 3 else None
+async def _open(ctx: Context, raw: str) -> list[Reply]:
+    """`gap:open:<n>`: a group of the list last shown."""
+    group = _group(ctx, raw)
     if group is None:
         return [ctx.say("err.stale_button")]
-    if parts[1] == "open" and len(parts) == 3:
-        return [_show(ctx, int(parts[2]), group)]
-    suggested = group.get("suggested") or []
-    if len(parts) != 4 or not parts[3].isdigit() or int(parts[3]) >= len(suggested):
+    return [_show(ctx, int(raw), group)]
+
+
+def _suggested(ctx: Context, raw: str, k: str) -> tuple[dict, Item] | None:
+    """The group and its k-th suggested item, or None (a stale button)."""
+    group = _group(ctx, raw)
+    suggested = (group.get("suggested") or []) if group is not None else []
+    if group is None or not k.isdigit() or int(k) >= len(suggested):
+        return None
+    item = ctx.services.kb.get(suggested[int(k)])
+    return (group, item) if item is not None else None
+
+
+async def _alias(ctx: Context, raw: str, k: str) -> list[Reply]:
+    """`gap:alias:<n>:<k>`: the group's questions become aliases of the item."""
+    if (found := _suggested(ctx, raw, k)) is None:
         return [ctx.say("err.stale_button")]
-    item = ctx.services.kb.get(suggested[int(parts[3])])
-    if item is None:
+    group, item = found
+    aliases = _aliases(group)
+    if not aliases:  # only long messages: nothing short enough to be a name of the item
+        return [ctx.say("gap.no_alias", item=item.name)]
+    return await _attach(ctx, group, item.id, aliases)
+
+
+async def _faq(ctx: Context, raw: str, k: str) -> list[Reply]:
+    """`gap:faq:<n>:<k>`: a new FAQ of the item; its answer is typed next."""
+    if (found := _suggested(ctx, raw, k)) is None:
         return [ctx.say("err.stale_button")]
-    if parts[1] == "alias":
-        aliases = _aliases(group)
-        if not aliases:  # only long messages: nothing short enough to be a name of the item
-            return [ctx.say("gap.no_alias", item=item.name)]
-        return await _attach(ctx, group, item.id, aliases)
-    if parts[1] == "faq":
-        ctx.update_data(faq_group=int(parts[2]), faq_item=item.id)
-        ctx.conv.state = "gaps:faq"
-        return [ctx.say("gap.faq_ask", item=item.name, question=group["examples"][0])]
-    return [ctx.say("err.stale_button")]
+    group, item = found
+    ctx.update_data(faq_group=int(raw), faq_item=item.id)
+    ctx.conv.state = "gaps:faq"
+    return [ctx.say("gap.faq_ask", item=item.name, question=group["examples"][0])]
 
 
 def _show(ctx: Context, index: int, group: dict) -> Reply:
@@ -150,5 +162,8 @@ async def kb_cmd(ctx: Context) -> list[Reply]:
 def register(router: Router) -> None:
     router.command("gaps", gaps_cmd, role="staff", help_key="help.gaps")
     router.command("kb", kb_cmd, role="staff", help_key="help.kb")
-    router.choice("gap", on_choice)
+    # staff only, enforced (and refusals audited) by the dispatcher like /gaps
+    for action, handler, args in (("open", _open, 1), ("alias", _alias, 2), ("faq", _faq, 2)):
+        router.choice("gap", action, handler, args=args, role="staff", name="gaps")
+    router.choice_default("gap", role="staff", name="gaps")
     router.state("gaps:faq", on_faq_answer)

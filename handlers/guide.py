@@ -36,28 +36,28 @@ async def guide_cmd(ctx: Context) -> list[Reply]:
     return [Reply(ctx.t("guide/categories", categories=categories), rows)]
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    if parts[1:] == ["o"] or (len(parts) == 3 and parts[1] == "r"):
-        return _other_offices(ctx, parts)
+async def _category(ctx: Context, raw: str) -> list[Reply]:
+    """`gd:c:<n>`: the items of the n-th category."""
     categories = _categories(ctx)
-    if len(parts) != 3 or parts[1] != "c" or not parts[2].isdigit() \
-            or int(parts[2]) >= len(categories):
+    if not raw.isdigit() or int(raw) >= len(categories):
         return [ctx.say("err.stale_button")]
-    name, items = categories[int(parts[2])]
+    name, items = categories[int(raw)]
     rows = [(Button(it.name, f"item:show:{it.id}"),) for it in items]
     rows.append((ctx.button("btn.guide_back", "menu:guide"),))
     return [Reply(ctx.t("guide/category", category=name, items=items), tuple(rows))]
 
 
-def _other_offices(ctx: Context, parts: list[str]) -> list[Reply]:
-    """gd:o lists the referrals; gd:r:<id> answers one, as a question naming it would."""
-    if parts[1] == "o":
-        referrals = shown(ctx, ctx.services.kb.referrals)
-        rows = [(Button(r.name, f"gd:r:{r.id}"),) for r in referrals]
-        rows.append((ctx.button("btn.guide_back", "menu:guide"),))
-        return [Reply(ctx.t("referral/list", referrals=referrals), tuple(rows))]
-    referral = ctx.services.kb.referral(parts[2])
+async def _other_offices(ctx: Context) -> list[Reply]:
+    """gd:o lists the referrals."""
+    referrals = shown(ctx, ctx.services.kb.referrals)
+    rows = [(Button(r.name, f"gd:r:{r.id}"),) for r in referrals]
+    rows.append((ctx.button("btn.guide_back", "menu:guide"),))
+    return [Reply(ctx.t("referral/list", referrals=referrals), tuple(rows))]
+
+
+async def _referral(ctx: Context, referral_id: str) -> list[Reply]:
+    """gd:r:<id> answers one referral, as a question naming it would."""
+    referral = ctx.services.kb.referral(referral_id)
     if referral is None:
         return [ctx.say("err.stale_button")]
     return [referred(ctx, referral.name, referral)]
@@ -65,4 +65,6 @@ def _other_offices(ctx: Context, parts: list[str]) -> list[Reply]:
 
 def register(router: Router) -> None:
     router.command("guide", guide_cmd, help_key="help.guide", aliases=("items", "zhinan"))
-    router.choice("gd", on_choice)
+    router.choice("gd", "c", _category, args=1)
+    router.choice("gd", "o", _other_offices)
+    router.choice("gd", "r", _referral, args=1)

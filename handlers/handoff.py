@@ -18,6 +18,7 @@ from bot.i18n import LOCALES
 from bot.router import Router
 from handlers.cards import shown
 from knowledge.model import Item
+from services.notices import notice
 from storage import matters
 from storage.errors import DomainError
 from storage.people import staff_members
@@ -38,11 +39,11 @@ async def hand_over(ctx: Context, question: str, item: Item | None) -> list[Repl
     staff = await staff_members(ctx.session, settings, department=matter.department,
                                 now=ctx.now)
     on_duty = ctx.on_duty_from
-    await ctx.notify_template(
+    await ctx.notify(notice(
         staff, "handoff/staff_new", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, buttons=[[("btn.take", f"stf:take:{matter.id}")]],
         dedupe_prefix=f"new:{matter.id}", matter_id=matter.id, not_before=on_duty,
-    )
+    ))
     ctx.clear_state()
     after_hours = on_duty if on_duty > ctx.now else None
     return [Reply(ctx.t("handoff/created", matter=matter, item=item, staff_count=len(staff),
@@ -84,26 +85,34 @@ async def start(ctx: Context) -> list[Reply]:
     return [ctx.say("msg.type_question")]
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "ask" and len(parts) == 2:
-        question = ctx.data.get("question") if ctx.state in ("offer", "choose") else None
-        if question:
-            return await hand_over(ctx, question, None)
-        ctx.set_state("handoff")
-        return [ctx.say("msg.type_question")]
-    if action == "new" and len(parts) == 2:
-        ctx.set_state("handoff")
-        return [ctx.say("msg.type_question")]
-    if action == "i" and len(parts) == 3 and (item := ctx.services.kb.get(parts[2])):
-        ctx.set_state("handoff", item=item.id)
-        return [ctx.say("msg.type_question_item", item=shown(ctx, item).name)]
-    if action == "add" and len(parts) == 3:
-        matter = await _own_open_matter(ctx, parts[2])
-        ctx.set_state("handoff:add", matter=matter.id)
-        return [ctx.say("msg.type_addition", number=matter.number)]
-    return [ctx.say("err.stale_button")]
+async def _ask(ctx: Context) -> list[Reply]:
+    """`ho:ask`: send the question just asked (else ask for it)."""
+    question = ctx.data.get("question") if ctx.state in ("offer", "choose") else None
+    if question:
+        return await hand_over(ctx, question, None)
+    return await _new(ctx)
+
+
+async def _new(ctx: Context) -> list[Reply]:
+    """`ho:new`: type a question."""
+    ctx.set_state("handoff")
+    return [ctx.say("msg.type_question")]
+
+
+async def _about_item(ctx: Context, item_id: str) -> list[Reply]:
+    """`ho:i:<item>`: a question about an item."""
+    item = ctx.services.kb.get(item_id)
+    if item is None:
+        return [ctx.say("err.stale_button")]
+    ctx.set_state("handoff", item=item.id)
+    return [ctx.say("msg.type_question_item", item=shown(ctx, item).name)]
+
+
+async def _addition(ctx: Context, ref: str) -> list[Reply]:
+    """`ho:add:<matter id>`: add to one's own open question."""
+    matter = await _own_open_matter(ctx, ref)
+    ctx.set_state("handoff:add", matter=matter.id)
+    return [ctx.say("msg.type_addition", number=matter.number)]
 
 
 async def _own_open_matter(ctx: Context, ref: str):  # type: ignore[no-untyped-def]
@@ -138,15 +147,18 @@ async def _add(ctx: Context, text: str) -> list[Reply]:
                                     now=ctx.now)
     recipients = await matters.responsible(ctx.session, ctx.services.settings, matter,
                                            now=ctx.now)
-    await ctx.notify_template(recipients, "handoff/staff_addition", kind="staff_addition",
-                              matter=matter, text=text[:MAX_TEXT], resident=ctx.person,
-                              matter_id=matter.id)
+    await ctx.notify(notice(recipients, "handoff/staff_addition", kind="staff_addition",
+                            matter=matter, text=text[:MAX_TEXT], resident=ctx.person,
+                            matter_id=matter.id))
     ctx.clear_state()
     return [Reply(ctx.t("handoff/added", matter=matter),
                   ((ctx.button("btn.add_info", f"ho:add:{matter.id}"),),))]
 
 
 def register(router: Router) -> None:
-    router.choice("ho", on_choice)
+    router.choice("ho", "ask", _ask)
+    router.choice("ho", "new", _new)
+    router.choice("ho", "i", _about_item, args=1)
+    router.choice("ho", "add", _addition, args=1)
     router.state("handoff", on_text)
     router.interrupt_text = interrupt

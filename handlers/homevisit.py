@@ -15,6 +15,7 @@ from bot.core import Button, Reply
 from bot.router import Router
 from domain.privacy import mask_phone, normalise_phone
 from knowledge.model import Item
+from services.notices import notice
 from storage import matters
 from storage.errors import DomainError
 from storage.people import staff_members
@@ -45,14 +46,23 @@ def _intro(ctx: Context, item: Item | None) -> Reply:
                  tuple((ctx.button(f"btn.hv_{who}", f"book:hvw:{key}:{who}"),) for who in WHO))
 
 
-async def on_choice(ctx: Context, action: str, args: list[str]) -> list[Reply]:
-    if action == "hv" and len(args) == 1:
-        return [_intro(ctx, _item(ctx, args[0]))]
-    if action == "hvw" and len(args) == 2 and args[1] in WHO:
-        item = _item(ctx, args[0])
-        ctx.set_state("book:hv_addr", item=item.id if item else None, who=args[1])
-        return [ctx.say("msg.hv_ask_address")]
-    if action == "hvp" and not args and ctx.state == "book:hv_phone" and ctx.person.phone:
+async def _offer(ctx: Context, raw_item: str) -> list[Reply]:
+    """`book:hv:<item>`: who may ask, and the choice of who is asking."""
+    return [_intro(ctx, _item(ctx, raw_item))]
+
+
+async def _who(ctx: Context, raw_item: str, who: str) -> list[Reply]:
+    """`book:hvw:<item>:<who>`: then the address is typed."""
+    if who not in WHO:
+        return [ctx.say("err.stale_button")]
+    item = _item(ctx, raw_item)
+    ctx.set_state("book:hv_addr", item=item.id if item else None, who=who)
+    return [ctx.say("msg.hv_ask_address")]
+
+
+async def _known_phone(ctx: Context) -> list[Reply]:
+    """`book:hvp`: the phone we have, instead of typing one."""
+    if ctx.state == "book:hv_phone" and ctx.person.phone:
         return await _create(ctx, ctx.person.phone)
     return [ctx.say("err.stale_button")]
 
@@ -110,12 +120,12 @@ async def _create(ctx: Context, phone: str) -> list[Reply]:
     )
     staff = await staff_members(ctx.session, settings, department=matter.department,
                                 now=ctx.now)
-    await ctx.notify_template(
+    await ctx.notify(notice(
         staff, "booking/homevisit_staff", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, who=who, address=address, need=need, phone=phone,
         buttons=[[("btn.take", f"stf:take:{matter.id}")]], dedupe_prefix=f"new:{matter.id}",
         matter_id=matter.id, not_before=ctx.on_duty_from,
-    )
+    ))
     ctx.clear_state()
     return [Reply(ctx.t("booking/homevisit_created", matter=matter, item=item),
                   ((ctx.button("btn.status", "menu:status"),),))]
@@ -123,3 +133,6 @@ async def _create(ctx: Context, phone: str) -> list[Reply]:
 
 def register(router: Router) -> None:
     router.command("homevisit", homevisit_cmd, help_key="help.homevisit")
+    router.choice("book", "hv", _offer, args=1)
+    router.choice("book", "hvw", _who, args=2)
+    router.choice("book", "hvp", _known_phone)

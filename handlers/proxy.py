@@ -15,6 +15,7 @@ from bot.core import Reply
 from bot.router import Router
 from handlers.cards import PROXY_KINDS
 from knowledge.model import Item
+from services.notices import notice
 from storage import matters
 from storage.people import staff_members
 
@@ -30,22 +31,29 @@ def _item(ctx: Context, item_id: str) -> Item | None:
     return item if item is not None and offers_proxy(item) else None
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    if len(parts) != 3 or (item := _item(ctx, parts[2])) is None:
+async def _offer(ctx: Context, item_id: str) -> list[Reply]:
+    """`proxy:i:<item>`: collect at the window, or delivered?"""
+    if (item := _item(ctx, item_id)) is None:
         return [ctx.say("err.stale_button")]
-    action = parts[1]
-    if action == "i":
-        ctx.set_state("proxy", item=item.id)
-        return [Reply(ctx.t("proxy/offer", item=item),
-                      ((ctx.button("btn.proxy_collect", f"proxy:c:{item.id}"),),
-                       (ctx.button("btn.proxy_deliver", f"proxy:d:{item.id}"),)))]
-    if action == "c":
-        return await _create(ctx, item, delivery="collect", address="")
-    if action == "d":
-        ctx.set_state("proxy:addr", item=item.id)
-        return [ctx.say("msg.proxy_ask_address")]
-    return [ctx.say("err.stale_button")]
+    ctx.set_state("proxy", item=item.id)
+    return [Reply(ctx.t("proxy/offer", item=item),
+                  ((ctx.button("btn.proxy_collect", f"proxy:c:{item.id}"),),
+                   (ctx.button("btn.proxy_deliver", f"proxy:d:{item.id}"),)))]
+
+
+async def _collect(ctx: Context, item_id: str) -> list[Reply]:
+    """`proxy:c:<item>`: registered at once."""
+    if (item := _item(ctx, item_id)) is None:
+        return [ctx.say("err.stale_button")]
+    return await _create(ctx, item, delivery="collect", address="")
+
+
+async def _deliver(ctx: Context, item_id: str) -> list[Reply]:
+    """`proxy:d:<item>`: then the address is typed."""
+    if (item := _item(ctx, item_id)) is None:
+        return [ctx.say("err.stale_button")]
+    ctx.set_state("proxy:addr", item=item.id)
+    return [ctx.say("msg.proxy_ask_address")]
 
 
 async def on_text(ctx: Context) -> list[Reply]:
@@ -74,15 +82,17 @@ async def _create(ctx: Context, item: Item, *, delivery: str, address: str) -> l
     )
     staff = await staff_members(ctx.session, settings, department=matter.department,
                                 now=ctx.now)
-    await ctx.notify_template(
+    await ctx.notify(notice(
         staff, "proxy/staff_new", kind="staff_new_matter", matter=matter, item=item,
         resident=ctx.person, proxy=proxy, buttons=[[("btn.take", f"stf:take:{matter.id}")]],
-        dedupe_prefix=f"new:{matter.id}", matter_id=matter.id, not_before=ctx.on_duty_from)
+        dedupe_prefix=f"new:{matter.id}", matter_id=matter.id, not_before=ctx.on_duty_from))
     ctx.clear_state()
     return [Reply(ctx.t("proxy/created", matter=matter, item=item, proxy=proxy),
                   ((ctx.button("btn.status", "menu:status"),),))]
 
 
 def register(router: Router) -> None:
-    router.choice("proxy", on_choice)
+    router.choice("proxy", "i", _offer, args=1)
+    router.choice("proxy", "c", _collect, args=1)
+    router.choice("proxy", "d", _deliver, args=1)
     router.state("proxy", on_text)

@@ -7,11 +7,11 @@ Callback data: rate:s:<matter id>:<score> · rate:skip:<matter id> (no comment).
 
 from __future__ import annotations
 
-from bot import robots
 from bot.context import Context
 from bot.core import Reply
-from bot.notices import push
 from bot.router import Router
+from handlers.acting import names_for
+from services.notices import RobotAlert, notice
 from storage import matters, ratings
 from storage.models import Matter
 from storage.people import staff_members
@@ -19,15 +19,20 @@ from storage.people import staff_members
 MAX_COMMENT = 2000
 
 
-async def on_choice(ctx: Context) -> list[Reply]:
-    parts = ctx.event.choice.split(":")
-    if len(parts) == 4 and parts[1] == "s" and parts[2].isdigit() and parts[3].isdigit():
-        return await _rate(ctx, parts[2], int(parts[3]))
-    if len(parts) == 3 and parts[1] == "skip" and parts[2].isdigit():
-        if ctx.state == "rate" and str(ctx.data.get("matter")) == parts[2]:
-            ctx.clear_state()
-        return [ctx.say("msg.rating_thanks")]
-    return [ctx.say("err.stale_button")]
+async def _score(ctx: Context, ref: str, score: str) -> list[Reply]:
+    """`rate:s:<matter id>:<score>`."""
+    if not (ref.isdigit() and score.isdigit()):
+        return [ctx.say("err.stale_button")]
+    return await _rate(ctx, ref, int(score))
+
+
+async def _skip(ctx: Context, ref: str) -> list[Reply]:
+    """`rate:skip:<matter id>`: no comment."""
+    if not ref.isdigit():
+        return [ctx.say("err.stale_button")]
+    if ctx.state == "rate" and str(ctx.data.get("matter")) == ref:
+        ctx.clear_state()
+    return [ctx.say("msg.rating_thanks")]
 
 
 async def _rate(ctx: Context, ref: str, score: int) -> list[Reply]:
@@ -47,18 +52,14 @@ async def _alert_supervisors(ctx: Context, matter: Matter, followup: Matter) -> 
     supervisors = await staff_members(ctx.session, ctx.services.settings, min_role="supervisor")
     names = {}
     if matter.owner:
-        from handlers.staff import _names  # the owner's display name, as staff see it
-
-        names = await _names(ctx, [matter.owner])
-    await push(ctx.session, ctx.services, supervisors, "ratings/followup_new",
-               kind="followup_alert", now=ctx.now, matter_id=followup.id,
+        names = await names_for(ctx, [matter.owner])  # the owner's name, as staff see it
+    params = dict(matter=matter, followup=followup, owner_name=names.get(matter.owner or "", ""))
+    await ctx.notify(
+        notice(supervisors, "ratings/followup_new", kind="followup_alert", matter_id=followup.id,
                dedupe_prefix=f"followup:{followup.id}",
-               buttons=[[("btn.take", f"stf:take:{followup.id}")]],
-               matter=matter, followup=followup, owner_name=names.get(matter.owner or "", ""))
-    await robots.alert(ctx.session, ctx.services, "ratings/followup_new", kind="followup_alert",
-                       now=ctx.now, dedupe_key=f"followup:{followup.id}", matter_id=followup.id,
-                       department=matter.department, matter=matter, followup=followup,
-                       owner_name=names.get(matter.owner or "", ""))
+               buttons=[[("btn.take", f"stf:take:{followup.id}")]], **params),
+        RobotAlert("ratings/followup_new", "followup_alert", f"followup:{followup.id}", params,
+                   matter_id=followup.id, department=matter.department))
 
 
 async def on_comment(ctx: Context) -> list[Reply]:
@@ -78,12 +79,13 @@ async def on_comment(ctx: Context) -> list[Reply]:
     if followup is not None:
         recipients = [followup.owner] if followup.owner else await staff_members(
             ctx.session, ctx.services.settings, min_role="supervisor")
-        await push(ctx.session, ctx.services, recipients, "ratings/followup_comment",
-                   kind="followup_comment", now=ctx.now, matter_id=followup.id,
-                   followup=followup, matter=matter, text=text)
+        await ctx.notify(notice(recipients, "ratings/followup_comment",
+                                kind="followup_comment", matter_id=followup.id,
+                                followup=followup, matter=matter, text=text))
     return [ctx.say("msg.comment_thanks", number=matter.number)]
 
 
 def register(router: Router) -> None:
-    router.choice("rate", on_choice)
+    router.choice("rate", "s", _score, args=2)
+    router.choice("rate", "skip", _skip, args=1)
     router.state("rate", on_comment)

@@ -7,18 +7,16 @@ on a matter also needs the right to act on it (domain.access, domain.matter_rule
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
-from bot.staff_names import staff_name, staff_names
-from domain.access import may_act, may_unmask
+from bot.staff_names import staff_name
+from domain.access import may_unmask
 from domain.matter_rules import may_handle
-from domain.names import StaffName
 from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
-from knowledge.model import Item
+from handlers.acting import matter_for_action, may_see, me, names_for
+from services.notices import notice
 from storage import matters, outbox
 from storage.absences import away_now
 from storage.errors import DomainError
@@ -34,54 +32,6 @@ def _args(ctx: Context, n: int) -> list[str]:
     return ctx.event.args.strip().split(None, n - 1) if ctx.event.args.strip() else []
 
 
-def may_see(ctx: Context, matter: Matter) -> bool:
-    """Whether this staff member may read and act on `matter` (department, owner, kind)."""
-    sensitive = bool((matter.data or {}).get("sensitive"))
-    return may_handle(kind=matter.kind, sensitive=sensitive, role=ctx.role.name) and may_act(
-        role=ctx.role.name, department=ctx.role.department, actor=ctx.key,
-        matter_department=matter.department, matter_owner=matter.owner)
-
-
-async def matter_for_action(ctx: Context, ref: str, *, taking: bool = False) -> Matter:
-    """The matter named by a staff command, locked, once the actor's right to it is checked;
-    its id is recorded for the audit line whether the action succeeds or is refused."""
-    matter = await matters.get_matter(ctx.session, ref, for_update=True)
-    ctx.audit_matter_id = matter.id
-    if taking and matter.owner and matter.owner != ctx.key and may_handle(
-            kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
-            role=ctx.role.name):
-        owner = (await _names(ctx, [matter.owner]))[matter.owner]
-        raise DomainError("already_taken", number=matter.number, owner=owner)
-    if not may_handle(kind=matter.kind, sensitive=bool((matter.data or {}).get("sensitive")),
-                      role=ctx.role.name):
-        raise DomainError("needs_supervisor", number=matter.number)  # audited by the dispatcher
-    if not may_see(ctx, matter):
-        raise DomainError("not_your_matter", number=matter.number)
-    return matter
-
-
-
-async def _names(ctx: Context, keys: list[str | None]) -> dict[str, str]:
-    """Person key → how this reader reads them (民政办 王芳（3号窗口）), never the raw id."""
-    found = await staff_names(ctx.session, ctx.services, keys)
-    return {k: str(ctx.services.renderer.who(v, ctx.lang)) for k, v in found.items()}
-
-
-async def me(ctx: Context) -> StaffName:
-    """The acting staff member as residents will read them."""
-    return await staff_name(ctx.session, ctx.services, ctx.key)
-
-
-async def me_for(ctx: Context, item: Item | None) -> StaffName:
-    """The acting staff member as notices and documents about `item` name them: a member of
-    no department (the general desk) acts for the item's department at the item's window."""
-    who = await me(ctx)
-    if item is None:
-        return who
-    return replace(who, department=who.department or ctx.services.department_of(item),
-                   window=who.window or item.window)
-
-
 async def queue_cmd(ctx: Context) -> list[Reply]:
     """/queue [all|mine|new|overdue|consult|complaint|case|homevisit|followup]"""
     arg = (_args(ctx, 1) or ["all"])[0].lower()
@@ -93,7 +43,7 @@ async def queue_cmd(ctx: Context) -> list[Reply]:
     rows = await matters.queue(ctx.session, view=view, staff=ctx.key, department=dept,
                                today=ctx.today, kinds=kinds)
     rows = [m for m in rows if may_see(ctx, m)]
-    names = await _names(ctx, [m.owner for m in rows])
+    names = await names_for(ctx, [m.owner for m in rows])
     unreachable = await _unreachable(ctx, rows)
     return [Reply(ctx.t("staff/queue", matters=rows, view=arg, names=names, today=ctx.today,
                         mask=mask_text, unreachable=unreachable))]
@@ -112,7 +62,7 @@ async def show_cmd(ctx: Context) -> list[Reply]:
     matter = await matter_for_action(ctx, args[0])
     events = await matters.history(ctx.session, matter)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
-    names = await _names(ctx, [matter.owner, *(e.actor for e in events)])
+    names = await names_for(ctx, [matter.owner, *(e.actor for e in events)])
     item = ctx.services.kb.get(matter.item_id or "")
     failed = await outbox.failed_count(ctx.session, matter_id=matter.id)
     full = may_unmask(role=ctx.role.name, actor=ctx.key, matter_owner=matter.owner)
@@ -145,8 +95,8 @@ async def _take(ctx: Context, ref: str) -> list[Reply]:
     matter = await matter_for_action(ctx, ref, taking=True)
     await matters.take(ctx.session, matter, staff=ctx.key, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
-    await ctx.notify_template([resident.key], "handoff/resident_taken", kind="matter_taken",
-                              matter=matter, staff=await me(ctx), matter_id=matter.id)
+    await ctx.notify(notice([resident.key], "handoff/resident_taken", kind="matter_taken",
+                            matter=matter, staff=await me(ctx), matter_id=matter.id))
     return [Reply(ctx.t("staff/taken", matter=matter, resident=resident, mask=mask_text))]
 
 
@@ -159,10 +109,10 @@ async def reply_cmd(ctx: Context) -> list[Reply]:
     text = args[1].strip()[:3500]
     await matters.record_reply(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
-    await ctx.notify_template([resident.key], "handoff/resident_reply", kind="staff_reply",
-                              matter=matter, text=text, staff=await me(ctx),
-                              buttons=[[("btn.add_info", f"ho:add:{matter.id}")]],
-                              matter_id=matter.id)
+    await ctx.notify(notice([resident.key], "handoff/resident_reply", kind="staff_reply",
+                            matter=matter, text=text, staff=await me(ctx),
+                            buttons=[[("btn.add_info", f"ho:add:{matter.id}")]],
+                            matter_id=matter.id))
     return [ctx.say("msg.reply_queued", number=matter.number,
                     unreachable=resident.unreachable)]
 
@@ -183,7 +133,7 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
         raise DomainError("needs_supervisor", number=matter.number)
     away = await away_now(ctx.session, ctx.now)
     if target in away:  # AB岗: hand it to whoever stands in, not to an empty desk
-        names = await _names(ctx, [target, away[target].backup])
+        names = await names_for(ctx, [target, away[target].backup])
         raise DomainError("transfer_to_away", who=names[target],
                           backup=names[away[target].backup])
     note = args[2].strip() if len(args) > 2 else ""
@@ -191,37 +141,24 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
                            department=target_role.department, note=note, now=ctx.now)
     events = await matters.history(ctx.session, matter)
     resident = await ctx.session.get(type(ctx.person), matter.resident_id)
-    names = await _names(ctx, [target, ctx.key, *(e.actor for e in events)])
-    await ctx.notify_template([target], "staff/transferred_to_you", kind="staff_transfer",
-                              matter=matter, events=events, note=note, resident=resident,
-                              names=names, sender=names.get(ctx.key, ""), mask=mask_text,
-                              matter_id=matter.id)
-    await ctx.notify_template([resident.key], "handoff/resident_transferred",
-                              kind="matter_transferred", matter=matter,
-                              staff=await staff_name(ctx.session, ctx.services, target),
-                              matter_id=matter.id)
+    names = await names_for(ctx, [target, ctx.key, *(e.actor for e in events)])
+    await ctx.notify(notice([target], "staff/transferred_to_you", kind="staff_transfer",
+                            matter=matter, events=events, note=note, resident=resident,
+                            names=names, sender=names.get(ctx.key, ""), mask=mask_text,
+                            matter_id=matter.id))
+    await ctx.notify(notice([resident.key], "handoff/resident_transferred",
+                            kind="matter_transferred", matter=matter,
+                            staff=await staff_name(ctx.session, ctx.services, target),
+                            matter_id=matter.id))
     return [ctx.say("msg.transferred", number=matter.number, to=names.get(target, target))]
 
 
-async def refuse_unless_staff(ctx: Context, action: str) -> list[Reply] | None:
-    """Buttons bypass the dispatcher's per-command role check: check here, audit a refusal,
-    and mark the action privileged so the dispatcher audits it (and any refusal) like a command."""
-    if not ctx.role.is_staff:
-        await ctx.audit(action, detail=ctx.event.choice[:64], allowed=False)
-        return [ctx.say("err.not_allowed", command=action)]
-    ctx.privileged_action = action
-    return None
-
-
-async def on_choice(ctx: Context) -> list[Reply]:
+async def _take_button(ctx: Context, ref: str) -> list[Reply]:
     """`stf:take:<id>` from a new-matter notice; needs the staff role like /take."""
-    parts = ctx.event.choice.split(":")
-    if (refused := await refuse_unless_staff(ctx, "take")) is not None:
-        return refused
-    if len(parts) == 3 and parts[1] == "take" and parts[2].isdigit():
-        return await _take(ctx, parts[2])
-    ctx.privileged_action = None
-    return [ctx.say("err.stale_button")]
+    if not ref.isdigit():
+        ctx.privileged_action = None
+        return [ctx.say("err.stale_button")]
+    return await _take(ctx, ref)
 
 
 async def note_cmd(ctx: Context) -> list[Reply]:
@@ -265,4 +202,5 @@ def register(router: Router) -> None:
     router.command("reply", reply_cmd, role="staff", help_key="help.reply")
     router.command("note", note_cmd, role="staff", help_key="help.note")
     router.command("transfer", transfer_cmd, role="staff", help_key="help.transfer")
-    router.choice("stf", on_choice)
+    router.choice("stf", "take", _take_button, args=1, role="staff", name="take")
+    router.choice_default("stf", role="staff", name="take")

@@ -1,4 +1,5 @@
-"""Appointments (预约): book, cancel, reschedule, check in, no-show — never overbooked.
+"""Appointments (预约): book, cancel, reschedule — never overbooked (check-in and no-show at the
+window: storage.booking_desk).
 
 The database keeps the promise, not Python: a place is taken with the guarded counter
 `UPDATE slots SET booked = booked + 1 WHERE id = :id AND booked < capacity` (zero rows = full),
@@ -20,10 +21,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -193,7 +194,7 @@ async def _release_place(session: AsyncSession, slot_id: int) -> None:
     )
 
 
-async def _lock_resident(session: AsyncSession, resident_id: int) -> Resident:
+async def lock_resident(session: AsyncSession, resident_id: int) -> Resident:
     """The resident's row, locked on PostgreSQL so their own concurrent requests (from a second
     worker) count active bookings one after the other; SQLite writers are serialised anyway."""
     resident = await session.scalar(
@@ -236,21 +237,21 @@ async def _insert_booking(session: AsyncSession, *, resident_id: int, item_id: s
     raise RuntimeError("could not draw an unused booking code")  # pragma: no cover
 
 
-def _local(at: datetime, tz: ZoneInfo) -> str:
+def local_time(at: datetime, tz: ZoneInfo) -> str:
     """A time for a refusal message (labels have no filters): local, minutes precision."""
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _already_booked(booking: Booking, slot: Slot, tz: ZoneInfo) -> DomainError:
     return DomainError("already_booked_item", booking_code=booking.code,
-                       at=_local(slot.starts_at, tz))
+                       at=local_time(slot.starts_at, tz))
 
 
 async def may_book(session: AsyncSession, *, resident_id: int, item_id: str, now: datetime,
                    max_active: int, tz: ZoneInfo) -> tuple[Booking, Slot] | None:
     """Refuse a resident who may not book now (blocked after no-shows, too many bookings);
     return their active booking of this item if they have one (the caller decides)."""
-    resident = await _lock_resident(session, resident_id)
+    resident = await lock_resident(session, resident_id)
     if resident.booking_blocked_until is not None and resident.booking_blocked_until > now:
         raise DomainError("booking_blocked",
                           until=resident.booking_blocked_until.astimezone(tz).date())
@@ -352,74 +353,6 @@ async def reschedule(session: AsyncSession, *, booking_id: int, resident_id: int
     slot = await session.get(Slot, slot_id, populate_existing=True)
     assert slot is not None
     return new, slot, old
-
-
-# -- staff: arrival and no-show ---------------------------------------------------------
-async def _for_staff(session: AsyncSession, raw_code: str) -> tuple[Booking, Slot]:
-    code = normalise_code(raw_code)
-    if code is None:
-        raise DomainError("bad_booking_code", booking_code=raw_code.strip()[:12])
-    found = await by_code(session, code)
-    if found is None:
-        raise DomainError("no_such_booking_code", booking_code=code)
-    return found
-
-
-async def check_in(session: AsyncSession, *, code: str, now: datetime, today: date,
-                   tz: ZoneInfo) -> tuple[Booking, Slot]:
-    """Mark arrival for a booking of today; its remaining reminders are dropped."""
-    booking, slot = await _for_staff(session, code)
-    if booking.status == "checked_in":
-        raise DomainError("already_checked_in", booking_code=booking.code)
-    if booking.status not in ("active", "expired", "no_show"):
-        raise DomainError("booking_not_active", booking_code=booking.code)
-    day = slot.starts_at.astimezone(tz).date()
-    if day != today:
-        raise DomainError("booking_not_today", booking_code=booking.code, day=day)
-    booking.status = "checked_in"  # a late arrival marked no-show is corrected too
-    booking.updated_at = now
-    await outbox.cancel(session, booking_id=booking.id)
-    return booking, slot
-
-
-@dataclass(frozen=True)
-class NoShow:
-    booking: Booking
-    slot: Slot
-    recent: int  # no-shows of this resident within the window, this one included
-    blocked_until: datetime | None  # set when this no-show reached the limit
-
-
-async def mark_no_show(session: AsyncSession, *, code: str, now: datetime, limit: int,
-                       window_days: int, block_days: int, tz: ZoneInfo) -> NoShow:
-    """Record that the resident did not come; `limit` no-shows within `window_days` block new
-    bookings for `block_days` (爽约 rule)."""
-    booking, slot = await _for_staff(session, code)
-    if booking.status == "no_show":
-        raise DomainError("already_no_show", booking_code=booking.code)
-    if booking.status not in ("active", "expired"):
-        raise DomainError("booking_not_active", booking_code=booking.code)
-    if slot.starts_at > now:
-        raise DomainError("booking_not_started", booking_code=booking.code,
-                          at=_local(slot.starts_at, tz))
-    booking.status = "no_show"
-    booking.updated_at = now
-    await session.flush()
-    await outbox.cancel(session, booking_id=booking.id)
-    since = now - timedelta(days=window_days)
-    recent = await session.scalar(
-        select(func.count()).select_from(Booking).join(Slot, Slot.id == Booking.slot_id)
-        .where(and_(Booking.resident_id == booking.resident_id, Booking.status == "no_show",
-                    Slot.starts_at >= since))
-    ) or 0
-    blocked_until = None
-    if recent >= limit:
-        resident = await _lock_resident(session, booking.resident_id)
-        until = now + timedelta(days=block_days)
-        if resident.booking_blocked_until is None or resident.booking_blocked_until < until:
-            resident.booking_blocked_until = until
-        blocked_until = resident.booking_blocked_until
-    return NoShow(booking, slot, recent, blocked_until)
 
 
 async def capacity_violations(session: AsyncSession) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from domain.slots import Schedule, SlotRule
 from domain.workdays import WorkCalendar
-from storage import bookings
+from storage import booking_desk, bookings
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Booking, Outbox, Slot
@@ -161,18 +161,18 @@ async def test_check_in_and_no_show_rule_blocks_after_the_limit(db):
         codes.append((await book(db, rid, place(day, 9), f"item-{day}")).code)
     async with db.transaction() as s:
         with pytest.raises(DomainError) as err:  # it has not started yet
-            await bookings.mark_no_show(s, code=codes[0], now=NOW, limit=2, window_days=30,
+            await booking_desk.mark_no_show(s, code=codes[0], now=NOW, limit=2, window_days=30,
                                         block_days=30, tz=TZ)
     assert err.value.code == "booking_not_started"
     after = datetime(2026, 11, 26, 12, 0, tzinfo=TZ)
     async with db.transaction() as s:
-        first = await bookings.mark_no_show(s, code=codes[0].lower(), now=after, limit=2,
+        first = await booking_desk.mark_no_show(s, code=codes[0].lower(), now=after, limit=2,
                                             window_days=30, block_days=30, tz=TZ)
         assert first.blocked_until is None and first.recent == 1
-        b, _ = await bookings.check_in(s, code=codes[2], now=after, today=date(2026, 11, 26),
+        b, _ = await booking_desk.check_in(s, code=codes[2], now=after, today=date(2026, 11, 26),
                                        tz=TZ)
         assert b.status == "checked_in"
-        second = await bookings.mark_no_show(s, code=codes[1], now=after, limit=2,
+        second = await booking_desk.mark_no_show(s, code=codes[1], now=after, limit=2,
                                              window_days=30, block_days=30, tz=TZ)
     assert second.recent == 2 and second.blocked_until == after + timedelta(days=30)
     with pytest.raises(DomainError) as err:
@@ -187,7 +187,7 @@ async def test_check_in_refuses_bad_unknown_and_other_day_codes(db):
         for code, expected in (("xx", "bad_booking_code"), ("ZZZZZZ", "no_such_booking_code"),
                                (b.code, "booking_not_today")):
             with pytest.raises(DomainError) as err:
-                await bookings.check_in(s, code=code, now=NOW, today=date(2026, 11, 24), tz=TZ)
+                await booking_desk.check_in(s, code=code, now=NOW, today=date(2026, 11, 24), tz=TZ)
             assert err.value.code == expected
 
 
