@@ -15,9 +15,9 @@ from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries
 from domain.departments import UnknownDepartment
+from domain.errors import DomainError
 from domain.privacy import mask_text
 from storage import reports, roles
-from storage.errors import DomainError
 from storage.models import Matter
 from storage.people import configured_role, recent_audit
 

@@ -33,6 +33,7 @@ from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from bot.services import Services
 from domain import checklist as checklist_rules
+from domain.errors import DomainError
 from domain.privacy import normalise_phone
 from domain.slots import (
     Schedule,
@@ -48,7 +49,6 @@ from handlers.cards import shown
 from knowledge.model import Item, KnowledgeBase
 from storage import bookings
 from storage.checklist import ticks_of
-from storage.errors import DomainError
 from storage.models import Booking, Slot
 
 MAX_NAME = 32

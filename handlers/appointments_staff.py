@@ -14,8 +14,8 @@ from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
 from domain.daytext import parse_day
+from domain.errors import DomainError
 from storage import bookings
-from storage.errors import DomainError
 from storage.models import Resident
 
 

@@ -14,8 +14,8 @@ from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries, staff_name, staff_names
 from domain.daytext import parse_day
+from domain.errors import DomainError
 from storage import absences, matters
-from storage.errors import DomainError
 from storage.models import Resident, StaffProfile
 from storage.people import role_of
 

@@ -26,11 +26,11 @@ from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
 from domain.documents import applicant_name, document_number
+from domain.errors import DomainError
 from handlers.staff import matter_for_action, me_for, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters
 from storage.bookings import normalise_code
-from storage.errors import DomainError
 from storage.models import Booking, Matter, Resident
 from storage.people import find_resident
 

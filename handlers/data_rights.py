@@ -11,8 +11,8 @@ from bot.context import Context
 from bot.core import Attachment, Reply
 from bot.router import Router
 from bot.settings import person_key
+from domain.errors import DomainError
 from storage import data_rights
-from storage.errors import DomainError
 from storage.models import Resident
 from storage.people import find_resident
 

@@ -16,10 +16,10 @@ from bot.context import Context
 from bot.core import Reply
 from bot.i18n import LOCALES
 from bot.router import Router
+from domain.errors import DomainError
 from handlers.cards import shown
 from knowledge.model import Item
 from storage import matters
-from storage.errors import DomainError
 from storage.people import staff_members
 
 MAX_TEXT = 4000

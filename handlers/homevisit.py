@@ -13,10 +13,10 @@ from __future__ import annotations
 from bot.context import Context
 from bot.core import Button, Reply
 from bot.router import Router
+from domain.errors import DomainError
 from domain.privacy import mask_phone, normalise_phone
 from knowledge.model import Item
 from storage import matters
-from storage.errors import DomainError
 from storage.people import staff_members
 
 WHO = ("elderly", "disabled")

@@ -7,8 +7,8 @@ from bot import reports
 from bot.context import Context
 from bot.core import Reply
 from bot.router import Router
+from domain.errors import DomainError
 from domain.reports import parse_period
-from storage.errors import DomainError
 
 
 async def report_cmd(ctx: Context) -> list[Reply]:

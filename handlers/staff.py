@@ -15,13 +15,13 @@ from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import staff_name, staff_names
 from domain.access import may_act, may_unmask
+from domain.errors import DomainError
 from domain.matter_rules import may_handle
 from domain.names import StaffName
 from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
 from knowledge.model import Item
 from storage import matters, outbox
 from storage.absences import away_now
-from storage.errors import DomainError
 from storage.models import Booking, Matter
 from storage.people import residents_by_id, role_of, unreachable_among
 

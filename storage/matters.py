@@ -17,8 +17,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from domain.errors import DomainError
 from domain.matter_rules import may_handle
-from storage.errors import DomainError
 from storage.models import Matter, MatterEvent, Resident
 from storage.people import staff_members
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.matters import OPEN_STATUSES
 from storage.models import Matter, StaffRole
 from storage.people import configured_role
