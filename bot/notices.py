@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Attachment, Button, Reply
 from bot.services import Services
+from domain.messages import Attachment, Button, Reply
 from storage import outbox
 from storage.matters import OPEN_STATUSES
 from storage.models import Matter, Resident

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import Context
-from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries
 from domain.departments import UnknownDepartment
 from domain.errors import DomainError
+from domain.messages import Reply
 from domain.privacy import mask_text
 from storage import reports, roles
 from storage.models import Matter

@@ -29,11 +29,11 @@ from datetime import date, datetime
 
 from bot.booking_files import ics, qr_png
 from bot.context import Context
-from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from bot.services import Services
 from domain import checklist as checklist_rules
 from domain.errors import DomainError
+from domain.messages import Attachment, Button, Reply
 from domain.privacy import normalise_phone
 from domain.slots import (
     Schedule,

@@ -11,10 +11,10 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from domain.daytext import parse_day
 from domain.errors import DomainError
+from domain.messages import Reply
 from storage import bookings
 from storage.models import Resident
 

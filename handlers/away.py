@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries, staff_name, staff_names
 from domain.daytext import parse_day
 from domain.errors import DomainError
+from domain.messages import Reply
 from storage import absences, matters
 from storage.models import Resident, StaffProfile
 from storage.people import role_of

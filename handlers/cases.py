@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.notices import Document, push
 from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
 from domain.documents import applicant_name, document_number
 from domain.errors import DomainError
+from domain.messages import Button, Reply
 from handlers.staff import matter_for_action, me_for, refuse_unless_staff
 from knowledge.model import Item
 from storage import cases, matters

@@ -16,10 +16,10 @@ from datetime import timedelta
 
 from bot import robots
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.notices import push
 from bot.router import Router
 from domain.matter_rules import COMPLAINT_CATEGORIES, alerts_supervisors, is_integrity_matter
+from domain.messages import Button, Reply
 from domain.privacy import mask_phone, normalise_phone
 from storage import matters
 from storage.people import staff_members

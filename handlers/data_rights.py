@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 from bot.context import Context
-from bot.core import Attachment, Reply
 from bot.router import Router
 from bot.settings import person_key
 from domain.errors import DomainError
+from domain.messages import Attachment, Reply
 from storage import data_rights
 from storage.models import Resident
 from storage.people import find_resident

@@ -8,10 +8,10 @@ what was done about their rating.
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
+from domain.messages import Reply
 from handlers.staff import matter_for_action, me_for
 from storage import matters
 from storage.models import Matter, Resident

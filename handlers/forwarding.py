@@ -5,10 +5,10 @@ resident is told at each step; /done completes it (collect at the window or deli
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
 from domain import deadlines
+from domain.messages import Reply
 from handlers.staff import matter_for_action
 from storage import forwarding
 from storage.models import Resident

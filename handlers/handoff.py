@@ -13,10 +13,10 @@ from __future__ import annotations
 import unicodedata
 
 from bot.context import Context
-from bot.core import Reply
 from bot.i18n import LOCALES
 from bot.router import Router
 from domain.errors import DomainError
+from domain.messages import Reply
 from handlers.cards import shown
 from knowledge.model import Item
 from storage import matters

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from bot import robots
 from bot.context import Context
-from bot.core import Reply
 from bot.notices import push
 from bot.router import Router
+from domain.messages import Reply
 from storage import matters, ratings
 from storage.models import Matter
 from storage.people import staff_members

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot import reports
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from domain.errors import DomainError
+from domain.messages import Reply
 from domain.reports import parse_period
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import staff_name, staff_names
 from domain.access import may_act, may_unmask
 from domain.errors import DomainError
 from domain.matter_rules import may_handle
+from domain.messages import Reply
 from domain.names import StaffName
 from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
 from knowledge.model import Item

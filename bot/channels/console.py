@@ -16,9 +16,10 @@ from pathlib import Path
 
 from bot.app import App
 from bot.channels.wechat.events import typed_number
-from bot.core import Event, Reply
+from bot.core import Event
 from bot.delivery import DeliveryWorker
 from bot.i18n import locale_for
+from domain.messages import Reply
 from storage.models import Conversation
 from storage.people import find_resident
 

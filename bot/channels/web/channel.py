@@ -24,10 +24,11 @@ from typing import Any
 
 from bot.app import App
 from bot.channels.web.render import attachments, body_of, caption_of, plain_runs
-from bot.core import Attachment, Event, Reply
+from bot.core import Event
 from bot.keyed_locks import KeyedLocks
 from bot.periodic import every
 from bot.textsplit import plain_text
+from domain.messages import Attachment, Reply
 from storage import inbox
 from storage import web as store
 from storage.models import FileLink, WebMessage

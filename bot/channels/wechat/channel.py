@@ -53,11 +53,12 @@ from bot.channels.wechat.events import (
 from bot.channels.wechat.messages import Inbound, inbound_from
 from bot.channels.wechat.render import PUSHED, attachments, numbered, render
 from bot.channels.wechat.security import Rejected, Stamp
-from bot.core import Attachment, Button, Event, Reply
+from bot.core import Event
 from bot.keyed_locks import KeyedLocks
 from bot.notices import resident_unreachable
 from bot.periodic import every
 from bot.textsplit import plain_text
+from domain.messages import Attachment, Button, Reply
 from storage import inbox, outbox
 from storage import wechat as store
 from storage.models import Conversation, FileLink

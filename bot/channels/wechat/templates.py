@@ -19,8 +19,8 @@ from functools import partial
 from typing import Any
 
 from bot.channels.wechat.events import CHANNEL
-from bot.core import Reply
 from bot.services import Services
+from domain.messages import Reply
 from storage import wechat as store
 from storage.models import Booking, Matter, Outbox, Slot
 from storage.people import find_resident
