@@ -16,7 +16,7 @@ from domain.daytext import parse_day
 from domain.errors import DomainError
 from domain.messages import Reply
 from storage import bookings
-from storage.models import Resident
+from storage.people import resident_by_id
 
 
 def _day_arg(ctx: Context) -> date:
@@ -67,7 +67,7 @@ async def noshow_cmd(ctx: Context) -> list[Reply]:
     result = await bookings.mark_no_show(
         ctx.session, code=_code_arg(ctx, "usage.noshow"), now=ctx.now, limit=s.noshow_limit,
         window_days=s.noshow_window_days, block_days=s.noshow_block_days, tz=ctx.services.tz)
-    resident = await ctx.session.get(Resident, result.booking.resident_id)
+    resident = await resident_by_id(ctx.session, result.booking.resident_id)
     if result.blocked_until is not None and resident is not None:
         await ctx.notify_template(
             [resident.key], "booking/blocked_notice", kind="booking_blocked",

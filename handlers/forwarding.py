@@ -11,7 +11,7 @@ from domain import deadlines
 from domain.messages import Reply
 from handlers.staff import matter_for_action
 from storage import forwarding
-from storage.models import Resident
+from storage.people import resident_by_id
 
 OFFICE_MAX = 60
 
@@ -30,7 +30,7 @@ async def forward_cmd(ctx: Context) -> list[Reply]:
     note = args[2].strip()[:1000] if len(args) > 2 else ""
     await forwarding.forward(ctx.session, matter, staff=ctx.key, office=office, note=note,
                              now=ctx.now)
-    resident = await ctx.session.get(Resident, matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     item = ctx.services.kb.get(matter.item_id or "")
     await push(ctx.session, ctx.services, [resident.key], "cases/forwarded",
                kind="case_forwarded", now=ctx.now, matter_id=matter.id, matter=matter,
@@ -54,7 +54,7 @@ async def returned_cmd(ctx: Context) -> list[Reply]:
     result = args[1].strip()[:2000]
     await forwarding.returned(ctx.session, matter, staff=ctx.key, result=result, now=ctx.now,
                               new_deadline=new, paused_days=days)
-    resident = await ctx.session.get(Resident, matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     item = ctx.services.kb.get(matter.item_id or "")
     office = (matter.data or {}).get("returns", [{}])[-1].get("office", "")
     await push(ctx.session, ctx.services, [resident.key], "cases/returned",

@@ -77,6 +77,17 @@ async def get_matter(session: AsyncSession, ref: str, *, for_update: bool = Fals
     return matter
 
 
+async def matter_by_id(session: AsyncSession, matter_id: int) -> Matter | None:
+    return await session.get(Matter, matter_id)
+
+
+async def open_owned_of_resident(session: AsyncSession, resident_id: int) -> list[Matter]:
+    """A resident's open matters that someone owns (who must phone them if they blocked us)."""
+    return list(await session.scalars(
+        select(Matter).where(Matter.resident_id == resident_id, Matter.owner.is_not(None),
+                             Matter.status.in_(OPEN_STATUSES))))
+
+
 async def take(session: AsyncSession, matter: Matter, *, staff: str, now: datetime) -> None:
     """The first staff member to take an open matter owns it (首问负责)."""
     if matter.status in ("done", "closed"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import clean_name
@@ -143,6 +143,27 @@ async def find_resident(session: AsyncSession, key: str) -> Resident | None:
     return await session.scalar(
         select(Resident).where(Resident.channel == channel, Resident.user_id == user_id)
     )
+
+
+async def resident_by_id(session: AsyncSession, resident_id: int) -> Resident | None:
+    return await session.get(Resident, resident_id)
+
+
+async def conversation_of(session: AsyncSession, resident_id: int) -> Conversation | None:
+    """A person's dialog row (its `state` says whether "3" may be an answer)."""
+    return await session.get(Conversation, resident_id)
+
+
+async def mark_unreachable(session: AsyncSession, *, channel: str, user_id: str,
+                           now: datetime) -> Resident | None:
+    """The person blocked the bot or unsubscribed; None if we never met them."""
+    resident = await session.scalar(
+        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id))
+    if resident is None:
+        return None
+    await session.execute(update(Resident).where(Resident.id == resident.id)
+                          .values(unreachable=True, unreachable_since=now))
+    return resident
 
 
 async def staff_members(session: AsyncSession, config: StaffConfig, *,

@@ -61,8 +61,8 @@ from bot.textsplit import plain_text
 from domain.messages import Attachment, Button, Reply
 from storage import inbox, outbox
 from storage import wechat as store
-from storage.models import Conversation, FileLink
-from storage.people import find_resident
+from storage.models import FileLink
+from storage.people import conversation_of, find_resident
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ class WeChatChannel:
             options = await store.options_of(session, channel=CHANNEL, user_id=user_id)
             options.pop(PUSHED, None)
             person = await find_resident(session, f"{CHANNEL}:{user_id}")
-            conv = await session.get(Conversation, person.id) if person else None
+            conv = await conversation_of(session, person.id) if person else None
         state = conv.state if conv is not None else "idle"
         free_text = state != "idle" and self.app.router.for_state(state) is not None
         lang = person.language if person else self.services.settings.default_language
