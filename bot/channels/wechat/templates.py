@@ -13,7 +13,6 @@ the notice rendered as a phone-readable page, served like any document link
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -77,15 +76,12 @@ async def template_message(channel: Any, row: Outbox, replies: list[Reply],
         booking, slot = found or (None, None)
         title = _LEAD.sub("", lines[0]) if lines else ""
         url = None
-        if channel.public_url:
+        if channel.links.public_url:
             page = services.renderer.render(lang, "delivery/notice.html", title=title,
                                             paragraphs=paragraphs(text))
-            token = secrets.token_urlsafe(32)
-            await store.add_file(session, token=token, channel=CHANNEL, user_id=row.user_id,
-                                 filename="notice.html", content_type="text/html; charset=utf-8",
-                                 data=page.encode("utf-8"), now=now,
-                                 expires_at=now + timedelta(days=channel.link_days))
-            url = channel.link_url(token)
+            url = await channel.links.store(session, user_id=row.user_id, filename="notice.html",
+                                            content_type="text/html; charset=utf-8",
+                                            data=page.encode("utf-8"), now=now)
     item_id = (matter.item_id if matter else None) or (booking.item_id if booking else None)
     item = services.kb.get(item_id or "")
     renderer = services.renderer
