@@ -45,9 +45,9 @@ from telegram import Bot  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.channels.telegram.http import AiohttpRequest  # noqa: E402
 from bot.channels.telegram.render import ReplyRenderer, TelegramSender  # noqa: E402
-from bot.core import Reply  # noqa: E402
 from bot.delivery import DeliveryWorker  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from domain.messages import Reply  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.models import Outbox  # noqa: E402
 from tests.fake_telegram import FakeTelegram, _Failure  # noqa: E402

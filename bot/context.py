@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import robots
-from bot.core import Button, Event, Reply
+from bot.core import Event
 from bot.notices import push
 from bot.services import Services
+from domain.messages import Button, Reply
 from services.notices import Notice, RobotAlert
 from storage.models import Conversation, Resident
 from storage.people import Role, audit

@@ -30,10 +30,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot import metrics
-from bot.core import Reply
 from bot.notices import resident_unreachable
 from bot.ratelimit import SharedLimiter, limits_from
 from bot.services import Services
+from domain.messages import Reply
 from storage import outbox
 from storage.db import OutageLog, is_transient
 from storage.models import Outbox

@@ -23,15 +23,16 @@ from sqlalchemy.exc import DBAPIError
 
 from bot import metrics
 from bot.context import Context
-from bot.core import Event, Reply
+from bot.core import Event
 from bot.i18n import locale_for
 from bot.keyed_locks import KeyedLocks
 from bot.router import Router
 from bot.services import Services
+from domain.errors import DomainError
+from domain.messages import Reply
 from domain.privacy import mask_text
 from storage import inbox, outbox
 from storage.db import TRANSIENT_ERRORS, describe_error, is_transient
-from storage.errors import DomainError
 from storage.locks import hold_person
 from storage.people import audit, get_or_create_resident, role_of
 

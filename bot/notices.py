@@ -8,16 +8,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Attachment, Button, Reply
 from bot.services import Services
+from domain.messages import Attachment, Button, Reply
 from services.notices import Document, Notice, notice
 from storage import outbox
-from storage.matters import OPEN_STATUSES
-from storage.models import Matter, Resident
-from storage.people import find_resident
+from storage.matters import open_owned_of_resident
+from storage.models import Resident
+from storage.people import find_resident, mark_unreachable
 
 
 async def language_of(session: AsyncSession, services: Services, key: str) -> str:
@@ -78,16 +77,10 @@ async def resident_unreachable(session: AsyncSession, services: Services, *, cha
     """The person blocked the bot or unsubscribed: mark them unreachable, fail what is queued
     for them, and tell the owners of their open matters to phone instead (once a day each)."""
     await outbox.fail_pending_for(session, channel=channel, user_id=user_id, error=error)
-    resident = await session.scalar(
-        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id))
+    resident = await mark_unreachable(session, channel=channel, user_id=user_id, now=now)
     if resident is None:
         return None
-    await session.execute(update(Resident).where(Resident.id == resident.id)
-                          .values(unreachable=True, unreachable_since=now))
-    matters = await session.scalars(
-        select(Matter).where(Matter.resident_id == resident.id, Matter.owner.is_not(None),
-                             Matter.status.in_(OPEN_STATUSES)))
-    for matter in matters:
+    for matter in await open_owned_of_resident(session, resident.id):
         if matter.owner == resident.key:
             continue
         await push(session, services, notice(

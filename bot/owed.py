@@ -14,8 +14,8 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
-from bot.core import Reply
 from bot.services import Services
+from domain.messages import Reply
 from storage import outbox
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import robots
-from bot.core import Attachment, Reply
 from bot.notices import language_of
 from bot.report_files import chart_png, workbook_xlsx
 from bot.services import Services
 from bot.settings import Settings
+from domain.messages import Attachment, Reply
 from domain.reports import Period, Report, parse_period, week_before
 from storage import jobs, outbox, situation
 from storage.people import staff_members

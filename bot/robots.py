@@ -34,10 +34,10 @@ from urllib.parse import quote_plus
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Reply
 from bot.delivery import PermanentFailure, RetryLater
 from bot.services import Services
 from bot.textsplit import plain_text
+from domain.messages import Reply
 from storage import outbox
 
 log = logging.getLogger(__name__)

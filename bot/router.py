@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.context import Context
-from bot.core import Reply
+from domain.messages import Reply
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
 ChoiceHandler = Callable[..., Awaitable[list[Reply]]]  # (ctx, *args of the callback data)

@@ -8,11 +8,11 @@ from dataclasses import replace
 from bot.context import Context
 from bot.staff_names import staff_name, staff_names
 from domain.access import matter_refusal
+from domain.errors import DomainError
 from domain.matter_rules import may_handle
 from domain.names import StaffName
 from knowledge.model import Item
 from storage import matters
-from storage.errors import DomainError
 from storage.models import Matter
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries
 from domain.departments import UnknownDepartment
+from domain.errors import DomainError
+from domain.messages import Reply
 from domain.privacy import mask_text
 from services.notices import notice
-from storage import reports, roles
-from storage.errors import DomainError
-from storage.models import Matter
+from storage import matters, reports, roles
 from storage.people import configured_role, recent_audit
 
 # what admins may type for a role, in either language
@@ -81,13 +80,11 @@ async def roles_cmd(ctx: Context) -> list[Reply]:
 
 async def audit_cmd(ctx: Context) -> list[Reply]:
     """/audit [N] — the latest audit lines, or those of one matter (登记备案)."""
-    from storage.matters import parse_ref
-
     arg = ctx.event.args.strip()
-    matter_id = parse_ref(arg) if arg else None
+    matter_id = matters.parse_ref(arg) if arg else None
     if arg and matter_id is None:
         return [ctx.say("err.usage", usage=ctx.label("usage.audit"))]
-    if matter_id is not None and await ctx.session.get(Matter, matter_id) is not None:
+    if matter_id is not None and await matters.matter_by_id(ctx.session, matter_id) is not None:
         ctx.audit_matter_id = matter_id  # the audit line's foreign key
     rows = await recent_audit(ctx.session, limit=AUDIT_LINES, matter_id=matter_id)
     return [Reply(ctx.t("admin/audit", entries=rows, mask=mask_text, matter_id=matter_id))]

@@ -28,8 +28,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
+from domain.errors import DomainError
+from domain.messages import Button, Reply
 from domain.privacy import normalise_phone
 from domain.slots import day_token, parse_day_token, time_token
 from handlers import homevisit, mybookings
@@ -47,7 +48,6 @@ from handlers.cards import shown
 from knowledge.model import Item, KnowledgeBase
 from services import bookings as flows
 from storage import bookings
-from storage.errors import DomainError
 
 MAX_NAME = 32
 TIMES_PER_ROW = 3

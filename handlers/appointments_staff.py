@@ -11,13 +11,13 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from domain.daytext import parse_day
+from domain.errors import DomainError
+from domain.messages import Reply
 from services.notices import notice
 from storage import booking_desk, bookings
-from storage.errors import DomainError
-from storage.models import Resident
+from storage.people import resident_by_id
 
 
 def _day_arg(ctx: Context) -> date:
@@ -68,7 +68,7 @@ async def noshow_cmd(ctx: Context) -> list[Reply]:
     result = await booking_desk.mark_no_show(
         ctx.session, code=_code_arg(ctx, "usage.noshow"), now=ctx.now, limit=s.noshow_limit,
         window_days=s.noshow_window_days, block_days=s.noshow_block_days, tz=ctx.services.tz)
-    resident = await ctx.session.get(Resident, result.booking.resident_id)
+    resident = await resident_by_id(ctx.session, result.booking.resident_id)
     if result.blocked_until is not None and resident is not None:
         await ctx.notify(notice(
             [resident.key], "booking/blocked_notice", kind="booking_blocked",

@@ -9,16 +9,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import away_entries, staff_name, staff_names
 from domain.daytext import parse_day
+from domain.errors import DomainError
+from domain.messages import Reply
 from services.notices import notice
 from storage import absences, matters
-from storage.errors import DomainError
-from storage.models import Resident, StaffProfile
-from storage.people import role_of
+from storage.people import resident_by_id, role_of
+from storage.profiles import people_named
 
 UNTIL_WORDS = ("until", "till", "至", "到")
 BACK_WORDS = ("off", "back", "结束", "返岗", "回来了")
@@ -68,11 +68,8 @@ async def _backup(ctx: Context, named: str | None) -> str:
 
 
 async def _find_staff(ctx: Context, text: str) -> str:
-    from sqlalchemy import select
-
     candidates = [person_key(text.lstrip("@"))]
-    candidates += list(await ctx.session.scalars(
-        select(StaffProfile.person).where(StaffProfile.name == text)))
+    candidates += await people_named(ctx.session, text)
     candidates += [k for k, p in ctx.services.settings.staff_profiles.items()
                    if p.get("name") == text]
     for key in candidates:
@@ -93,7 +90,7 @@ async def _hand_over(ctx: Context, backup: str, day) -> list:  # type: ignore[no
     for matter in owned:
         await matters.transfer(ctx.session, matter, staff=ctx.key, to=backup, department=None,
                                note=note, now=ctx.now)
-        resident = await ctx.session.get(Resident, matter.resident_id)
+        resident = await resident_by_id(ctx.session, matter.resident_id)
         await ctx.notify(notice([resident.key], "office/away_resident", kind="matter_transferred",
                                 matter=matter, away=names[ctx.key], backup=names[backup],
                                 until=day, matter_id=matter.id))

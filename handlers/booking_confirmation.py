@@ -13,7 +13,7 @@ from icalendar import Alarm, Calendar, Event
 from qrcode.constants import ERROR_CORRECT_M
 
 from bot.context import Context
-from bot.core import Attachment, Button, Reply
+from domain.messages import Attachment, Button, Reply
 from handlers.cards import shown
 from knowledge.model import Item
 from services.bookings import Confirmed, manage_buttons

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from bot.context import Context
 from bot.services import Services
+from domain.errors import DomainError
 from domain.slots import Schedule, parse_time_token, slot_rule_for
 from knowledge.model import Item
 from storage import bookings
-from storage.errors import DomainError
 from storage.models import Booking, Slot
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.context import Context
-from bot.core import Button, Reply
+from domain.messages import Button, Reply
 from knowledge.model import Item
 
 PROXY_KINDS = ("承诺件", "上报件", "联办件")  # 全程代办: not same-day items nor consultations

@@ -21,19 +21,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
 from domain import checklist as rules
 from domain import deadlines
+from domain.errors import DomainError
+from domain.messages import Button, Reply
 from handlers.acting import matter_for_action, me_for
 from knowledge.model import Item
 from services import cases as flows
 from services.cases import situations_of
 from storage import cases, matters
 from storage.bookings import normalise_code
-from storage.errors import DomainError
 from storage.models import Booking, Matter, Resident
-from storage.people import find_resident
+from storage.people import find_resident, resident_by_id
 
 LABEL_WIDTH = 28
 _RESIDENT_REF = re.compile(r"^[Rr](\d{1,9})$")
@@ -58,7 +58,7 @@ async def _resolve(ctx: Context, ref: str) -> Start:
             raise DomainError("no_such_resident", ref=ref[:40])
         return Start(resident)
     if m := _RESIDENT_REF.match(ref):
-        resident = await session.get(Resident, int(m.group(1)))
+        resident = await resident_by_id(session, int(m.group(1)))
         if resident is None:
             raise DomainError("no_such_resident", ref=ref[:40])
         return Start(resident)
@@ -72,7 +72,7 @@ async def _resolve(ctx: Context, ref: str) -> Start:
     parent = await matters.get_matter(session, ref)
     if parent.kind == "case":
         raise DomainError("already_a_case", number=parent.number)
-    resident = await session.get(Resident, parent.resident_id)
+    resident = await resident_by_id(session, parent.resident_id)
     return Start(resident, parent=parent, item=ctx.services.kb.get(parent.item_id or ""))
 
 
@@ -82,7 +82,7 @@ async def _from_booking(ctx: Context, booking: Booking) -> Start:
         raise DomainError("booking_already_accepted", number=done.number)
     if booking.status not in ACCEPTABLE_BOOKINGS:
         raise DomainError("case_booking_inactive", booking_code=booking.code)
-    resident = await ctx.session.get(Resident, booking.resident_id)
+    resident = await resident_by_id(ctx.session, booking.resident_id)
     return Start(resident, booking=booking, item=ctx.services.kb.get(booking.item_id))
 
 
@@ -148,7 +148,7 @@ async def _tick_reply(ctx: Context, item: Item, data: dict, *, edit: bool) -> Re
     rows.append((ctx.button("btn.case_all", "case:all"), ctx.button("btn.case_ok", "case:ok")))
     rows.append((ctx.button("btn.case_change_item", "case:chg"),
                  ctx.button("btn.case_cancel", "case:x")))
-    resident = await ctx.session.get(Resident, data["resident"])
+    resident = await resident_by_id(ctx.session, data["resident"])
     return Reply(ctx.t("cases/tick", item=item, lines=lines, situations=chosen,
                        resident=resident, deadline=_promised(ctx, item)), tuple(rows), edit=edit)
 

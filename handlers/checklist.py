@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.context import Context
-from bot.core import Attachment, Button, Reply
 from bot.router import Router
 from domain import checklist as rules
 from domain.documents import applicant_name, document_number
+from domain.messages import Attachment, Button, Reply
 from handlers.cards import shown
 from knowledge.model import Item
 from storage.checklist import save_ticks

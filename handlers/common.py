@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.i18n import LOCALES
 from bot.router import Router
+from domain.messages import Button, Reply
 from handlers.cards import card
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
 from domain.matter_rules import COMPLAINT_CATEGORIES
+from domain.messages import Button, Reply
 from domain.privacy import mask_phone, normalise_phone
 from services import complaints
 

@@ -5,9 +5,9 @@ Never a dead end (首问负责制)."""
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.metrics import observe_match
 from bot.router import Router
+from domain.messages import Button, Reply
 from handlers.cards import card, item_buttons, shown
 from handlers.common import menu_buttons
 from knowledge.gaps import question_language, reading_key

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 
 from bot.context import Context
-from bot.core import Attachment, Reply
 from bot.router import Router
 from bot.settings import person_key
+from domain.errors import DomainError
+from domain.messages import Attachment, Reply
 from storage import data_rights
-from storage.errors import DomainError
 from storage.models import Resident
-from storage.people import find_resident
+from storage.people import find_resident, resident_by_id
 
 
 async def mydata_cmd(ctx: Context) -> list[Reply]:
@@ -63,7 +63,7 @@ async def on_forget_choice(ctx: Context) -> list[Reply]:
         return [ctx.say("err.stale_button")]
     if not for_other and data["resident"] != ctx.person.id:
         return [ctx.say("err.stale_button")]
-    target = await ctx.session.get(Resident, data["resident"])
+    target = await resident_by_id(ctx.session, data["resident"])
     if target is None:
         return [ctx.say("err.stale_button")]
     erased = await data_rights.forget(ctx.session, target, now=ctx.now)

@@ -8,13 +8,14 @@ what was done about their rating.
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
+from domain.messages import Reply
 from handlers.acting import matter_for_action, me_for
 from services.notices import notice
 from storage import matters
-from storage.models import Matter, Resident
+from storage.models import Matter
+from storage.people import resident_by_id
 
 TEMPLATE = {"case": "cases/done", "complaint": "complaints/answer",
             "followup": "ratings/followed_up"}
@@ -32,8 +33,8 @@ async def done_cmd(ctx: Context) -> list[Reply]:
     text = args[1].strip()[:3500] if len(args) > 1 else ""
     matter = await matter_for_action(ctx, args[0])
     await matters.complete(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
-    resident = await ctx.session.get(Resident, matter.resident_id)
-    parent = await ctx.session.get(Matter, matter.parent_id) if matter.parent_id else None
+    resident = await resident_by_id(ctx.session, matter.resident_id)
+    parent = await matters.matter_by_id(ctx.session, matter.parent_id) if matter.parent_id else None
     item = ctx.services.kb.get(matter.item_id or "")
     buttons = rating_buttons(matter) if asks_rating(matter.kind) else []
     await ctx.notify(notice(

@@ -5,13 +5,13 @@ resident is told at each step; /done completes it (collect at the window or deli
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from domain import deadlines
+from domain.messages import Reply
 from handlers.acting import matter_for_action
 from services.notices import notice
 from storage import forwarding
-from storage.models import Resident
+from storage.people import resident_by_id
 
 OFFICE_MAX = 60
 
@@ -30,7 +30,7 @@ async def forward_cmd(ctx: Context) -> list[Reply]:
     note = args[2].strip()[:1000] if len(args) > 2 else ""
     await forwarding.forward(ctx.session, matter, staff=ctx.key, office=office, note=note,
                              now=ctx.now)
-    resident = await ctx.session.get(Resident, matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     item = ctx.services.kb.get(matter.item_id or "")
     await ctx.notify(notice([resident.key], "cases/forwarded",
                             kind="case_forwarded", matter_id=matter.id, matter=matter,
@@ -54,7 +54,7 @@ async def returned_cmd(ctx: Context) -> list[Reply]:
     result = args[1].strip()[:2000]
     await forwarding.returned(ctx.session, matter, staff=ctx.key, result=result, now=ctx.now,
                               new_deadline=new, paused_days=days)
-    resident = await ctx.session.get(Resident, matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     item = ctx.services.kb.get(matter.item_id or "")
     office = (matter.data or {}).get("returns", [{}])[-1].get("office", "")
     await ctx.notify(notice([resident.key], "cases/returned",

@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from bot import kb_reload
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
+from domain.messages import Button, Reply
 from knowledge import editing
 from knowledge.loader import KBError
 from knowledge.model import Item

@@ -8,8 +8,8 @@ gd:o (what other offices handle: the referrals), gd:r:<id> (one referral).
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
+from domain.messages import Button, Reply
 from handlers.cards import shown
 from handlers.consult import referred
 from knowledge.model import KnowledgeBase

@@ -13,14 +13,14 @@ from __future__ import annotations
 import unicodedata
 
 from bot.context import Context
-from bot.core import Reply
 from bot.i18n import LOCALES
 from bot.router import Router
+from domain.errors import DomainError
+from domain.messages import Reply
 from handlers.cards import shown
 from knowledge.model import Item
 from services.notices import notice
 from storage import matters
-from storage.errors import DomainError
 from storage.people import staff_members
 
 MAX_TEXT = 4000

@@ -11,13 +11,13 @@ in full in `/show` (every such view audited): they have to call to arrange it.
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
+from domain.errors import DomainError
+from domain.messages import Button, Reply
 from domain.privacy import mask_phone, normalise_phone
 from knowledge.model import Item
 from services.notices import notice
 from storage import matters
-from storage.errors import DomainError
 from storage.people import staff_members
 
 WHO = ("elderly", "disabled")

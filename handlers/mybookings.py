@@ -5,12 +5,12 @@ book:cx:<id> cancel!"""
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
+from domain.errors import DomainError
+from domain.messages import Reply
 from handlers.booking_target import booking_target, leave_input
 from services import bookings as flows
 from storage import bookings
-from storage.errors import DomainError
 
 
 async def mybookings_cmd(ctx: Context) -> list[Reply]:

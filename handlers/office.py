@@ -4,9 +4,9 @@ read them) and /departments (the registry, with codes for /grant and the knowled
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from bot.staff_names import staff_name
+from domain.messages import Reply
 from domain.names import clean_name
 from storage.profiles import set_profile
 

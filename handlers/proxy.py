@@ -11,8 +11,8 @@ the address is typed, state `proxy:addr`).
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
+from domain.messages import Reply
 from handlers.cards import PROXY_KINDS
 from knowledge.model import Item
 from services.notices import notice

@@ -8,8 +8,8 @@ Callback data: rate:s:<matter id>:<score> · rate:skip:<matter id> (no comment).
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
+from domain.messages import Reply
 from handlers.acting import names_for
 from services.notices import RobotAlert, notice
 from storage import matters, ratings
@@ -68,7 +68,7 @@ async def on_comment(ctx: Context) -> list[Reply]:
         return [ctx.say("err.text_only_here")]
     matter_id = ctx.data.get("matter")
     ctx.clear_state()
-    matter = await ctx.session.get(Matter, matter_id) if isinstance(matter_id, int) else None
+    matter = await matters.matter_by_id(ctx.session, matter_id) if isinstance(matter_id, int) else None
     if (matter is None or matter.resident_id != ctx.person.id or matter.rating is None
             or matter.rating_comment):
         # not an error that rolls back: the dialog must end either way

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot import reports
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
+from domain.errors import DomainError
+from domain.messages import Reply
 from domain.reports import parse_period
-from storage.errors import DomainError
 
 
 async def report_cmd(ctx: Context) -> list[Reply]:

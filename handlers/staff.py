@@ -8,20 +8,21 @@ on a matter also needs the right to act on it (domain.access, domain.matter_rule
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Reply
 from bot.router import Router
 from bot.settings import person_key
 from bot.staff_names import staff_name
 from domain.access import may_unmask
+from domain.errors import DomainError
 from domain.matter_rules import may_handle
+from domain.messages import Reply
 from domain.privacy import has_phone, mask_ids, mask_phone, mask_text
 from handlers.acting import matter_for_action, may_see, me, names_for
 from services.notices import notice
 from storage import matters, outbox
 from storage.absences import away_now
-from storage.errors import DomainError
-from storage.models import Booking, Matter
-from storage.people import residents_by_id, role_of, unreachable_among
+from storage.cases import find_booking
+from storage.models import Matter
+from storage.people import resident_by_id, residents_by_id, role_of, unreachable_among
 
 QUEUE_VIEWS = ("all", "mine", "new", "overdue")
 KINDS = ("consult", "complaint", "case", "homevisit", "followup")
@@ -61,13 +62,13 @@ async def show_cmd(ctx: Context) -> list[Reply]:
         return [ctx.say("err.usage", usage=ctx.label("usage.show"))]
     matter = await matter_for_action(ctx, args[0])
     events = await matters.history(ctx.session, matter)
-    resident = await ctx.session.get(type(ctx.person), matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     names = await names_for(ctx, [matter.owner, *(e.actor for e in events)])
     item = ctx.services.kb.get(matter.item_id or "")
     failed = await outbox.failed_count(ctx.session, matter_id=matter.id)
     full = may_unmask(role=ctx.role.name, actor=ctx.key, matter_owner=matter.owner)
     data = matter.data or {}
-    booking = await ctx.session.get(Booking, matter.booking_id) if matter.booking_id else None
+    booking = await find_booking(ctx.session, booking_id=matter.booking_id)
     booking_phone = booking.phone if booking is not None else ""
     if full and (resident.phone or booking_phone or has_phone(matter.content)
                  or data.get("contact") or data.get("phone")):
@@ -94,7 +95,7 @@ async def take_cmd(ctx: Context) -> list[Reply]:
 async def _take(ctx: Context, ref: str) -> list[Reply]:
     matter = await matter_for_action(ctx, ref, taking=True)
     await matters.take(ctx.session, matter, staff=ctx.key, now=ctx.now)
-    resident = await ctx.session.get(type(ctx.person), matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     await ctx.notify(notice([resident.key], "handoff/resident_taken", kind="matter_taken",
                             matter=matter, staff=await me(ctx), matter_id=matter.id))
     return [Reply(ctx.t("staff/taken", matter=matter, resident=resident, mask=mask_text))]
@@ -108,7 +109,7 @@ async def reply_cmd(ctx: Context) -> list[Reply]:
     matter = await matter_for_action(ctx, args[0])
     text = args[1].strip()[:3500]
     await matters.record_reply(ctx.session, matter, staff=ctx.key, text=text, now=ctx.now)
-    resident = await ctx.session.get(type(ctx.person), matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     await ctx.notify(notice([resident.key], "handoff/resident_reply", kind="staff_reply",
                             matter=matter, text=text, staff=await me(ctx),
                             buttons=[[("btn.add_info", f"ho:add:{matter.id}")]],
@@ -140,7 +141,7 @@ async def transfer_cmd(ctx: Context) -> list[Reply]:
     await matters.transfer(ctx.session, matter, staff=ctx.key, to=target,
                            department=target_role.department, note=note, now=ctx.now)
     events = await matters.history(ctx.session, matter)
-    resident = await ctx.session.get(type(ctx.person), matter.resident_id)
+    resident = await resident_by_id(ctx.session, matter.resident_id)
     names = await names_for(ctx, [target, ctx.key, *(e.actor for e in events)])
     await ctx.notify(notice([target], "staff/transferred_to_you", kind="staff_transfer",
                             matter=matter, events=events, note=note, resident=resident,
@@ -182,7 +183,7 @@ async def find_cmd(ctx: Context) -> list[Reply]:
     found: dict[int, Matter] = {}
     ref = matters.parse_ref(arg)
     if ref is not None:
-        matter = await ctx.session.get(Matter, ref)
+        matter = await matters.matter_by_id(ctx.session, ref)
         if matter is not None:
             found[matter.id] = matter
     if digits.isdigit() and 4 <= len(digits) <= 11:

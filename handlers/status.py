@@ -5,10 +5,10 @@ anyone else's (someone else's number answers exactly like a number that does not
 from __future__ import annotations
 
 from bot.context import Context
-from bot.core import Button, Reply
 from bot.router import Router
 from bot.staff_names import staff_name
 from domain.matter_rules import RATING_BUTTON_ORDER, asks_rating
+from domain.messages import Button, Reply
 from storage import matters
 
 MAX_BUTTONS = 5

@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import checklist as rules
 from domain import deadlines
 from domain.documents import applicant_name, document_number
+from domain.errors import DomainError
 from domain.names import StaffName
 from domain.workdays import WorkCalendar
 from knowledge.model import Item
 from services.notices import Document, Notice, notice
 from storage import cases, matters
-from storage.errors import DomainError
-from storage.models import Booking, Matter, Resident
+from storage.models import Matter, Resident
+from storage.people import resident_by_id
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,12 +76,12 @@ async def accept(session: AsyncSession, *, staff: str, handler: StaffName, resid
                  calendar: WorkCalendar, default_workdays: int) -> Accepted:
     """Register the case (closing the booking it came from, or the 代办 request it continues)
     and send the resident the receipt (收件回执) with its printable document."""
-    resident = await session.get(Resident, resident_id)
+    resident = await resident_by_id(session, resident_id)
     assert resident is not None
     lines = rules.checklist(item, situations_of(item, situations), have)
     received = [ln for ln in lines if ln.have]
     missing = [ln for ln in lines if not ln.have]
-    parent = await session.get(Matter, parent_id) if parent_id else None
+    parent = await matters.matter_by_id(session, parent_id) if parent_id else None
     proxy = (parent.data or {}).get("proxy") if parent is not None else None
     matter = await cases.accept_case(
         session, resident=resident, item_id=item.id, item_name=item.name, department=department,
@@ -94,7 +95,7 @@ async def accept(session: AsyncSession, *, staff: str, handler: StaffName, resid
         await cases.close_request(session, parent, staff=staff, case=matter, now=now)
     if booking_id:
         await cases.close_for_case(session, booking_id=booking_id, now=now)
-    booking = await session.get(Booking, booking_id) if booking_id else None
+    booking = await cases.find_booking(session, booking_id=booking_id) if booking_id else None
     params = dict(matter=matter, item=item, received=received, missing=missing,
                   handler=handler, resident=resident, accepted=now, issued=now, proxy=proxy,
                   doc_no=document_number("receipt", today, matter.number),
@@ -119,9 +120,9 @@ async def send_missing(session: AsyncSession, *, matter: Matter, staff: str,
     missing = [ln for ln in lines if not ln.have]
     await cases.mark_missing(session, matter, staff=staff, now=now,
                              missing=[ln.material.name for ln in missing], note=note)
-    resident = await session.get(Resident, matter.resident_id)
+    resident = await resident_by_id(session, matter.resident_id)
     assert resident is not None
-    booking = await session.get(Booking, matter.booking_id) if matter.booking_id else None
+    booking = await cases.find_booking(session, booking_id=matter.booking_id) if matter.booking_id else None
     issued = sum(e.kind == "missing" for e in await matters.history(session, matter))
     ref = matter.number if issued <= 1 else f"{matter.number}-{issued}"
     # no dedupe key: a second, corrected 补正告知 is a new notice the resident must get
@@ -168,7 +169,7 @@ async def extend(session: AsyncSession, *, matter: Matter, staff: str, workdays:
 
 async def _tell_resident(session: AsyncSession, matter: Matter, template: str, *, kind: str,
                          **params: Any) -> Notice:
-    resident = await session.get(Resident, matter.resident_id)
+    resident = await resident_by_id(session, matter.resident_id)
     assert resident is not None
     return notice([resident.key], template, kind=kind, matter_id=matter.id, matter=matter,
                   **params)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.matters import OPEN_STATUSES
 from storage.models import Matter, StaffAbsence
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import DomainError
 from storage import outbox
 from storage.bookings import by_code, local_time, lock_resident, normalise_code
-from storage.errors import DomainError
 from storage.models import Booking, Slot
 
 

@@ -30,9 +30,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import DomainError
 from domain.slots import Schedule, nearest
 from storage import outbox
-from storage.errors import DomainError
 from storage.models import Booking, Resident, Slot
 
 # no 0/O, 1/I/L: a code read out over the phone or copied from paper stays unambiguous

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import DomainError
 from storage import outbox
-from storage.errors import DomainError
 from storage.matters import add_event, create_matter, ensure_open
 from storage.models import Booking, Matter, Resident
 

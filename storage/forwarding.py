@@ -9,7 +9,7 @@ import copy
 from datetime import date, datetime
 from typing import Any
 
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.matters import add_event, ensure_open
 from storage.models import Matter
 

@@ -16,11 +16,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from domain.errors import DomainError
 from domain.matter_rules import may_handle
-from storage.errors import DomainError
 from storage.models import Matter, MatterEvent, Resident
-from storage.people import staff_members
+from storage.people import StaffConfig, staff_members
 
 PREFIX = {"consult": "Q", "complaint": "T", "case": "B", "homevisit": "H", "followup": "F"}
 OPEN_STATUSES = ("open", "assigned", "answered", "waiting", "forwarded")  # forwarded: 上报
@@ -76,6 +75,17 @@ async def get_matter(session: AsyncSession, ref: str, *, for_update: bool = Fals
     if matter is None:
         raise DomainError("no_such_matter", ref=ref[:20])
     return matter
+
+
+async def matter_by_id(session: AsyncSession, matter_id: int) -> Matter | None:
+    return await session.get(Matter, matter_id)
+
+
+async def open_owned_of_resident(session: AsyncSession, resident_id: int) -> list[Matter]:
+    """A resident's open matters that someone owns (who must phone them if they blocked us)."""
+    return list(await session.scalars(
+        select(Matter).where(Matter.resident_id == resident_id, Matter.owner.is_not(None),
+                             Matter.status.in_(OPEN_STATUSES))))
 
 
 async def take(session: AsyncSession, matter: Matter, *, staff: str, now: datetime) -> None:
@@ -177,7 +187,7 @@ RESIDENT_VISIBLE_EVENTS = ("created", "assigned", "transferred", "replied", "res
 RESIDENT_EVENT_TEXT = ("replied", "resident_message", "missing", "extended", "done", "returned")
 
 
-async def responsible(session: AsyncSession, settings: Settings, matter: Matter,
+async def responsible(session: AsyncSession, config: StaffConfig, matter: Matter,
                       now: datetime | None = None) -> list[str]:
     """Who hears about a matter: its owner; if nobody owns it yet, its department's staff —
     or supervisors alone for follow-ups of bad ratings and integrity complaints, which must
@@ -191,8 +201,8 @@ async def responsible(session: AsyncSession, settings: Settings, matter: Matter,
         return stand_ins([matter.owner], await away_now(session, now)) or [matter.owner]
     sensitive = bool((matter.data or {}).get("sensitive"))
     if not may_handle(kind=matter.kind, sensitive=sensitive, role="staff"):
-        return await staff_members(session, settings, min_role="supervisor", now=now)
-    return await staff_members(session, settings, department=matter.department, now=now)
+        return await staff_members(session, config, min_role="supervisor", now=now)
+    return await staff_members(session, config, department=matter.department, now=now)
 
 
 def ensure_open(matter: Matter) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.core import Reply
+from domain.messages import Reply
 from storage.models import Outbox
 
 LEASE = timedelta(seconds=60)

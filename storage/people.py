@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from domain.names import clean_name
 from storage.models import AuditEntry, Conversation, Resident, StaffRole
 
 ROLE_ORDER = ("resident", "staff", "supervisor", "admin")
 LAST_SEEN_PRECISION = timedelta(minutes=1)
+
+
+class StaffConfig(Protocol):
+    """The roles given in configuration: the four plain fields storage reads (the app's
+    `Settings` has them; so may any frozen value)."""
+
+    @property
+    def staff(self) -> Sequence[str]: ...
+    @property
+    def supervisors(self) -> Sequence[str]: ...
+    @property
+    def admins(self) -> Sequence[str]: ...
+    @property
+    def staff_departments(self) -> Mapping[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -32,14 +46,14 @@ class Role:
         return self.at_least("staff")
 
 
-def configured_role(settings: Settings, key: str) -> Role | None:
+def configured_role(config: StaffConfig, key: str) -> Role | None:
     """Roles bootstrapped from configuration (admins first: the highest wins)."""
-    dept = settings.staff_departments.get(key)
-    if key in settings.admins:
+    dept = config.staff_departments.get(key)
+    if key in config.admins:
         return Role("admin", dept, True)
-    if key in settings.supervisors:
+    if key in config.supervisors:
         return Role("supervisor", dept, True)
-    if key in settings.staff:
+    if key in config.staff:
         return Role("staff", dept, True)
     return None
 
@@ -68,11 +82,11 @@ class GrantedRoles:
         return self._rows.get(key)
 
 
-async def role_of(session: AsyncSession, settings: Settings, channel: str, user_id: str,
+async def role_of(session: AsyncSession, config: StaffConfig, channel: str, user_id: str,
                   granted_roles: GrantedRoles | None = None) -> Role:
     """The effective role: the higher of the configured and the granted one."""
     key = f"{channel}:{user_id}"
-    configured = configured_role(settings, key)
+    configured = configured_role(config, key)
     if granted_roles is not None:
         granted = await granted_roles.get(session, key)
     else:
@@ -131,12 +145,33 @@ async def find_resident(session: AsyncSession, key: str) -> Resident | None:
     )
 
 
-async def staff_members(session: AsyncSession, settings: Settings, *,
+async def resident_by_id(session: AsyncSession, resident_id: int) -> Resident | None:
+    return await session.get(Resident, resident_id)
+
+
+async def conversation_of(session: AsyncSession, resident_id: int) -> Conversation | None:
+    """A person's dialog row (its `state` says whether "3" may be an answer)."""
+    return await session.get(Conversation, resident_id)
+
+
+async def mark_unreachable(session: AsyncSession, *, channel: str, user_id: str,
+                           now: datetime) -> Resident | None:
+    """The person blocked the bot or unsubscribed; None if we never met them."""
+    resident = await session.scalar(
+        select(Resident).where(Resident.channel == channel, Resident.user_id == user_id))
+    if resident is None:
+        return None
+    await session.execute(update(Resident).where(Resident.id == resident.id)
+                          .values(unreachable=True, unreachable_since=now))
+    return resident
+
+
+async def staff_members(session: AsyncSession, config: StaffConfig, *,
                         department: str | None = None, min_role: str = "staff",
                         now: datetime | None = None) -> list[str]:
     """Person keys of everyone with at least `min_role`, optionally of one department first;
     given `now`, members away then are replaced by their backups (AB岗)."""
-    keys = await _members(session, settings, department=department, min_role=min_role)
+    keys = await _members(session, config, department=department, min_role=min_role)
     if now is None or not keys:
         return keys
     from storage.absences import away_now, stand_ins  # absences import matters, which import us
@@ -145,11 +180,11 @@ async def staff_members(session: AsyncSession, settings: Settings, *,
     return stand_ins(keys, away) if away else keys
 
 
-async def _members(session: AsyncSession, settings: Settings, *,
+async def _members(session: AsyncSession, config: StaffConfig, *,
                    department: str | None, min_role: str) -> list[str]:
     keys: dict[str, str | None] = {}
-    for key in (*settings.staff, *settings.supervisors, *settings.admins):
-        role = configured_role(settings, key)
+    for key in (*config.staff, *config.supervisors, *config.admins):
+        role = configured_role(config, key)
         if role and role.at_least(min_role):
             keys[key] = role.department
     rows = await session.scalars(select(StaffRole))
@@ -164,7 +199,7 @@ async def _members(session: AsyncSession, settings: Settings, *,
         if same or general:
             return same or general
         if min_role != "supervisor":
-            return await _members(session, settings, department=None, min_role="supervisor")
+            return await _members(session, config, department=None, min_role="supervisor")
         return []
     return list(keys)
 

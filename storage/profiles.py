@@ -30,6 +30,11 @@ async def profiles(session: AsyncSession, people: Iterable[str]) -> dict[str, St
     return {r.person: r for r in rows}
 
 
+async def people_named(session: AsyncSession, name: str) -> list[str]:
+    """Person keys of staff who set exactly this name."""
+    return list(await session.scalars(select(StaffProfile.person).where(StaffProfile.name == name)))
+
+
 async def display_names(session: AsyncSession, people: Iterable[str]) -> dict[str, str]:
     """Chat display names (the fallback when nobody set a name): person key → name."""
     out: dict[str, str] = {}

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import DomainError
 from domain.matter_rules import asks_rating, needs_followup, valid_score
-from storage.errors import DomainError
 from storage.matters import add_event, create_matter
 from storage.models import Matter, Resident
 

@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.matters import OPEN_STATUSES
 from storage.models import Matter, StaffRole
-from storage.people import configured_role
+from storage.people import StaffConfig, configured_role
 
 GRANTABLE = ("staff", "supervisor", "admin")
 
@@ -36,10 +35,10 @@ async def grant(session: AsyncSession, *, key: str, role: str, department: str |
     return row
 
 
-async def revoke(session: AsyncSession, settings: Settings, *, key: str) -> str:
+async def revoke(session: AsyncSession, config: StaffConfig, *, key: str) -> str:
     """Remove a granted role; returns the role removed. Roles from configuration stay: they
     are how admins bootstrap, so a mistaken /revoke can never lock everyone out."""
-    if configured_role(settings, key) is not None:
+    if configured_role(config, key) is not None:
         raise DomainError("revoke_configured", who=key)
     channel, _, user_id = key.partition(":")
     row = await session.scalar(

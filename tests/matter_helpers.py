@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.console import plain
-from bot.core import Event, Reply
+from bot.core import Event
+from domain.messages import Reply
 from storage.models import AuditEntry, Booking, Matter, Outbox, Slot
 from tests.factories import Console
 

@@ -11,7 +11,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from bot.core import Event, Reply
+from bot.core import Event
+from domain.messages import Reply
 from storage.models import AuditEntry, Booking, Matter, Outbox, Resident, Slot
 from tests.factories import TZ, Console
 

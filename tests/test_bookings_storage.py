@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from domain.errors import DomainError
 from domain.slots import Schedule, SlotRule
 from domain.workdays import WorkCalendar
 from storage import booking_desk, bookings
 from storage.db import Database
-from storage.errors import DomainError
 from storage.models import Booking, Outbox, Slot
 from storage.outbox import claim_due, enqueue, mark_retry
 from storage.people import get_or_create_resident

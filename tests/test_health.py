@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.cli import log_formatter
-from bot.core import Reply
 from bot.health import Readiness, add_health_routes
+from domain.messages import Reply
 from domain.privacy import MaskingFilter
 from storage import inbox, outbox
 from storage.db import Database

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.core import Reply
 from bot.delivery import MAX_ATTEMPTS, PermanentFailure, RecipientBlocked, RetryLater
+from domain.messages import Reply
 from storage import outbox
 from storage.models import Outbox, Resident
 from tests.factories import Console, make_app, make_settings

@@ -32,8 +32,9 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.console import plain
 from bot.channels.wechat.render import WECHAT_LIMIT, render, size
-from bot.core import Event, Reply
+from bot.core import Event
 from bot.textsplit import fits, split_message
+from domain.messages import Reply
 from storage.models import AuditEntry, Booking, Matter, MatterEvent, Outbox, Resident, StaffRole
 from storage.people import ROLE_ORDER
 from tests.factories import Clock, Console, make_app, make_settings, migrated_sqlite

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain import checklist as rules
+from domain.errors import DomainError
 from domain.names import StaffName
 from domain.workdays import WorkCalendar
 from services import cases
 from storage.db import Database
-from storage.errors import DomainError
 from storage.models import Matter
 from storage.people import get_or_create_resident
 from tests.factories import shipped_kb

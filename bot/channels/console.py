@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bot.app import App
 from bot.channels.wechat.events import typed_number
-from bot.core import Event, Reply
+from bot.core import Event
 from bot.delivery import DeliveryWorker
 from bot.i18n import locale_for
-from storage.models import Conversation
-from storage.people import find_resident
+from domain.messages import Reply
+from storage.people import conversation_of, find_resident
 
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 
@@ -98,7 +98,7 @@ class ConsoleChannel:
         """Whether this person's dialog is at a step where "3" may be an answer."""
         async with self.app.services.db.transaction() as session:
             person = await find_resident(session, f"console:{self.user_id}")
-            conv = await session.get(Conversation, person.id) if person else None
+            conv = await conversation_of(session, person.id) if person else None
         state = conv.state if conv is not None else "idle"
         return state != "idle" and self.app.router.for_state(state) is not None
 

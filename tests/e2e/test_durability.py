@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.channels.telegram import TelegramSender
-from bot.core import Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
+from domain.messages import Reply
 from storage import inbox
 from storage.db import Database
 from storage.models import Conversation, InboxUpdate, Matter, MatterEvent, Outbox, Query, Resident

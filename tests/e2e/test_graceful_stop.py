@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.core import Reply
+from domain.messages import Reply
 from storage import outbox
 from storage.db import Database
 from storage.models import InboxUpdate, Outbox

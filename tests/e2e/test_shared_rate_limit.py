@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from bot.core import Reply
+from domain.messages import Reply
 from storage import outbox
 from storage.db import Database
 from tests.conftest import PG_SKIP

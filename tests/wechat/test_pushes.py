@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.wechat.api import ApiError, WeChatApi, WeChatSender, _outcome
-from bot.core import Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
+from domain.messages import Reply
 from storage.models import Outbox, Resident
 from tests.factories import Console, Inboxes
 from tests.wechat.conftest import RESIDENT, STAFF, option

@@ -26,8 +26,9 @@ from bot.channels.wechat.render import (
     size,
     split_text,
 )
-from bot.core import Attachment, Button, Event, Reply
+from bot.core import Event
 from bot.i18n import Renderer
+from domain.messages import Attachment, Button, Reply
 
 LABEL = partial(Renderer().label, "zh")
 

@@ -36,10 +36,11 @@ from bot.channels.telegram.events import CHANNEL, event_from_update
 from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.inbox import OrderedUpdateProcessor, StoringRequest, UpdateLedger
 from bot.channels.telegram.render import ReplyRenderer, TelegramSender
-from bot.core import Event, Reply
+from bot.core import Event
 from bot.dispatcher import Answer
 from bot.i18n import locale_for
 from bot.textsplit import plain_text
+from domain.messages import Reply
 from domain.privacy import MaskingFilter
 from storage import outbox
 from storage.db import OutageLog, is_transient

@@ -36,6 +36,7 @@ from telegram.ext import BaseUpdateProcessor, ExtBot
 from bot.app import App
 from bot.channels.telegram.http import AiohttpRequest
 from bot.keyed_locks import KeyedLocks
+from bot.replay import mark_processed
 from storage import inbox
 from storage.db import OutageLog
 
@@ -192,12 +193,7 @@ class UpdateLedger:
                 await inbox.prune(session, processed_before=services.now() - KEEP_PROCESSED)
 
     async def _mark(self, key: str) -> None:
-        try:
-            async with self.app.services.db.transaction() as session:
-                await inbox.mark_processed(session, channel=CHANNEL, update_key=key,
-                                           now=self.app.services.now())
-        except Exception as exc:
-            log.warning("could not mark update %s processed: %s", key, type(exc).__name__)
+        await mark_processed(self.app.services, channel=CHANNEL, key=key, log=log)
 
 
 class StoringRequest(AiohttpRequest):

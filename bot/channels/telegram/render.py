@@ -39,9 +39,9 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.core import Attachment, Button, Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
 from bot.textsplit import fits, plain_text, split_message
+from domain.messages import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
 

@@ -24,13 +24,15 @@ from typing import Any
 
 from bot.app import App
 from bot.channels.web.render import attachments, body_of, caption_of, plain_runs
-from bot.core import Attachment, Event, Reply
+from bot.core import Event
 from bot.keyed_locks import KeyedLocks
 from bot.periodic import every
+from bot.replay import answer_stored
 from bot.textsplit import plain_text
+from domain.messages import Attachment, Reply
 from storage import inbox
 from storage import web as store
-from storage.models import FileLink, WebMessage
+from storage.models import FileLink, InboxUpdate, WebMessage
 from storage.people import find_resident
 
 log = logging.getLogger(__name__)
@@ -40,8 +42,6 @@ MAX_TEXT = 1000  # characters in one message (the longest question we have seen 
 HISTORY = 60  # messages a page shows when it opens
 FILE_DAYS = 30  # a document or picture stays available this long
 KEEP_HISTORY = timedelta(days=180)
-REPLAY_AFTER = timedelta(seconds=60)  # an unhandled message this old was lost by its process
-REPLAY_WINDOW = timedelta(hours=24)  # older ones are dropped, not answered out of the blue
 SWEEP_EVERY = 60.0
 
 Push = Callable[[dict[str, Any]], Awaitable[None]]  # sends one frame to one page
@@ -167,30 +167,20 @@ class WebChannel:
             rows = await inbox.unprocessed(session, channel=CHANNEL)
             await store.prune_files(session, now=now)
             await store.prune_messages(session, before=now - KEEP_HISTORY)
-        handled = 0
-        for row in rows:
-            if row.received_at > now - REPLAY_AFTER:
-                continue  # maybe being handled right now
-            user_id, payload = row.payload.get("user_id"), row.payload
-            if not user_id or row.received_at < now - REPLAY_WINDOW:
-                await self._mark(row.update_key)
-                continue
-            event = event_from(user_id, payload)
-            async with self._turns.hold(user_id):
-                replies = await self.app.handle(event, update_key=row.update_key)
-                await self.deliver(user_id, replies, pressed=payload.get("pressed"))
-            handled += 1
-        if handled:
-            log.info("answered %d web message(s) stored before a stop", handled)
-        return handled
+        return await answer_stored(self.services, rows, channel=CHANNEL, now=now,
+                                   answer=self._answer_stored, log=log)
+
+    async def _answer_stored(self, row: InboxUpdate) -> bool:
+        user_id, payload = row.payload.get("user_id"), row.payload
+        if not user_id:
+            return False
+        async with self._turns.hold(user_id):
+            replies = await self.app.handle(event_from(user_id, payload), update_key=row.update_key)
+            await self.deliver(user_id, replies, pressed=payload.get("pressed"))
+        return True
 
     async def run_sweeps(self, stop: asyncio.Event) -> None:
         await every(stop, SWEEP_EVERY, self.sweep, what="web chat sweep", log=log)
-
-    async def _mark(self, key: str) -> None:
-        async with self.services.db.transaction() as session:
-            await inbox.mark_processed(session, channel=CHANNEL, update_key=key,
-                                       now=self.services.now())
 
 
 def event_from(user_id: str, payload: dict[str, Any]) -> Event:

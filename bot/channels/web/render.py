@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.core import Attachment, Reply
 from bot.textsplit import plain_text
+from domain.messages import Attachment, Reply
 
 STYLES = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "s": "s",
           "strike": "s", "del": "s", "code": "code", "pre": "code"}

@@ -26,9 +26,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.core import Reply
 from bot.delivery import PermanentFailure, RecipientBlocked, RetryLater
 from bot.tokens import SharedToken
+from domain.messages import Reply
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)

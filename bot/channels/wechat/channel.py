@@ -1,7 +1,7 @@
 """The WeChat channel: messages in, answers out, on the conversation core.
 
 WeChat waits 5 seconds for the answer to a callback, then tries again (three tries in all).
-So a message is stored in the `inbox` table first (its MsgId, or sender + time for events,
+So a message is stored in the `inbox` table first (intake.py; its MsgId, or sender + time for events,
 is the key: a repeat is answered "success" and not handled again), together with its
 callback's timestamp and nonce (used once, by any worker); if the database cannot store
 it, WeChat gets a 5xx and tries again — never "success" for what could be lost. Then it is
@@ -10,7 +10,7 @@ included — its first message is the passive reply and the rest are pushed (cus
 through the outbox); if not, WeChat gets "success" and the whole answer is pushed when it
 is ready (an answer ready too late for the passive reply is always pushed, never dropped).
 A message stored but never handled (the process died) is handled by the next sweep and its
-answer pushed.
+answer pushed (bot/replay.py).
 
 One person's messages are handled one at a time, in order: "1" must mean the option shown
 by the answer before it. Those options (number → callback data) are kept in the database,
@@ -18,26 +18,22 @@ so they survive a restart and mean the same on every worker. A picture, a voice 
 a location answered without options leaves them as they were, and a push (a staff reply)
 numbers its own options on from the ones shown, so "2" still ticks the second material
 (and those numbers stay until an answer needs them). Documents and pictures are stored with
-an unguessable token and sent as a link that expires.
+an unguessable token and sent as a link that expires (links.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import logging
-import mimetypes
-import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.app import App
+from bot.channels.wechat import intake
 from bot.channels.wechat.events import (
     CHANNEL,
     Unheard,
@@ -50,39 +46,26 @@ from bot.channels.wechat.events import (
     typed_numbers,
     words_of,
 )
+from bot.channels.wechat.links import Links
 from bot.channels.wechat.messages import Inbound, inbound_from
 from bot.channels.wechat.render import PUSHED, attachments, numbered, render
-from bot.channels.wechat.security import Rejected, Stamp
-from bot.core import Attachment, Button, Event, Reply
+from bot.channels.wechat.security import Stamp
+from bot.core import Event
 from bot.keyed_locks import KeyedLocks
-from bot.notices import resident_unreachable
 from bot.periodic import every
+from bot.replay import answer_stored, mark_processed
 from bot.textsplit import plain_text
+from domain.messages import Attachment, Button, Reply
 from storage import inbox, outbox
 from storage import wechat as store
-from storage.models import Conversation, FileLink
-from storage.people import find_resident
+from storage.models import FileLink, InboxUpdate
+from storage.people import conversation_of, find_resident
 
 log = logging.getLogger(__name__)
 
 REPLY_BUDGET = 4.0  # seconds to answer in the callback; WeChat gives up at 5
-REPLAY_AFTER = timedelta(seconds=60)  # an unhandled message this old was lost by its worker
-REPLAY_WINDOW = timedelta(hours=24)  # older ones are dropped, not answered out of the blue
 KEEP_PROCESSED = timedelta(days=2)
 SWEEP_EVERY = 60.0  # seconds between sweeps (lost messages, expired files)
-
-
-class NotStored(Exception):
-    """An incoming callback could not be stored (the database is down): WeChat must be
-    told to try again (a 5xx), not "success"."""
-
-
-async def _remember_stamp(session: AsyncSession, stamp: Stamp | None) -> None:
-    """Admit a callback's (timestamp, nonce) once across all workers, or refuse a replay."""
-    if stamp is not None and not await store.admit_nonce(
-            session, timestamp=str(stamp.timestamp), nonce=stamp.nonce,
-            expires_at=stamp.expires_at()):
-        raise Rejected(403, "replayed nonce")
 
 
 class WeChatChannel:
@@ -94,10 +77,9 @@ class WeChatChannel:
                  wall_clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self.services = app.services
-        self.public_url = public_url.rstrip("/") if public_url else None
+        self.links = Links(public_url, self.services.settings.wechat_link_days)
         self.reply_budget = reply_budget
         self.wall_clock = wall_clock  # the clock callbacks' timestamps are checked against
-        self.link_days = self.services.settings.wechat_link_days
         self._people = KeyedLocks()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: set[str] = set()  # inbox keys being handled here
@@ -119,10 +101,11 @@ class WeChatChannel:
             await self.admit_stamp(stamp)  # a replayed query string could carry another body
             return None
         if isinstance(action, Unsubscribed):
-            await self._unsubscribe(message, stamp)
+            if await intake.unsubscribe(self.services, message, stamp):
+                self.wake()
             return None
         # stored before anything is said: a slow store makes WeChat retry, never lose it
-        key = await self._admit(message, stamp)
+        key = await intake.admit(self.services, message, stamp)
         if key is None:
             log.info("WeChat %s seen before; answered once already",
                      f"message {message.get('MsgId')}" if message.msg_type != "event" else "event")
@@ -150,37 +133,8 @@ class WeChatChannel:
             return await self._unheard(action.user_id, key)
         return await self._answer(action, key, spoken=heard(message))
 
-    async def _admit(self, message: Inbound, stamp: Stamp | None) -> str | None:
-        """Store the message (and its callback's stamp) before handling it: its inbox key,
-        or None for a repeat."""
-        payload = {"fields": message.fields}
-        async with self._storing(), self.services.db.transaction() as session:
-            await _remember_stamp(session, stamp)
-            fresh = await store.admit(session, channel=CHANNEL, update_key=message.key,
-                                      payload=payload, now=self.services.now())
-            if fresh:  # the 48-hour window of customer-service messages opens anew
-                await store.note_message(session, channel=CHANNEL,
-                                         user_id=message.from_user, now=self.services.now())
-        return message.key if fresh else None
-
     async def admit_stamp(self, stamp: Stamp | None) -> None:
-        """Use up a callback's (timestamp, nonce) on its own: `Rejected` for a replay,
-        `NotStored` if the database cannot say."""
-        if stamp is None:
-            return
-        async with self._storing(), self.services.db.transaction() as session:
-            await _remember_stamp(session, stamp)
-
-    @contextlib.asynccontextmanager
-    async def _storing(self) -> AsyncIterator[None]:
-        """Database errors while storing what came in become `NotStored` (one warning line)."""
-        try:
-            yield
-        except Rejected:
-            raise
-        except Exception as exc:
-            log.warning("could not store a WeChat callback: %s", type(exc).__name__)
-            raise NotStored from exc
+        await intake.admit_stamp(self.services, stamp)
 
     async def _answer(self, event: Event, key: str | None, *, spoken: str = "") -> list[str]:
         """Handle one event in its person's turn; the messages of the answer (what speech
@@ -254,29 +208,11 @@ class WeChatChannel:
             options = await store.options_of(session, channel=CHANNEL, user_id=user_id)
             options.pop(PUSHED, None)
             person = await find_resident(session, f"{CHANNEL}:{user_id}")
-            conv = await session.get(Conversation, person.id) if person else None
+            conv = await conversation_of(session, person.id) if person else None
         state = conv.state if conv is not None else "idle"
         free_text = state != "idle" and self.app.router.for_state(state) is not None
         lang = person.language if person else self.services.settings.default_language
         return options, lang, free_text
-
-    # -- unsubscribe ---------------------------------------------------------------------------
-    async def _unsubscribe(self, message: Inbound, stamp: Stamp | None) -> None:
-        """Nothing reaches the person any more: mark them unreachable, fail what is queued
-        for them, and tell the owners of their open matters to phone instead."""
-        services = self.services
-        now = services.now()
-        async with self._storing(), services.db.transaction() as session:
-            await _remember_stamp(session, stamp)
-            if not await store.admit(session, channel=CHANNEL, update_key=message.key,
-                                     payload={}, now=now):
-                return
-            await resident_unreachable(session, services, channel=CHANNEL,
-                                       user_id=message.from_user, now=now,
-                                       error="the person unsubscribed")
-            await inbox.mark_processed(session, channel=CHANNEL, update_key=message.key, now=now)
-        log.info("WeChat user %s*** unsubscribed", message.from_user[:4])
-        self.wake()
 
     # -- answers out ---------------------------------------------------------------------------
     async def prepare(self, user_id: str, replies: list[Reply], *,
@@ -292,7 +228,7 @@ class WeChatChannel:
             label = partial(services.renderer.label, lang, channel=CHANNEL)
             lines: dict[Attachment, str] = {}
             for att in attachments(replies):
-                lines[att] = await self._link(session, user_id, att, label, now)
+                lines[att] = await self.links.line(session, user_id, att, label, now)
             stored = await store.options_of(session, channel=CHANNEL, user_id=user_id)
             rendered, options = numbered(stored, lambda start: render(
                 replies, label=label, describe=lambda att: lines[att], start=start),
@@ -306,21 +242,6 @@ class WeChatChannel:
         """For the outbox sender: a notice's options are numbered on from the shown ones
         (a staff reply does not take away the checklist's numbers)."""
         return await self.prepare(user_id, replies, replace_options=False)
-
-    async def _link(self, session, user_id: str, att: Attachment, label, now) -> str:  # type: ignore[no-untyped-def]
-        name = plain_text(att.caption).strip().rstrip("。.!！:：") or att.filename
-        if self.public_url is None:
-            return plain_text(label("wx.no_link", name=name))
-        token = secrets.token_urlsafe(32)
-        await store.add_file(session, token=token, channel=CHANNEL, user_id=user_id,
-                             filename=att.filename, content_type=content_type(att.filename),
-                             data=att.data, now=now,
-                             expires_at=now + timedelta(days=self.link_days))
-        return plain_text(label("wx.link", name=name, url=self.link_url(token),
-                                days=self.link_days))
-
-    def link_url(self, token: str) -> str:
-        return f"{self.public_url}/wechat/f/{token}"
 
     async def push(self, user_id: str, parts: list[str], *, kind: str = "reply") -> None:
         """Queue rendered messages as customer-service pushes, one outbox row each (a retry
@@ -371,40 +292,33 @@ class WeChatChannel:
             await store.prune_nonces(session, now=datetime.fromtimestamp(self.wall_clock(), UTC))
             # WeChat's retries come within seconds: a processed key is not needed for long
             await inbox.prune(session, processed_before=now - KEEP_PROCESSED)
-        handled = 0
-        for row in rows:
-            if row.update_key in self._in_flight or row.received_at > now - REPLAY_AFTER:
-                continue  # being handled here, or maybe by another worker
-            try:
-                message = inbound_from(dict(row.payload.get("fields") or {}))
-            except Exception:
-                message = None
-            action = action_for(message, self.words) if message is not None else None
-            if row.received_at < now - REPLAY_WINDOW or not isinstance(action, Event | Unheard):
-                await self._mark(row.update_key)
-                continue
-            if isinstance(action, Unheard):
-                parts = await self._unheard(action.user_id, row.update_key)
-            else:
-                parts = await self._answer(action, row.update_key, spoken=heard(message))
-            await self.push(action.user_id, parts)
-            handled += 1
+        handled = await answer_stored(services, rows, channel=CHANNEL, now=now,
+                                      answer=self._answer_stored, log=log,
+                                      busy=lambda row: row.update_key in self._in_flight)
         if handled:
-            log.info("answered %d WeChat message(s) stored before a stop", handled)
             self.wake()
         return handled
+
+    async def _answer_stored(self, row: InboxUpdate) -> bool:
+        try:
+            message = inbound_from(dict(row.payload.get("fields") or {}))
+        except Exception:
+            return False
+        action = action_for(message, self.words)
+        if isinstance(action, Unheard):
+            parts = await self._unheard(action.user_id, row.update_key)
+        elif isinstance(action, Event):
+            parts = await self._answer(action, row.update_key, spoken=heard(message))
+        else:
+            return False
+        await self.push(action.user_id, parts)
+        return True
 
     async def run_sweeps(self, stop: asyncio.Event) -> None:
         await every(stop, SWEEP_EVERY, self.sweep, what="WeChat sweep", log=log)
 
     async def _mark(self, key: str) -> None:
-        try:
-            async with self.services.db.transaction() as session:
-                await inbox.mark_processed(session, channel=CHANNEL, update_key=key,
-                                           now=self.services.now())
-        except Exception as exc:
-            log.warning("could not mark WeChat message %s processed: %s", key,
-                        type(exc).__name__)
+        await mark_processed(self.services, channel=CHANNEL, key=key, log=log)
 
     # -- tasks and turns -----------------------------------------------------------------------
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -422,12 +336,3 @@ class WeChatChannel:
                 for task in pending:
                     task.cancel()
                 return
-
-
-def content_type(filename: str) -> str:
-    if filename.lower().endswith(".ics"):
-        return "text/calendar; charset=utf-8"
-    guessed, _ = mimetypes.guess_type(filename)
-    if guessed is None:
-        return "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed

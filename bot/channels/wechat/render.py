@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core import Attachment, Reply
 from bot.textsplit import plain_text
+from domain.messages import Attachment, Reply
 
 WECHAT_LIMIT = 2048  # bytes of UTF-8 in one text message (passive reply or customer service)
 MAX_OPTION = 99  # two digits: pushes number on from the shown options up to here

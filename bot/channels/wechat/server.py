@@ -27,9 +27,10 @@ from aiohttp import web
 
 from bot.app import App
 from bot.channels.wechat.api import WeChatApi, WeChatSender
-from bot.channels.wechat.channel import REPLY_BUDGET, NotStored, WeChatChannel
+from bot.channels.wechat.channel import REPLY_BUDGET, WeChatChannel
 from bot.channels.wechat.crypto import MessageCrypt
 from bot.channels.wechat.events import CHANNEL
+from bot.channels.wechat.intake import NotStored
 from bot.channels.wechat.messages import (
     BODY_LIMIT,
     Inbound,

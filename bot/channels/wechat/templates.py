@@ -13,16 +13,17 @@ the notice rendered as a phone-readable page, served like any document link
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from bot.channels.wechat.events import CHANNEL
-from bot.core import Reply
 from bot.services import Services
+from domain.messages import Reply
 from storage import wechat as store
-from storage.models import Booking, Matter, Outbox, Slot
+from storage.bookings import get_booking
+from storage.matters import matter_by_id
+from storage.models import Outbox
 from storage.people import find_resident
 
 WINDOW = timedelta(hours=47)  # WeChat's 48 hours, less a margin for clocks and queues
@@ -70,20 +71,17 @@ async def template_message(channel: Any, row: Outbox, replies: list[Reply],
         person = await find_resident(session, f"{CHANNEL}:{row.user_id}")
         lang = person.language if person else services.settings.default_language
         label = partial(services.renderer.label, lang, channel=CHANNEL)
-        matter = await session.get(Matter, row.matter_id) if row.matter_id else None
-        booking = await session.get(Booking, row.booking_id) if row.booking_id else None
-        slot = await session.get(Slot, booking.slot_id) if booking else None
+        matter = await matter_by_id(session, row.matter_id) if row.matter_id else None
+        found = await get_booking(session, row.booking_id) if row.booking_id else None
+        booking, slot = found or (None, None)
         title = _LEAD.sub("", lines[0]) if lines else ""
         url = None
-        if channel.public_url:
+        if channel.links.public_url:
             page = services.renderer.render(lang, "delivery/notice.html", title=title,
                                             paragraphs=paragraphs(text))
-            token = secrets.token_urlsafe(32)
-            await store.add_file(session, token=token, channel=CHANNEL, user_id=row.user_id,
-                                 filename="notice.html", content_type="text/html; charset=utf-8",
-                                 data=page.encode("utf-8"), now=now,
-                                 expires_at=now + timedelta(days=channel.link_days))
-            url = channel.link_url(token)
+            url = await channel.links.store(session, user_id=row.user_id, filename="notice.html",
+                                            content_type="text/html; charset=utf-8",
+                                            data=page.encode("utf-8"), now=now)
     item_id = (matter.item_id if matter else None) or (booking.item_id if booking else None)
     item = services.kb.get(item_id or "")
     renderer = services.renderer

@@ -1,4 +1,4 @@
-"""Domain errors raised by storage functions; handlers turn `code` into a template message."""
+"""Domain errors: a rule said no; storage raises them, handlers turn `code` into a template message."""
 
 from __future__ import annotations
 
