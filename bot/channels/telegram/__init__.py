@@ -1,14 +1,15 @@
 """The Telegram channel: python-telegram-bot's Application in front of the conversation core.
 
-    app.py     the application factory, handlers (registered in one place), lifecycle, polling
+    application.py  the PTB Application factory, handlers (registered in one place), running it
+    app.py     the channel: updates to events and answers back, lifecycle, the outbox worker
     events.py  updates → core events (pure)
     render.py  replies → Bot API calls; the outbox sender
     inbox.py   updates stored before they are confirmed; ordered, concurrent handling
 """
 
-from bot.channels.telegram.app import (
+from bot.channels.telegram.app import TelegramChannel
+from bot.channels.telegram.application import (
     ALLOWED_UPDATES,
-    TelegramChannel,
     build_telegram_application,
     running,
 )
