@@ -86,7 +86,8 @@ class App:
                 from bot.robots import RobotSender
 
                 self.senders[ROBOTS] = RobotSender(
-                    self.services.settings.work_robots, clock=self.services.now,
+                    self.services.settings.work_robots, db=self.services.db,
+                    clock=self.services.now,
                     per_minute=self.services.settings.robot_per_minute)
             companions.append(partial(kb_watch, self.services))  # KB edits reach every worker
             self.delivery = DeliveryWorker(self.services, self.senders, companions=companions,

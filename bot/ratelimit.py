@@ -4,8 +4,8 @@ within Telegram's ≈30 messages/s per bot and ≈1/s per chat, exactly as one w
 
 Limits per channel (from settings): Telegram `outbox_rate_per_second` overall and
 `outbox_per_chat_interval` per chat; WeChat `wechat_rate_per_second` overall. Work-group
-robots keep their `robot_per_minute` window in the sending process (bot.robots: 20 at once,
-then the rest wait — counted per process); the web chat and the console are not limited.
+robots take their `robot_per_minute` turns from shared rows too, a sliding minute (bot.robots:
+20 at once, then the rest wait); the web chat and the console are not limited.
 A 429's `retry_after` holds the channel back for every worker (`hold`).
 """
 
@@ -37,7 +37,7 @@ def limits_from(settings: Settings) -> dict[str, Limit]:
         "telegram": Limit(1.0 / max(0.01, settings.outbox_rate_per_second),
                           settings.outbox_per_chat_interval),
         "wechat": Limit(1.0 / max(0.01, settings.wechat_rate_per_second), 0.0),
-        # robots: 20 a minute by their own window (bot.robots), not paced 3 s apart here
+        # robots: 20 in any minute, by their own shared turns (bot.robots)
         "robot": Limit(0.0, 0.0),
         # our own pages and terminals: no third party to be polite to
         "web": Limit(0.0, 0.0),

@@ -13,7 +13,9 @@ transaction of the alert, so nothing is lost or sent twice; `RobotSender` posts 
 
 Each robot takes 20 messages a minute: past that the notice waits (only that robot's; the
 worker carries on with everyone else), as it does on the robot's own "too fast" answer
-(45009 / 130101). A wrong key, signature or keyword (93000, 310000, 300001 …) cannot be
+(45009 / 130101). The count is the deployment's, not the process's: turns are taken from a
+row in the database (storage.ratelimit.take_turn) that every worker shares.
+A wrong key, signature or keyword (93000, 310000, 300001 …) cannot be
 retried away: the notice fails and the error is logged for the admin.
 """
 
@@ -25,9 +27,8 @@ import hmac
 import json
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -38,7 +39,8 @@ from bot.delivery import PermanentFailure, RetryLater
 from bot.services import Services
 from bot.textsplit import plain_text
 from domain.messages import Reply
-from storage import outbox
+from storage import outbox, ratelimit
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +97,14 @@ def signed_url(url: str, secret: str, now_ms: int) -> str:
 class RobotSender:
     """The outbox `Sender` for channel "robot": posts a notice's text to the named robot."""
 
-    def __init__(self, robots: dict[str, dict[str, Any]], *,
+    def __init__(self, robots: dict[str, dict[str, Any]], *, db: Database,
                  clock: Callable[[], datetime], wall_ms: Callable[[], int] | None = None,
                  per_minute: int = PER_MINUTE) -> None:
         self.robots = robots
+        self.db = db  # where the turns of every worker are counted
         self.per_minute = per_minute
         self.clock = clock  # the app's clock: the 20-a-minute window
         self.wall_ms = wall_ms or (lambda: int(time.time() * 1000))  # 钉钉's signature
-        self._sent: dict[str, deque[datetime]] = {}
         self._http: aiohttp.ClientSession | None = None
 
     async def send(self, user_id: str, replies: list[Reply]) -> None:
@@ -114,20 +116,18 @@ class RobotSender:
 
         text = "\n\n".join(plain_text(r.text).strip() for r in replies if r.text)
         for part in split_text(text, LIMITS[spec["kind"]]):
-            self._take_turn(user_id)
+            await self._take_turn(user_id)
             await self._post(user_id, spec, {"msgtype": "text", "text": {"content": part}})
 
-    def _take_turn(self, name: str) -> None:
-        """One of the robot's 20 a minute, or wait (this robot only)."""
-        now = self.clock()
-        sent = self._sent.setdefault(name, deque())
-        while sent and sent[0] <= now - timedelta(minutes=1):
-            sent.popleft()
-        if len(sent) >= self.per_minute:
-            wait = (sent[0] + timedelta(minutes=1) - now).total_seconds()
+    async def _take_turn(self, name: str) -> None:
+        """One of the robot's 20 a minute, across all workers, or wait (this robot only)."""
+        async with self.db.transaction() as session:
+            wait = await ratelimit.take_turn(session, key=f"{CHANNEL}:{name}",
+                                             per_window=self.per_minute, window=60.0,
+                                             now=self.clock().timestamp())
+        if wait > 0:
             raise RetryLater(f"robot {name}: {self.per_minute} messages a minute", max(wait, 1.0),
                              hold_all=False)
-        sent.append(now)
 
     async def _post(self, name: str, spec: dict[str, Any], payload: dict[str, Any]) -> None:
         url = spec["url"]

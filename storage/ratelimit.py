@@ -107,6 +107,28 @@ def _sql_now(session: AsyncSession):  # type: ignore[no-untyped-def]
     return select(_now(session))
 
 
+async def take_turn(session: AsyncSession, *, key: str, per_window: int, window: float,
+                    now: float) -> float:
+    """A send under `key` if fewer than `per_window` went in the last `window` seconds (a
+    sliding window, as a work-group robot counts its 20 a minute). Returns 0.0 if the turn
+    was taken, else the seconds until the oldest of the window's sends leaves it (nothing
+    taken). One row per place in the window, holding when that place is free again; `now` is
+    the caller's clock (epoch seconds). Two workers never take the same place: PostgreSQL
+    serialises takers of one key with an advisory lock, SQLite with its single writer."""
+    keys = [f"{key}:{n}" for n in range(per_window)]
+    if _is_pg(session):
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+    await session.execute(_insert(session)(SLOTS).values([{"key": k, "next_at": 0.0} for k in keys])
+                          .on_conflict_do_nothing(index_elements=["key"]))
+    place, free_at = (await session.execute(
+        select(SLOTS.c.key, SLOTS.c.next_at).where(SLOTS.c.key.in_(keys))
+        .order_by(SLOTS.c.next_at).limit(1))).one()
+    if free_at > now:
+        return float(free_at) - now
+    await session.execute(update(SLOTS).where(SLOTS.c.key == place).values(next_at=now + window))
+    return 0.0
+
+
 async def hold(session: AsyncSession, *, key: str, seconds: float) -> None:
     """Nothing under `key` before `seconds` from now (Telegram answered 429 retry_after)."""
     now = float((await session.execute(_sql_now(session))).scalar_one())

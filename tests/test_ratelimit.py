@@ -77,6 +77,6 @@ def test_limits_follow_the_settings(tmp_path):
     limits = limits_from(make_settings(tmp_path, "sqlite://", outbox_rate_per_second=25.0,
                                        outbox_per_chat_interval=1.0, robot_per_minute=20))
     assert limits["telegram"] == Limit(0.04, 1.0)
-    # robots keep their 20-a-minute window themselves (bot.robots); our own pages and
+    # robots take their 20-a-minute turns themselves (bot.robots); our own pages and
     # terminals have no third party to be polite to
     assert limits["robot"] == limits["web"] == limits["console"] == Limit(0.0, 0.0)

@@ -120,6 +120,35 @@ async def test_twenty_a_minute_per_robot_and_the_rest_wait_without_holding_other
     assert all(r.status == "sent" for r in await robot_rows(bot, "leaders"))
 
 
+async def test_twenty_a_minute_hold_for_all_workers_together(fake, tmp_path, db_url, clock):
+    """Two workers on one database, each with its own delivery worker: the robot still gets
+    20 in the minute, not 20 from each (its turns are counted in the database)."""
+    fake.rate_clock = lambda: clock().timestamp()
+    settings = make_settings(tmp_path, db_url, work_robots={
+        "leaders": {"kind": "wecom", "url": fake.wecom_url(KEY)}})
+    workers = [await make_app(settings, clock) for _ in range(2)]
+    try:
+        for app in workers:
+            app.attach_sender("console", Inboxes())
+        for app, batch in zip(workers, (range(15), range(15, 30)), strict=True):
+            async with app.services.db.transaction() as s:  # an alert handled on each worker
+                for n in batch:
+                    await robots.alert(s, app.services, "schedule/digest", kind="digest",
+                                       now=clock(), dedupe_key=f"test:{n}", for_digest=True,
+                                       digest=await _digest(app, s, clock))
+            await app.delivery.drain()
+        assert len(fake.texts(KEY)) == 20
+        assert not any(answer == 45009 for _, answer in fake.answers)
+        clock.advance(seconds=61)  # the minute has passed: the rest go
+        for app in workers:
+            await app.delivery.drain()
+        assert len(fake.texts(KEY)) == 30
+        assert not any(answer == 45009 for _, answer in fake.answers)
+    finally:
+        for app in workers:
+            await app.close()
+
+
 async def _digest(bot, session, clock):  # type: ignore[no-untyped-def]
     from storage import reports
 
