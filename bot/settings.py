@@ -26,7 +26,6 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 from pydantic_settings import SettingsError as SourceError
-from pydantic_settings.sources.utils import parse_env_vars
 
 from bot.settings_values import (
     SettingsError,
@@ -292,8 +291,8 @@ class _Environment(EnvSettingsSource):
         for alias, name in _ALIASES.items():
             if alias in env:
                 env.setdefault(_ENV_PREFIX + name.upper(), env[alias])
-        return parse_env_vars(env, self.case_sensitive, self.env_ignore_empty,
-                              self.env_parse_none_str)
+        # as the model's config says: names in any case, an empty variable is unset
+        return {key.lower(): value for key, value in env.items() if value != ""}
 
 
 class _ConfigFile(InitSettingsSource):

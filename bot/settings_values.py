@@ -150,7 +150,9 @@ def readable(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> str:
         loc = error["loc"]
         where = ".".join(str(part) for part in loc) or "settings"
         message = error["msg"].removeprefix("Value error, ")
-        if error["type"] != "value_error" and loc and loc[0] not in hidden:
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting"
+        elif error["type"] != "value_error" and loc and loc[0] not in hidden:
             message = f"cannot use {error['input']!r} ({message})"
         # (the robots' and templates' checks name their entry already: work_robots.x: ...)
         lines.append(f"setting {message}" if message.startswith(where) else f"setting {where}: {message}")
