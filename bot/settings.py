@@ -163,7 +163,6 @@ class Settings(BaseSettings):
     web_public_url: str | None = None  # e.g. https://bot.example.cn (its pages may open the socket)
     web_rate_per_minute: int = 60  # messages one visitor may send per minute (a burst of 20)
 
-
     def __init__(self, **values: Any) -> None:
         try:
             super().__init__(**values)
@@ -178,7 +177,8 @@ class Settings(BaseSettings):
         env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Keywords < environment < config file < defaults (the first has the last word)."""
+        """The sources, strongest first: keywords, the environment, the config file (the
+        fields' defaults under all)."""
         env, config_file = _LOADING.get()
         env = os.environ if env is None else env
         config_file = config_file or env.get(_ENV_PREFIX + "CONFIG")
@@ -289,8 +289,8 @@ class _Environment(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
         env = dict(self._given)
         for alias, name in _ALIASES.items():
-            if alias in env:
-                env.setdefault(_ENV_PREFIX + name.upper(), env[alias])
+            if env.get(alias) and not env.get(_ENV_PREFIX + name.upper()):
+                env[_ENV_PREFIX + name.upper()] = env[alias]
         # as the model's config says: names in any case, an empty variable is unset
         return {key.lower(): value for key, value in env.items() if value != ""}
 
@@ -302,7 +302,8 @@ class _ConfigFile(InitSettingsSource):
     def __init__(self, settings_cls: type[BaseSettings], path: str | Path | None,
                  given: Iterable[str]) -> None:
         data = _read_config(Path(path), set(settings_cls.model_fields)) if path else {}
-        super().__init__(settings_cls, {k: v for k, v in data.items() if k not in set(given)})
+        given = set(given)
+        super().__init__(settings_cls, {k: v for k, v in data.items() if k not in given})
 
 
 def _read_config(path: Path, names: set[str]) -> dict[str, Any]:

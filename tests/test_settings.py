@@ -140,3 +140,9 @@ def test_an_error_about_a_secret_does_not_show_it():
     with pytest.raises(SettingsError, match="telegram_bot_token") as err:
         load_settings(env={}, telegram_bot_token=["7312345678", "AAHk3_zLqWx9vB2nM4pQ8rT6yU1iO0eKdJs"])
     assert "AAHk3" not in str(err.value)
+
+
+def test_the_example_config_loads_as_documented():
+    s = load_settings(Path(__file__).parent.parent / "servicebot.example.yaml", env={})
+    assert s.admins == ("telegram:100000001",) and s.http_port == 8080 and s.web_chat
+    assert s.office_hours == {d: (("08:30", "12:00"), ("14:30", "18:00")) for d in range(5)}
