@@ -245,10 +245,10 @@ class Settings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """Every configured secret in the clear, for the log redaction: the `SecretStr`
-        settings, the database password, the robots' webhook URLs (their key is in the URL)
-        and signing secrets."""
-        values = [plain(value) for value in (getattr(self, name) for name in sorted(SECRET_FIELDS))
-                  if value]
+        settings, the robots' webhook URLs (their key is in the URL) and signing secrets, and
+        of the database URL its password (the rest is no secret, and a path to redact a lot)."""
+        values = [plain(value) for value in (getattr(self, name) for name in sorted(SECRET_FIELDS)
+                                             if name != "database_url") if value]
         for spec in self.work_robots.values():
             values += [plain(spec[key]) for key in ("url", "secret") if spec.get(key)]
         if self.database_url:
