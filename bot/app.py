@@ -106,10 +106,9 @@ class App:
         await self.services.db.dispose()
 
 
-def secrets_of(settings: Settings) -> list[str | None]:
+def secrets_of(settings: Settings) -> list[str]:
     """The configured values no log line may hold."""
-    return [settings.telegram_bot_token, settings.telegram_webhook_secret, settings.wechat_token,
-            settings.wechat_app_secret, settings.wechat_encoding_aes_key]
+    return settings.secret_values()
 
 
 def create_app(settings: Settings, *, kb: KnowledgeBase | None = None,

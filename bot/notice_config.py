@@ -5,11 +5,12 @@ once, when the settings are loaded: a typo is a clear error at start, not a sile
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from bot.settings import SettingsError
+from pydantic import SecretStr
+
+from bot.settings_values import SettingsError, json_mapping, plain
 
 # notices a resident may get days later, by outbox kind
 TEMPLATE_KINDS = frozenset({
@@ -31,21 +32,10 @@ _ROBOT_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ROBOT_KINDS = ("wecom", "dingtalk")
 
 
-def _mapping(raw: Any, what: str) -> dict[str, Any]:
-    if isinstance(raw, str):  # from the environment: JSON
-        try:
-            raw = json.loads(raw) if raw.strip() else {}
-        except ValueError as exc:
-            raise SettingsError(f"{what}: not JSON ({exc})") from None
-    if not isinstance(raw, dict):
-        raise SettingsError(f"{what} must be a mapping")
-    return raw
-
-
 def parse_templates(raw: Any) -> dict[str, dict[str, Any]]:
     """`{kind: {template_id: str, data: {keyword: field}}}`, checked."""
     out: dict[str, dict[str, Any]] = {}
-    for kind, spec in _mapping(raw, "wechat_templates").items():
+    for kind, spec in json_mapping(raw, "wechat_templates").items():
         where = f"wechat_templates.{kind}"
         if kind not in TEMPLATE_KINDS:
             raise SettingsError(f"{where}: unknown notice; one of {', '.join(sorted(TEMPLATE_KINDS))}")
@@ -66,24 +56,27 @@ def parse_templates(raw: Any) -> dict[str, dict[str, Any]]:
 
 
 def parse_robots(raw: Any) -> dict[str, dict[str, Any]]:
-    """`{name: {kind: wecom|dingtalk, url, secret?, departments?, supervisors?}}`, checked.
+    """`{name: {kind: wecom|dingtalk, url, secret?, departments?, supervisors?}}`, checked
+    (url and secret as `SecretStr`).
     A robot without departments is for supervisors; one with departments gets the alerts
     about those departments' matters (and the digest only with `supervisors: true`)."""
     out: dict[str, dict[str, Any]] = {}
-    for name, spec in _mapping(raw, "work_robots").items():
+    for name, spec in json_mapping(raw, "work_robots").items():
         where = f"work_robots.{name}"
         if not _ROBOT_NAME.fullmatch(str(name)):
             raise SettingsError(f"{where}: a name is letters, digits, - and _")
         if not isinstance(spec, dict) or spec.get("kind") not in ROBOT_KINDS:
             raise SettingsError(f"{where}: kind must be wecom (企业微信) or dingtalk (钉钉)")
-        url = str(spec.get("url") or "")
+        url = plain(spec.get("url") or "")
         if not url.startswith(("https://", "http://")):
             raise SettingsError(f"{where}: url must be the robot's webhook URL")
         departments = spec.get("departments") or []
         if isinstance(departments, str):
             departments = [d for d in departments.split(",") if d.strip()]
         out[str(name)] = {
-            "kind": spec["kind"], "url": url, "secret": str(spec.get("secret") or "") or None,
+            # the URL holds the robot's key: both secrets (`repr`, logs: stars)
+            "kind": spec["kind"], "url": SecretStr(url),
+            "secret": SecretStr(plain(spec["secret"])) if spec.get("secret") else None,
             "departments": tuple(str(d).strip() for d in departments),
             "supervisors": bool(spec.get("supervisors", not departments)),
         }

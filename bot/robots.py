@@ -130,9 +130,9 @@ class RobotSender:
                              hold_all=False)
 
     async def _post(self, name: str, spec: dict[str, Any], payload: dict[str, Any]) -> None:
-        url = spec["url"]
+        url = spec["url"].get_secret_value()
         if spec["kind"] == "dingtalk" and spec.get("secret"):
-            url = signed_url(url, spec["secret"], self.wall_ms())
+            url = signed_url(url, spec["secret"].get_secret_value(), self.wall_ms())
         if self._http is None:
             self._http = aiohttp.ClientSession()
         body = json.dumps(payload, ensure_ascii=False).encode()

@@ -34,13 +34,18 @@ def channels_configured(settings: Settings) -> bool:
     return bool(settings.telegram_bot_token or settings.wechat_token)
 
 
+def _webhook_secret(settings: Settings) -> str:
+    secret = settings.telegram_webhook_secret
+    return secret.get_secret_value() if secret else ""
+
+
 def _webhook_path(settings: Settings) -> str:
     from bot.channels.telegram.webhook import valid_secret
 
     url = urlparse(settings.telegram_webhook_url or "")
     if url.scheme != "https" or not url.netloc:
         raise SettingsError("telegram_webhook_url must be an https:// URL Telegram can reach")
-    if not valid_secret(settings.telegram_webhook_secret):
+    if not valid_secret(_webhook_secret(settings)):
         raise SettingsError("telegram_webhook_secret must be 1-256 characters of "
                             "A-Z a-z 0-9 _ - (Telegram sends it back with every update)")
     return url.path or "/telegram"
@@ -83,7 +88,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
         async with running(telegram, poll_timeout=30, polling=webhook_path is None):
             if webhook_path is not None:
                 await telegram.bot.set_webhook(
-                    url=settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
+                    url=settings.telegram_webhook_url, secret_token=_webhook_secret(settings),
                     allowed_updates=ALLOWED_UPDATES, max_connections=40)
                 log.info("Telegram webhook set to %s", settings.telegram_webhook_url)
             else:
@@ -159,7 +164,7 @@ def _web_app(app: App, settings: Settings, telegram: Any,
         from bot.channels.telegram.webhook import MAX_BODY, add_webhook
 
         web_app = web_app or web.Application(client_max_size=MAX_BODY)
-        add_webhook(web_app, telegram, secret=settings.telegram_webhook_secret or "",
+        add_webhook(web_app, telegram, secret=_webhook_secret(settings),
                     path=webhook_path)
     return web_app
 

@@ -11,6 +11,7 @@ import hmac
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot import robots
@@ -166,8 +167,8 @@ async def test_error_codes(bot, fake, clock):
     await bot.delivery.drain()
     assert "一事一报" in await fake.wait_for(KEY)
 
-    bot.services.settings.work_robots["leaders"]["url"] = fake.base_url + \
-        "/cgi-bin/webhook/send?key=revoked"
+    bot.services.settings.work_robots["leaders"]["url"] = SecretStr(
+        fake.base_url + "/cgi-bin/webhook/send?key=revoked")
     await fee_complaint(bot)
     await bot.delivery.drain()
     failed = (await robot_rows(bot, "leaders"))[-1]

@@ -66,7 +66,7 @@ def build_telegram_application(app: App, *, migrate: bool = True,
     if settings.telegram_base_file_url:
         urls["base_file_url"] = settings.telegram_base_file_url
     bot: ExtBot[Any] = ExtBot(
-        token=settings.telegram_bot_token,
+        token=settings.telegram_bot_token.get_secret_value(),
         # each update in flight may answer a button and send at once; the outbox sends too
         request=AiohttpRequest(connection_pool_size=2 * workers + 16, pool_timeout=10.0),
         # stores each fetched batch before PTB confirms it (see inbox.py)

@@ -226,7 +226,8 @@ async def _resources(web_app: web.Application, *, migrate: bool, deliver: bool,
             shared = SharedToken(app.services.db, f"wechat:{settings.wechat_app_id}",
                                  clock=app.services.now)  # one token for every worker
             api = WeChatApi(http, base=settings.wechat_api_base, app_id=settings.wechat_app_id,
-                            app_secret=settings.wechat_app_secret, shared=shared)
+                            app_secret=settings.wechat_app_secret.get_secret_value(),
+                            shared=shared)
             sender = WeChatSender(api, channel.prepare_push, templates=settings.wechat_templates,
                                   window=partial(inside_window, app.services),
                                   template=partial(template_message, channel))
@@ -269,13 +270,14 @@ def create_wechat_app(app: App, *, migrate: bool = True, deliver: bool = True,
         if not settings.wechat_app_id:
             raise SettingsError("wechat_app_id is needed with wechat_encoding_aes_key")
         try:
-            crypt = MessageCrypt(settings.wechat_token, settings.wechat_encoding_aes_key,
+            crypt = MessageCrypt(settings.wechat_token.get_secret_value(),
+                                 settings.wechat_encoding_aes_key.get_secret_value(),
                                  settings.wechat_app_id)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
     web_app = web.Application(client_max_size=BODY_LIMIT)
     web_app[APP] = app
-    web_app[VERIFIER] = Verifier(settings.wechat_token, clock, crypt)
+    web_app[VERIFIER] = Verifier(settings.wechat_token.get_secret_value(), clock, crypt)
     web_app.cleanup_ctx.append(partial(_resources, migrate=migrate, deliver=deliver,
                                        reply_budget=reply_budget))
     web_app.router.add_get(PATH, handshake)
