@@ -43,6 +43,9 @@ class App:
 
     def __post_init__(self) -> None:
         self.owed = OwedReplies(self.services)
+        # a reply is not sent on the fast path past another process's unsent one (per-person
+        # order across workers); this process's own unsettled ones went out in order already
+        self.dispatcher.unsettled = self.owed.held
 
     async def start(self, *, migrate: bool | None = None) -> None:
         """Make sure the schema is current: SQLite is migrated on start (embedded, no setup);

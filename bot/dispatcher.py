@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlalchemy.exc import DBAPIError
 
@@ -51,12 +51,15 @@ class Answer(list[Reply]):
 
     owed_id: int | None = None  # outbox row holding these replies until the channel settles it
     deferred: bool = False  # a stored update not handled (database down): it will be retried
+    # owed replies queued behind an earlier unsent reply to the person (storage.outbox.
+    # record_owed): the delivery worker sends them in order, the channel sends nothing
+    queued: bool = False
 
     @classmethod
     def of(cls, replies: list[Reply], *, owed_id: int | None = None,
-           deferred: bool = False) -> Answer:
+           deferred: bool = False, queued: bool = False) -> Answer:
         answer = cls(replies)
-        answer.owed_id, answer.deferred = owed_id, deferred
+        answer.owed_id, answer.deferred, answer.queued = owed_id, deferred, queued
         return answer
 
 
@@ -67,6 +70,8 @@ class Dispatcher:
         self._people = KeyedLocks()
         # called after a commit that queued outbox notices (the app wakes its delivery worker)
         self.on_queued: Callable[[], None] | None = None
+        # this process's replies sent but not yet recorded as sent (App.owed)
+        self.unsettled: Callable[[], Collection[int]] = frozenset
 
     async def handle(self, event: Event, *, update_key: str | None = None,
                      owe: bool = False) -> Answer:
@@ -79,8 +84,7 @@ class Dispatcher:
             answer, settled = await self._handle(event, update_key, owe)
             metrics.REPLY_SECONDS.labels(event.channel).observe(time.perf_counter() - started)
             if update_key is not None and not settled and not answer.deferred:
-                answer.owed_id = await self._mark_processed(event, update_key,
-                                                            answer if owe else None)
+                await self._mark_processed(event, update_key, answer, owe=owe)
             return answer
 
     async def _handle(self, event: Event, update_key: str | None,
@@ -100,15 +104,16 @@ class Dispatcher:
                         raise _Repeat
                     replies = await self._route(ctx)
                     await self._audit_privileged(ctx)
-                    owed_id = None
+                    owed_id, queued = None, False
                     if owe and replies:
                         owed_id = await self._owe(session, event, replies)
+                        queued = owed_id is None
                 if session.info.get("outbox_queued") and self.on_queued is not None:
                     self.on_queued()
                 if ctx.roles_changed:
                     self.services.granted_roles.invalidate()
                 metrics.UPDATES.labels(event.channel, "answered").inc()
-                return Answer.of(replies, owed_id=owed_id), True
+                return Answer.of(replies, owed_id=owed_id, queued=queued), True
             except _Repeat:
                 log.info("update %s:%s was handled before; dropped", event.channel, update_key)
                 metrics.UPDATES.labels(event.channel, "repeat").inc()
@@ -148,25 +153,29 @@ class Dispatcher:
         text = self.services.renderer.label(lang, key, channel=channel)
         return Answer.of([Reply(text)], deferred=stored)
 
-    async def _owe(self, session, event: Event, replies: list[Reply]) -> int:  # type: ignore[no-untyped-def]
+    async def _owe(self, session, event: Event, replies: list[Reply]) -> int | None:  # type: ignore[no-untyped-def]
         return await outbox.record_owed(session, channel=event.channel, user_id=event.user_id,
                                         replies=[r.to_dict() for r in replies],
-                                        now=self.services.now())
+                                        now=self.services.now(), mine=self.unsettled())
 
-    async def _mark_processed(self, event: Event, update_key: str,
-                              owed: list[Reply] | None) -> int | None:
+    async def _mark_processed(self, event: Event, update_key: str, answer: Answer, *,
+                              owe: bool) -> None:
         """A refused or failed update is answered too: do not handle it again after a restart,
         and owe its answer like any other (best effort — with the database down it stays
-        unprocessed and is retried)."""
+        unprocessed and is retried, and the channel sends the answer as it is)."""
         try:
             async with self.services.db.transaction() as session:
                 await inbox.mark_processed(session, channel=event.channel,
                                            update_key=update_key, now=self.services.now())
-                return await self._owe(session, event, owed) if owed else None
+                if owe and answer:
+                    answer.owed_id = await self._owe(session, event, answer)
+                    answer.queued = answer.owed_id is None
+            if answer.queued and self.on_queued is not None:
+                self.on_queued()
         except (*TRANSIENT, DBAPIError) as exc:
+            answer.owed_id, answer.queued = None, False
             log.warning("could not mark update %s:%s processed: %s", event.channel, update_key,
                         _describe(exc))
-            return None
 
     async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
         services = self.services

@@ -177,12 +177,30 @@ async def failed_count(session: AsyncSession, *, matter_id: int) -> int:
 
 async def record_owed(session: AsyncSession, *, channel: str, user_id: str,
                       replies: Sequence[dict[str, Any]], now: datetime,
-                      lease: timedelta = REPLY_LEASE) -> int:
+                      lease: timedelta = REPLY_LEASE,
+                      mine: Collection[int] = ()) -> int | None:
     """Record the replies an update answers with, in that update's transaction, leased to the
-    caller who sends them on the fast path; returns the row id to `settle_owed` once sent."""
-    return await session.scalar(_RECORD_OWED, dict(
+    caller who sends them on the fast path; returns the row id to `settle_owed` once sent.
+
+    If an earlier reply to the same person is still unsent — another worker's reply to the
+    person's previous update (a double tap that reached two workers), or one handed over to
+    the delivery worker — sending this one now could overtake it (an edit showing one tick
+    arriving after the one showing two). Then the replies are queued unleased instead, for
+    the delivery worker, which keeps each person's order, and None is returned: the caller
+    sends nothing. `mine`: the caller's own unsettled replies, already sent in order."""
+    waiting = await session.scalar(select(
+        select(Outbox.id).where(
+            Outbox.channel == channel, Outbox.user_id == user_id, Outbox.status == "pending",
+            Outbox.kind == REPLY_KIND, *([Outbox.id.not_in(list(mine))] if mine else []))
+        .exists()))
+    owed_id = await session.scalar(_RECORD_OWED, dict(
         channel=channel, user_id=user_id, kind=REPLY_KIND, payload={"replies": list(replies)},
-        status="pending", not_before=now, attempts=1, lease_until=now + lease, created_at=now))
+        status="pending", not_before=now, attempts=0 if waiting else 1,
+        lease_until=None if waiting else now + lease, created_at=now))
+    if waiting:
+        session.info["outbox_queued"] = True  # wake the delivery worker after the commit
+        return None
+    return owed_id
 
 
 # Built once on the table (runs for every update; the ORM unit of work would re-plan it).

@@ -235,3 +235,31 @@ async def test_two_workers_handling_one_update_at_once_answer_it_once(db_url, tm
     finally:
         await one.close()
         await two.close()
+
+
+async def test_a_reply_never_overtakes_another_workers_unsent_reply(db_url, tmp_path, clock):
+    """A double tap reaching two workers: the second worker's answer must not reach the
+    person before the first worker's (an edit showing one tick would land last). It goes to
+    the delivery worker, which sends it once the first is sent; replies of one worker to one
+    person keep going out at once, in order."""
+    settings = make_settings(tmp_path, db_url)
+    one, two = await make_app(settings, clock), await make_app(settings, clock)
+    try:
+        first = await one.handle(_text("低保怎么申请"), owe=True)
+        again = await one.handle(_text("低保怎么申请"), owe=True)
+        assert not first.queued and not again.queued  # this worker sends its own in order
+        second = await two.handle(_text("低保怎么申请"), owe=True)
+        assert second.queued and second.owed_id is None and len(second) > 0
+        api = FlakyApi()
+        worker = two.attach_sender("console", api)
+        await worker.drain()
+        assert api.delivered == []  # the first worker has not sent its replies yet
+        one.owed.settle(first.owed_id)
+        one.owed.settle(again.owed_id)
+        await one.owed.flush()
+        await worker.drain()
+        assert [u for u, _ in api.delivered] == ["r1"]
+        assert "最低生活保障" in api.delivered[0][1]
+    finally:
+        await one.close()
+        await two.close()

@@ -103,10 +103,6 @@ async def resident(tg, user: int) -> int:  # type: ignore[no-untyped-def]
     return sent + 2
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known race, issue 13 open: once in a full-suite run on 2 saturated cores a resident's "
-    "double tap across workers was answered 'checklist expired' after a late 'not found' "
-    "(an earlier text handled twice?); passes when run alone"))
 async def test_three_workers_answer_a_burst_once_and_notify_once(tg, tmp_path, pg_url):
     await plant_overdue_matters(pg_url, tmp_path)
     workers = await start_workers(tg, pg_url, tmp_path, 3, config=deployment_config(tmp_path))

@@ -133,6 +133,8 @@ class TelegramChannel:
         cannot be reached (after one 429 wait) or the chat blocked the bot, what is left goes
         to the delivery worker, which keeps trying (or marks the person unreachable)."""
         assert self.renderer is not None, "post_init has not run"
+        if isinstance(replies, Answer) and replies.queued:
+            return  # behind an earlier unsent reply: the delivery worker sends it, in order
         owed_id = replies.owed_id if isinstance(replies, Answer) else None
         for n, reply in enumerate(replies):
             try:
