@@ -215,6 +215,31 @@ class _FileParser:
                 fields[key] = (key_node, value_node)
         return fields
 
+    def _entry_id(self, node: Node, fallback: str) -> str:
+        """The id an entry says it has, found first so that every error can name it;
+        `fallback` (its place in the list) when it has none."""
+        entry_id = None
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if getattr(key_node, "value", None) == "id" and isinstance(value_node, ScalarNode):
+                    raw = self._scalar(value_node)
+                    if isinstance(raw, str) and raw:
+                        entry_id = raw
+        return entry_id or fallback
+
+    def _id(self, fields: dict[str, tuple[Node, Node]], entry_id: str,
+            values: dict[str, Any]) -> None:
+        """Check the entry's `id` field and put it in `values` when it is well formed."""
+        if "id" not in fields:
+            return
+        value_node = fields["id"][1]
+        raw = self._scalar(value_node)
+        if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
+            self._error(value_node, entry_id,
+                        f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
+        else:
+            values["id"] = raw
+
     def _scalar(self, node: Node) -> Any:
         try:
             return self._constructor.construct_object(node, deep=True)
@@ -285,30 +310,14 @@ class _FileParser:
         return None if bad else Center(**values)
 
     def _item(self, node: Node, index: int) -> Item | None:
-        label = f"items[{index}]"
-        id_value = None
-        if isinstance(node, MappingNode):  # find the id first so every error can name it
-            for key_node, value_node in node.value:
-                if getattr(key_node, "value", None) == "id" and isinstance(value_node, ScalarNode):
-                    raw = self._scalar(value_node)
-                    if isinstance(raw, str) and raw:
-                        id_value = raw
-        item_id = id_value or label
+        item_id = self._entry_id(node, f"items[{index}]")
         fields = self._mapping(node, item_id, "item", ITEM_FIELDS)
         if fields is None:
             return None
         errors_before = len(self.issues)
         self._missing(node, item_id, "item", fields, ITEM_REQUIRED)
         values: dict[str, Any] = {}
-
-        if "id" in fields:
-            value_node = fields["id"][1]
-            raw = self._scalar(value_node)
-            if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
-                self._error(value_node, item_id,
-                            f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
-            else:
-                values["id"] = raw
+        self._id(fields, item_id, values)
         if "name" in fields:
             values["name"] = self._text(fields["name"][1], item_id, "name", required=True)
         if "kind" in fields:
