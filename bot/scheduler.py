@@ -32,7 +32,7 @@ from bot.staff_names import away_entries, staff_names
 from domain.deadlines import is_overdue, reminder_due
 from services.notices import notice
 from storage import jobs, matters, reports
-from storage.db import OutageLog, is_transient
+from storage.db import OutageLog
 from storage.models import Matter
 from storage.people import staff_members
 
@@ -100,14 +100,7 @@ class Scheduler:
         interval = self.services.settings.scheduler_interval_seconds
         outage = OutageLog(log, "scheduler")
         while not stop.is_set():
-            try:
-                await self.tick()
-                outage.ok()
-            except Exception as exc:  # the scheduler must outlive a database outage
-                if is_transient(exc):
-                    outage.failed(exc)
-                else:
-                    log.exception("scheduler round failed")
+            await outage.attempt(self.tick, "scheduler round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
