@@ -215,30 +215,36 @@ class _FileParser:
                 fields[key] = (key_node, value_node)
         return fields
 
-    def _entry_id(self, node: Node, fallback: str) -> str:
-        """The id an entry says it has, found first so that every error can name it;
-        `fallback` (its place in the list) when it has none."""
-        entry_id = None
+    def _entry(
+        self, node: Node, fallback: str, what: str, allowed: tuple[str, ...],
+        required: tuple[str, ...],
+    ) -> tuple[str, dict[str, tuple[Node, Node]], int, dict[str, Any]] | None:
+        """Start on one entry of a list (an item, a referral): its id, found first so that every
+        error can name it (`fallback`, its place in the list, when it has none), its fields,
+        how many errors there were before it, and its values so far (the id, if well formed).
+        None when it is no mapping."""
+        entry_id = fallback
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
                 if getattr(key_node, "value", None) == "id" and isinstance(value_node, ScalarNode):
                     raw = self._scalar(value_node)
                     if isinstance(raw, str) and raw:
                         entry_id = raw
-        return entry_id or fallback
-
-    def _id(self, fields: dict[str, tuple[Node, Node]], entry_id: str,
-            values: dict[str, Any]) -> None:
-        """Check the entry's `id` field and put it in `values` when it is well formed."""
-        if "id" not in fields:
-            return
-        value_node = fields["id"][1]
-        raw = self._scalar(value_node)
-        if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
-            self._error(value_node, entry_id,
-                        f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
-        else:
-            values["id"] = raw
+        fields = self._mapping(node, entry_id, what, allowed)
+        if fields is None:
+            return None
+        errors_before = len(self.issues)
+        self._missing(node, entry_id, what, fields, required)
+        values: dict[str, Any] = {}
+        if "id" in fields:
+            value_node = fields["id"][1]
+            raw = self._scalar(value_node)
+            if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
+                self._error(value_node, entry_id,
+                            f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
+            else:
+                values["id"] = raw
+        return entry_id, fields, errors_before, values
 
     def _scalar(self, node: Node) -> Any:
         try:
@@ -310,14 +316,10 @@ class _FileParser:
         return None if bad else Center(**values)
 
     def _item(self, node: Node, index: int) -> Item | None:
-        item_id = self._entry_id(node, f"items[{index}]")
-        fields = self._mapping(node, item_id, "item", ITEM_FIELDS)
-        if fields is None:
+        entry = self._entry(node, f"items[{index}]", "item", ITEM_FIELDS, ITEM_REQUIRED)
+        if entry is None:
             return None
-        errors_before = len(self.issues)
-        self._missing(node, item_id, "item", fields, ITEM_REQUIRED)
-        values: dict[str, Any] = {}
-        self._id(fields, item_id, values)
+        item_id, fields, errors_before, values = entry
         if "name" in fields:
             values["name"] = self._text(fields["name"][1], item_id, "name", required=True)
         if "kind" in fields:

@@ -147,14 +147,11 @@ def _faq_text(parser: _FileParser, node: Node, item_id: str) -> Faq | None:
 
 def referral(parser: _FileParser, node: Node, index: int) -> Referral | None:
     """One entry of `referrals:`."""
-    ref_id = parser._entry_id(node, f"referrals[{index}]")
-    fields = parser._mapping(node, ref_id, "referral", REFERRAL_FIELDS)
-    if fields is None:
+    entry = parser._entry(node, f"referrals[{index}]", "referral", REFERRAL_FIELDS,
+                          REFERRAL_REQUIRED)
+    if entry is None:
         return None
-    errors_before = len(parser.issues)
-    parser._missing(node, ref_id, "referral", fields, REFERRAL_REQUIRED)
-    values: dict[str, Any] = {}
-    parser._id(fields, ref_id, values)
+    ref_id, fields, errors_before, values = entry
     for name in ("name", "office"):
         if name in fields:
             values[name] = parser._text(fields[name][1], ref_id, name, required=True)
