@@ -175,25 +175,26 @@ class _FileParser:
             key, node = top["center"]
             result.center = self._center(node)
             result.center_line = key.start_mark.line + 1
-        if "items" in top:
-            _, node = top["items"]
-            if not isinstance(node, SequenceNode):
-                self._error(node, NO_ID, "items must be a list")
-            else:
-                for index, item_node in enumerate(node.value):
-                    item = self._item(item_node, index)
-                    if item is not None:
-                        result.items.append((item, item_node.start_mark.line + 1))
-        if "referrals" in top:
-            _, node = top["referrals"]
-            if not isinstance(node, SequenceNode):
-                self._error(node, NO_ID, "referrals must be a list")
-            else:
-                for index, ref_node in enumerate(node.value):
-                    ref = loader_more.referral(self, ref_node, index)
-                    if ref is not None:
-                        result.referrals.append((ref, ref_node.start_mark.line + 1))
+        result.items = self._entries(top, "items", self._item)
+        result.referrals = self._entries(top, "referrals",
+                                         lambda node, index: loader_more.referral(self, node, index))
         return result
+
+    def _entries(self, top: dict[str, tuple[Node, Node]], key: str,
+                 read: Callable[[Node, int], Any]) -> list[tuple[Any, int]]:
+        """The entries of the list under `key` that read without errors, with their lines."""
+        if key not in top:
+            return []
+        node = top[key][1]
+        if not isinstance(node, SequenceNode):
+            self._error(node, NO_ID, f"{key} must be a list")
+            return []
+        read_well = []
+        for index, entry_node in enumerate(node.value):
+            entry = read(entry_node, index)
+            if entry is not None:
+                read_well.append((entry, entry_node.start_mark.line + 1))
+        return read_well
 
     # -- generic helpers ---------------------------------------------------
     def _mapping(
