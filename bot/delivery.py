@@ -35,7 +35,7 @@ from bot.ratelimit import SharedLimiter, limits_from
 from bot.services import Services
 from domain.messages import Reply
 from storage import outbox
-from storage.db import OutageLog, is_transient
+from storage.db import OutageLog
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -123,15 +123,7 @@ class DeliveryWorker:
         outage = OutageLog(log, "outbox worker")
         try:
             while not stop.is_set():
-                try:
-                    n = await self.run_once()
-                    outage.ok()
-                except Exception as exc:  # the worker must outlive a database outage
-                    if is_transient(exc):
-                        outage.failed(exc)
-                    else:
-                        log.exception("outbox pass failed")
-                    n = 0
+                n = await outage.attempt(self.run_once, "outbox pass failed") or 0
                 if n == 0:
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):

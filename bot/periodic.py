@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from storage.db import OutageLog, is_transient
+from storage.db import OutageLog
 
 
 async def every(stop: asyncio.Event, seconds: float, job: Callable[[], Awaitable[Any]], *,
@@ -17,13 +17,6 @@ async def every(stop: asyncio.Event, seconds: float, job: Callable[[], Awaitable
     when it starts and once when it ends; any other failure with its traceback."""
     outage = OutageLog(log, what)
     while not stop.is_set():
-        try:
-            await job()
-            outage.ok()
-        except Exception as exc:
-            if is_transient(exc):
-                outage.failed(exc)
-            else:
-                log.exception("%s failed", what)
+        await outage.attempt(job, f"{what} failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)

@@ -22,6 +22,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +33,7 @@ from bot.staff_names import away_entries, staff_names
 from domain.deadlines import is_overdue, reminder_due
 from services.notices import notice
 from storage import jobs, matters, reports
-from storage.db import OutageLog, is_transient
+from storage.db import OutageLog
 from storage.models import Matter
 from storage.people import staff_members
 
@@ -100,14 +101,7 @@ class Scheduler:
         interval = self.services.settings.scheduler_interval_seconds
         outage = OutageLog(log, "scheduler")
         while not stop.is_set():
-            try:
-                await self.tick()
-                outage.ok()
-            except Exception as exc:  # the scheduler must outlive a database outage
-                if is_transient(exc):
-                    outage.failed(exc)
-                else:
-                    log.exception("scheduler round failed")
+            await outage.attempt(self.tick, "scheduler round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
@@ -139,10 +133,18 @@ class Scheduler:
                 if await jobs.claim_run(session, name=f"{job}:{m.id}", period=str(m.deadline),
                                         now=now)]
 
-    async def _recipients_by_matter(self, session: AsyncSession, rows: list[Matter], *,
-                                    supervisors: list[str],
-                                    owner_first: bool) -> dict[str, list[Matter]]:
+    async def _claimed_by_recipient(
+        self, session: AsyncSession, rows: list[Matter], job: str, now: datetime, *,
+        owner_first: bool,
+    ) -> tuple[list[Matter], dict[str, list[Matter]]]:
+        """The matters this worker claims for `job`, and who hears of which: those responsible
+        (`owner_first`), else the supervisors and the owner."""
+        rows = await self._claimed(session, rows, job, now)
+        if not rows:
+            return [], {}
         settings = self.services.settings
+        supervisors = [] if owner_first else await staff_members(session, settings,
+                                                                  min_role="supervisor")
         grouped: dict[str, list[Matter]] = defaultdict(list)
         for m in rows:
             if owner_first:
@@ -151,7 +153,15 @@ class Scheduler:
                 keys = [*supervisors, *([m.owner] if m.owner else [])]
             for key in dict.fromkeys(keys):
                 grouped[key].append(m)
-        return grouped
+        return rows, grouped
+
+    async def _notify_grouped(self, session: AsyncSession, grouped: dict[str, list[Matter]],
+                              template: str, now: datetime, *, kind: str, **context: Any) -> None:
+        """One notice to each recipient about all of their matters."""
+        for key, ms in grouped.items():
+            await push(session, self.services, notice(
+                [key], template, kind=kind, matters=ms,
+                matter_id=ms[0].id if len(ms) == 1 else None, **context), now=now)
 
     async def _due_soon(self, session: AsyncSession, now: datetime) -> int:
         """One working day before the deadline: remind the owner (else the department)."""
@@ -159,16 +169,12 @@ class Scheduler:
         tomorrow = cal.next_workday(today)
         rows = [m for m in await matters.open_with_deadline(session, due_on=tomorrow)
                 if m.deadline is not None and reminder_due(cal, today, m.deadline)]
-        rows = await self._claimed(session, rows, "duesoon", now)
+        rows, grouped = await self._claimed_by_recipient(session, rows, "duesoon", now,
+                                                         owner_first=True)
         if not rows:
             return 0
-        supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
-        grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
-                                                   owner_first=True)
-        for key, ms in grouped.items():
-            await push(session, self.services, notice(
-                [key], "schedule/due_soon", kind="due_soon", matters=ms, deadline=tomorrow,
-                matter_id=ms[0].id if len(ms) == 1 else None), now=now)
+        await self._notify_grouped(session, grouped, "schedule/due_soon", now, kind="due_soon",
+                                   deadline=tomorrow)
         for m in rows:
             await matters.add_event(session, m, actor="system", kind="reminded", now=now,
                                     data={"deadline": str(m.deadline)})
@@ -180,18 +186,13 @@ class Scheduler:
         today = self._today(now)
         rows = [m for m in await matters.open_with_deadline(session, due_before=today)
                 if is_overdue(today, m.deadline)]
-        rows = await self._claimed(session, rows, "overdue", now)
+        rows, grouped = await self._claimed_by_recipient(session, rows, "overdue", now,
+                                                         owner_first=False)
         if not rows:
             return 0
-        supervisors = await staff_members(session, self.services.settings, min_role="supervisor")
-        grouped = await self._recipients_by_matter(session, rows, supervisors=supervisors,
-                                                   owner_first=False)
-        owners = {m.owner for m in rows if m.owner}
-        names = await staff_names(session, self.services, owners)
-        for key, ms in grouped.items():
-            await push(session, self.services, notice(
-                [key], "schedule/overdue", kind="overdue_alert", matters=ms, today=today,
-                names=names, matter_id=ms[0].id if len(ms) == 1 else None), now=now)
+        names = await staff_names(session, self.services, {m.owner for m in rows if m.owner})
+        await self._notify_grouped(session, grouped, "schedule/overdue", now,
+                                   kind="overdue_alert", today=today, names=names)
         for m in rows:
             await matters.add_event(session, m, actor="system", kind="overdue", now=now,
                                     data={"deadline": str(m.deadline)})

@@ -22,6 +22,22 @@ def applicable(item: Item, situations: Iterable[str]) -> list[tuple[int, Materia
     return [(i, m) for i, m in enumerate(item.materials) if not m.when or m.when in chosen]
 
 
+def situations_of(item: Item, chosen: Iterable[int]) -> list[str]:
+    """The chosen situations by index; an index the item no longer has is dropped."""
+    return [item.situations[i] for i in chosen if 0 <= i < len(item.situations)]
+
+
+def applicable_indexes(item: Item, chosen: Iterable[int]) -> list[int]:
+    """The indexes of the materials that apply when the situations `chosen` (by index) do."""
+    return [i for i, _ in applicable(item, situations_of(item, chosen))]
+
+
+def button_index(raw: str, count: int) -> int | None:
+    """The index a button sent, or None when it is not one of `count` (an old or forged one)."""
+    index = int(raw) if raw.isdigit() and len(raw) <= 3 else None
+    return None if index is None or index >= count else index
+
+
 def checklist(item: Item, situations: Iterable[str], have: Iterable[int]) -> list[ChecklistLine]:
     owned = set(have)
     return [ChecklistLine(i, m, i in owned) for i, m in applicable(item, situations)]

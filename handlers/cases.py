@@ -29,7 +29,6 @@ from domain.messages import Button, Reply
 from handlers.acting import matter_for_action, me_for
 from knowledge.model import Item
 from services import cases as flows
-from services.cases import situations_of
 from storage import cases, matters
 from storage.bookings import normalise_code
 from storage.models import Booking, Matter, Resident
@@ -137,7 +136,7 @@ def _promised(ctx: Context, item: Item):  # type: ignore[no-untyped-def]
 
 
 async def _tick_reply(ctx: Context, item: Item, data: dict, *, edit: bool) -> Reply:
-    chosen = situations_of(item, data["sit"])
+    chosen = rules.situations_of(item, data["sit"])
     lines = rules.checklist(item, chosen, data["have"])
     rows: list[tuple[Button, ...]] = [
         (Button(("☑ " if i in data["sit"] else "☐ ") + s[:LABEL_WIDTH], f"case:s:{i}"),)
@@ -230,14 +229,10 @@ async def _change_item(ctx: Context, item: Item, data: dict) -> list[Reply]:
                   ((ctx.button("btn.case_cancel", "case:x"),),))]
 
 
-def _index(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) <= 3 else None
-
-
 @_ticking
 async def _situation(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
-    index = _index(raw)
-    if index is None or index >= len(item.situations):
+    index = rules.button_index(raw, len(item.situations))
+    if index is None:
         return [ctx.say("err.stale_button")]
     ctx.update_data(sit=rules.toggle(data["sit"], index))
     return [await _tick_reply(ctx, item, ctx.data, edit=True)]
@@ -245,11 +240,10 @@ async def _situation(ctx: Context, item: Item, data: dict, raw: str) -> list[Rep
 
 @_ticking
 async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
-    index = _index(raw)
-    if index is None or index >= len(item.materials):
+    index = rules.button_index(raw, len(item.materials))
+    if index is None:
         return [ctx.say("err.stale_button")]
-    applicable = {i for i, _ in rules.applicable(item, situations_of(item, data["sit"]))}
-    if index not in applicable:
+    if index not in rules.applicable_indexes(item, data["sit"]):
         return [ctx.say("err.stale_case")]
     ctx.update_data(have=rules.toggle(data["have"], index))
     return [await _tick_reply(ctx, item, ctx.data, edit=True)]
@@ -257,7 +251,7 @@ async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
 
 @_ticking
 async def _all(ctx: Context, item: Item, data: dict) -> list[Reply]:
-    ctx.update_data(have=[i for i, _ in rules.applicable(item, situations_of(item, data["sit"]))])
+    ctx.update_data(have=rules.applicable_indexes(item, data["sit"]))
     return [await _tick_reply(ctx, item, ctx.data, edit=True)]
 
 

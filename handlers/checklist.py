@@ -35,13 +35,8 @@ def _situations_reply(ctx: Context, item: Item, chosen: list[int], *, edit: bool
                  tuple(rows), edit=edit)
 
 
-def _chosen_situations(item: Item, chosen: list[int]) -> list[str]:
-    sits = item.situations
-    return [sits[i] for i in chosen if 0 <= i < len(sits)]
-
-
 def _list_reply(ctx: Context, item: Item, data: dict, *, edit: bool) -> Reply:
-    lines = rules.checklist(item, _chosen_situations(item, data["sit"]), data["have"])
+    lines = rules.checklist(item, rules.situations_of(item, data["sit"]), data["have"])
     rows = [
         (Button(("✅ " if ln.have else "⬜ ") + f"{n}. " + ln.material.name[:LABEL_WIDTH],
                 f"chk:t:{item.id}:{ln.index}"),)
@@ -52,7 +47,7 @@ def _list_reply(ctx: Context, item: Item, data: dict, *, edit: bool) -> Reply:
         last.insert(0, ctx.button("btn.back_situations", f"chk:b:{item.id}"))
     rows.append(tuple(last))
     return Reply(ctx.t("checklist/list", item=item, lines=lines,
-                       situations=_chosen_situations(item, data["sit"])),
+                       situations=rules.situations_of(item, data["sit"])),
                  tuple(rows), edit=edit)
 
 
@@ -105,8 +100,8 @@ def _in_checklist(step: Step) -> Step:
 
 @_in_checklist
 async def _situation(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
-    index = _index(raw)
-    if index is None or index >= len(item.situations):
+    index = rules.button_index(raw, len(item.situations))
+    if index is None:
         return [ctx.say("err.stale_button")]
     data["sit"] = rules.toggle(data["sit"], index)
     ctx.update_data(sit=data["sit"])
@@ -128,11 +123,10 @@ async def _to_list(ctx: Context, item: Item, data: dict) -> list[Reply]:
 
 @_in_checklist
 async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
-    index = _index(raw)
-    if index is None or index >= len(item.materials):
+    index = rules.button_index(raw, len(item.materials))
+    if index is None:
         return [ctx.say("err.stale_button")]
-    applicable = {i for i, _ in rules.applicable(item, _chosen_situations(item, data["sit"]))}
-    if index not in applicable:
+    if index not in rules.applicable_indexes(item, data["sit"]):
         return _stale(ctx, item)
     data["have"] = rules.toggle(data["have"], index)
     ctx.update_data(have=data["have"])
@@ -159,13 +153,9 @@ async def _keep(ctx: Context, item: Item, situations: list[int], have: list[int]
                      situations=situations, have=have, now=ctx.now)
 
 
-def _index(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) <= 3 else None
-
-
 def notice(ctx: Context, item: Item, data: dict) -> list[Reply]:
     """The written one-time notice: everything still missing, conditions, steps, where to go."""
-    situations = _chosen_situations(item, data["sit"])
+    situations = rules.situations_of(item, data["sit"])
     lines = rules.checklist(item, situations, data["have"])
     missing = [ln for ln in lines if not ln.have]
     have = [ln for ln in lines if ln.have]

@@ -175,25 +175,26 @@ class _FileParser:
             key, node = top["center"]
             result.center = self._center(node)
             result.center_line = key.start_mark.line + 1
-        if "items" in top:
-            _, node = top["items"]
-            if not isinstance(node, SequenceNode):
-                self._error(node, NO_ID, "items must be a list")
-            else:
-                for index, item_node in enumerate(node.value):
-                    item = self._item(item_node, index)
-                    if item is not None:
-                        result.items.append((item, item_node.start_mark.line + 1))
-        if "referrals" in top:
-            _, node = top["referrals"]
-            if not isinstance(node, SequenceNode):
-                self._error(node, NO_ID, "referrals must be a list")
-            else:
-                for index, ref_node in enumerate(node.value):
-                    ref = loader_more.referral(self, ref_node, index)
-                    if ref is not None:
-                        result.referrals.append((ref, ref_node.start_mark.line + 1))
+        result.items = self._entries(top, "items", self._item)
+        result.referrals = self._entries(top, "referrals",
+                                         lambda node, index: loader_more.referral(self, node, index))
         return result
+
+    def _entries(self, top: dict[str, tuple[Node, Node]], key: str,
+                 read: Callable[[Node, int], Any]) -> list[tuple[Any, int]]:
+        """The entries of the list under `key` that read without errors, with their lines."""
+        if key not in top:
+            return []
+        node = top[key][1]
+        if not isinstance(node, SequenceNode):
+            self._error(node, NO_ID, f"{key} must be a list")
+            return []
+        read_well = []
+        for index, entry_node in enumerate(node.value):
+            entry = read(entry_node, index)
+            if entry is not None:
+                read_well.append((entry, entry_node.start_mark.line + 1))
+        return read_well
 
     # -- generic helpers ---------------------------------------------------
     def _mapping(
@@ -214,6 +215,37 @@ class _FileParser:
             else:
                 fields[key] = (key_node, value_node)
         return fields
+
+    def _entry(
+        self, node: Node, fallback: str, what: str, allowed: tuple[str, ...],
+        required: tuple[str, ...],
+    ) -> tuple[str, dict[str, tuple[Node, Node]], int, dict[str, Any]] | None:
+        """Start on one entry of a list (an item, a referral): its id, found first so that every
+        error can name it (`fallback`, its place in the list, when it has none), its fields,
+        how many errors there were before it, and its values so far (the id, if well formed).
+        None when it is no mapping."""
+        entry_id = fallback
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if getattr(key_node, "value", None) == "id" and isinstance(value_node, ScalarNode):
+                    raw = self._scalar(value_node)
+                    if isinstance(raw, str) and raw:
+                        entry_id = raw
+        fields = self._mapping(node, entry_id, what, allowed)
+        if fields is None:
+            return None
+        errors_before = len(self.issues)
+        self._missing(node, entry_id, what, fields, required)
+        values: dict[str, Any] = {}
+        if "id" in fields:
+            value_node = fields["id"][1]
+            raw = self._scalar(value_node)
+            if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
+                self._error(value_node, entry_id,
+                            f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
+            else:
+                values["id"] = raw
+        return entry_id, fields, errors_before, values
 
     def _scalar(self, node: Node) -> Any:
         try:
@@ -285,30 +317,10 @@ class _FileParser:
         return None if bad else Center(**values)
 
     def _item(self, node: Node, index: int) -> Item | None:
-        label = f"items[{index}]"
-        id_value = None
-        if isinstance(node, MappingNode):  # find the id first so every error can name it
-            for key_node, value_node in node.value:
-                if getattr(key_node, "value", None) == "id" and isinstance(value_node, ScalarNode):
-                    raw = self._scalar(value_node)
-                    if isinstance(raw, str) and raw:
-                        id_value = raw
-        item_id = id_value or label
-        fields = self._mapping(node, item_id, "item", ITEM_FIELDS)
-        if fields is None:
+        entry = self._entry(node, f"items[{index}]", "item", ITEM_FIELDS, ITEM_REQUIRED)
+        if entry is None:
             return None
-        errors_before = len(self.issues)
-        self._missing(node, item_id, "item", fields, ITEM_REQUIRED)
-        values: dict[str, Any] = {}
-
-        if "id" in fields:
-            value_node = fields["id"][1]
-            raw = self._scalar(value_node)
-            if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
-                self._error(value_node, item_id,
-                            f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
-            else:
-                values["id"] = raw
+        item_id, fields, errors_before, values = entry
         if "name" in fields:
             values["name"] = self._text(fields["name"][1], item_id, "name", required=True)
         if "kind" in fields:

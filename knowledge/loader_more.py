@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, SequenceNode
 
 from knowledge.model import (
     REFERRAL_PREFIX,
@@ -147,27 +147,11 @@ def _faq_text(parser: _FileParser, node: Node, item_id: str) -> Faq | None:
 
 def referral(parser: _FileParser, node: Node, index: int) -> Referral | None:
     """One entry of `referrals:`."""
-    ref_id = f"referrals[{index}]"
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if getattr(key_node, "value", None) == "id" and isinstance(value_node, ScalarNode):
-                raw = parser._scalar(value_node)
-                if isinstance(raw, str) and raw:
-                    ref_id = raw
-    fields = parser._mapping(node, ref_id, "referral", REFERRAL_FIELDS)
-    if fields is None:
+    entry = parser._entry(node, f"referrals[{index}]", "referral", REFERRAL_FIELDS,
+                          REFERRAL_REQUIRED)
+    if entry is None:
         return None
-    errors_before = len(parser.issues)
-    parser._missing(node, ref_id, "referral", fields, REFERRAL_REQUIRED)
-    from knowledge.loader import ID_PATTERN  # the loader imports this module
-    values: dict[str, Any] = {}
-    if "id" in fields:
-        raw = parser._scalar(fields["id"][1])
-        if not isinstance(raw, str) or not ID_PATTERN.fullmatch(raw):
-            parser._error(fields["id"][1], ref_id,
-                          f"id {raw!r} must be lowercase letters, digits and '-' ([a-z0-9-]+)")
-        else:
-            values["id"] = raw
+    ref_id, fields, errors_before, values = entry
     for name in ("name", "office"):
         if name in fields:
             values[name] = parser._text(fields[name][1], ref_id, name, required=True)

@@ -51,10 +51,6 @@ class Moved:
     notices: list[Notice] = field(default_factory=list)
 
 
-def situations_of(item: Item, chosen: list[int]) -> list[str]:
-    return [item.situations[i] for i in chosen if 0 <= i < len(item.situations)]
-
-
 def promised(calendar: WorkCalendar, today: date, item: Item, *, default: int) -> date:
     """The date a case of `item` accepted today is promised for."""
     return deadlines.case_deadline(calendar, today, kind=item.kind,
@@ -66,7 +62,7 @@ def case_lines(item: Item | None, matter: Matter) -> list[rules.ChecklistLine]:
     if item is None:
         return []
     data = matter.data or {}
-    return rules.checklist(item, situations_of(item, data.get("sit") or []),
+    return rules.checklist(item, rules.situations_of(item, data.get("sit") or []),
                            data.get("have") or [])
 
 
@@ -78,7 +74,7 @@ async def accept(session: AsyncSession, *, staff: str, handler: StaffName, resid
     and send the resident the receipt (收件回执) with its printable document."""
     resident = await resident_by_id(session, resident_id)
     assert resident is not None
-    lines = rules.checklist(item, situations_of(item, situations), have)
+    lines = rules.checklist(item, rules.situations_of(item, situations), have)
     received = [ln for ln in lines if ln.have]
     missing = [ln for ln in lines if not ln.have]
     parent = await matters.matter_by_id(session, parent_id) if parent_id else None

@@ -22,9 +22,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -111,28 +112,30 @@ async def nearest_free(session: AsyncSession, place: Place, now: datetime,
     return nearest([t for t, k in free.items() if k > 0], place.starts_at, n)
 
 
-async def get_booking(session: AsyncSession, booking_id: int) -> tuple[Booking, Slot] | None:
-    row = (await session.execute(
-        select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.id == booking_id)
-    )).first()
+def _with_slot() -> Select[tuple[Booking, Slot]]:
+    """Bookings with their slot."""
+    return select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
+
+
+async def _one_with_slot(session: AsyncSession, *where: Any) -> tuple[Booking, Slot] | None:
+    row = (await session.execute(_with_slot().where(*where))).first()
     return (row[0], row[1]) if row else None
+
+
+async def get_booking(session: AsyncSession, booking_id: int) -> tuple[Booking, Slot] | None:
+    return await _one_with_slot(session, Booking.id == booking_id)
 
 
 async def by_code(session: AsyncSession, code: str) -> tuple[Booking, Slot] | None:
-    row = (await session.execute(
-        select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id).where(Booking.code == code)
-    )).first()
-    return (row[0], row[1]) if row else None
+    return await _one_with_slot(session, Booking.code == code)
 
 
 async def upcoming_of(session: AsyncSession, *, resident_id: int,
                       now: datetime) -> list[tuple[Booking, Slot]]:
     """A resident's active bookings that have not ended yet, soonest first."""
     rows = await session.execute(
-        select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.resident_id == resident_id, Booking.status == "active",
-               Slot.ends_at > now)
+        _with_slot().where(Booking.resident_id == resident_id, Booking.status == "active",
+                           Slot.ends_at > now)
         .order_by(Slot.starts_at, Booking.id)
     )
     return [(b, s) for b, s in rows.all()]
@@ -140,21 +143,16 @@ async def upcoming_of(session: AsyncSession, *, resident_id: int,
 
 async def active_for_item(session: AsyncSession, *, resident_id: int,
                           item_id: str) -> tuple[Booking, Slot] | None:
-    row = (await session.execute(
-        select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.resident_id == resident_id, Booking.item_id == item_id,
-               Booking.status == "active")
-    )).first()
-    return (row[0], row[1]) if row else None
+    return await _one_with_slot(session, Booking.resident_id == resident_id,
+                                Booking.item_id == item_id, Booking.status == "active")
 
 
 async def of_day(session: AsyncSession, *, start: datetime,
                  end: datetime) -> list[tuple[Booking, Slot]]:
     """Bookings (any status but cancelled/rescheduled) whose slot starts in [start, end)."""
     rows = await session.execute(
-        select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
-        .where(Slot.starts_at >= start, Slot.starts_at < end,
-               Booking.status.not_in(("cancelled", "rescheduled")))
+        _with_slot().where(Slot.starts_at >= start, Slot.starts_at < end,
+                           Booking.status.not_in(("cancelled", "rescheduled")))
         .order_by(Slot.resource, Slot.starts_at, Booking.id)
     )
     return [(b, s) for b, s in rows.all()]

@@ -112,10 +112,16 @@ async def export(session: AsyncSession, resident: Resident) -> Export:
 
 
 @dataclass
-class Erased:
+class _Counted:
+    """How many records of each kind were anonymised."""
+
     matters: int = 0
     bookings: int = 0
     questions: int = 0
+
+
+@dataclass
+class Erased(_Counted):
     files: int = 0
 
 
@@ -164,10 +170,7 @@ async def forget(session: AsyncSession, resident: Resident, *, now: datetime) ->
 
 
 @dataclass
-class Purged:
-    matters: int = 0
-    bookings: int = 0
-    questions: int = 0
+class Purged(_Counted):
     conversations: int = 0
     residents: int = 0
 

@@ -11,9 +11,10 @@ statement's parameters are residents' phone numbers, names and complaints.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -71,6 +72,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
                                hide_parameters=True)
 
 
+T = TypeVar("T")
+
 # A database that refuses connections, drops one, or is locked past the wait is a temporary
 # fault: retried and reported in one line, never a traceback.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
@@ -110,6 +113,20 @@ class OutageLog:
         if self.down:
             self.logger.warning("%s: database reachable again", self.what)
         self.down = False
+
+    async def attempt(self, job: Callable[[], Awaitable[T]], failure: str) -> T | None:
+        """One round of the loop: `job`'s result, or None when it failed — an outage logged
+        as above, any other error with its traceback under `failure`."""
+        try:
+            result = await job()
+        except Exception as exc:  # the loop must outlive a database outage
+            if is_transient(exc):
+                self.failed(exc)
+            else:
+                self.logger.exception(failure)
+            return None
+        self.ok()
+        return result
 
 
 WRITER_WAIT = 30.0  # seconds an SQLite transaction may wait for its turn

@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.telegram import build_telegram_application, running
+from bot.channels.telegram.webhook import create_webhook_app
 from bot.settings import Settings
+from tests.e2e.webhook_client import SECRET
 from tests.factories import Clock, make_app, make_settings
 from tests.fake_telegram import FakeTelegram
 
@@ -94,3 +97,13 @@ async def bot_any_db(tg, tmp_path, db_url, clock) -> AsyncIterator[RunningBot]: 
     """The bot on SQLite and on PostgreSQL (when reachable)."""
     async with start_bot(tg, telegram_settings(tg, tmp_path, db_url), clock) as running_bot:
         yield running_bot
+
+
+@pytest.fixture
+async def hook(tg, tg_settings, clock):  # type: ignore[no-untyped-def]
+    """The bot in webhook mode: a test client of its endpoint, and the app behind it."""
+    app = await make_app(tg_settings, clock)
+    application = build_telegram_application(app, migrate=False)
+    server = TestServer(create_webhook_app(application, secret=SECRET))
+    async with running(application, polling=False), TestClient(server) as client:
+        yield client, app

@@ -5,38 +5,12 @@ stored and nothing answered."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.channels.telegram import build_telegram_application, running
-from bot.channels.telegram.webhook import SECRET_HEADER, create_webhook_app
-from storage.models import InboxUpdate, Query
+from storage.models import Query
 from tests.e2e.conftest import RESIDENT, RunningBot
-from tests.factories import make_app
-
-SECRET = "wh-secret_123"
-
-
-@pytest.fixture
-async def hook(tg, tg_settings, clock):  # type: ignore[no-untyped-def]
-    app = await make_app(tg_settings, clock)
-    application = build_telegram_application(app, migrate=False)
-    server = TestServer(create_webhook_app(application, secret=SECRET))
-    async with running(application, polling=False), TestClient(server) as client:
-        yield client, app
-
-
-async def _post(client, data: str):  # type: ignore[no-untyped-def]
-    return await client.post("/telegram", data=data, headers={
-        "Content-Type": "application/json", SECRET_HEADER: SECRET})
-
-
-async def _stored(app) -> int:  # type: ignore[no-untyped-def]
-    async with app.services.db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(InboxUpdate)) or 0
+from tests.e2e.webhook_client import inbox_rows, post_update
 
 
 async def test_a_nul_in_a_message_gets_a_real_answer(tg, bot_any_db: RunningBot):
@@ -51,10 +25,10 @@ async def test_a_nul_in_a_message_gets_a_real_answer(tg, bot_any_db: RunningBot)
 async def test_an_update_id_that_is_no_update_id_is_refused(tg, hook, update_id):
     client, app = hook
     update = tg.text_update(RESIDENT, "低保怎么申请") | {"update_id": update_id}
-    resp = await _post(client, json.dumps(update))
+    resp = await post_update(client, update)
     assert resp.status == 400
     await tg.settle()
-    assert tg.messages(RESIDENT) == [] and await _stored(app) == 0
+    assert tg.messages(RESIDENT) == [] and await inbox_rows(app) == 0
 
 
 @pytest.mark.parametrize("shape", ["array", "object", "inside-an-update"])
@@ -64,13 +38,13 @@ async def test_json_nested_100000_deep_is_refused_with_a_400(tg, hook, shape):
             "object": '{"a":' * 100_000 + "1" + "}" * 100_000,
             "inside-an-update": '{"update_id": 5, "message": ' + "[" * 100_000
                                 + "]" * 100_000 + "}"}[shape]
-    resp = await _post(client, deep)
+    resp = await post_update(client, deep, raw=True)
     assert resp.status == 400 and "deep" in await resp.text()
-    assert await _stored(app) == 0
+    assert await inbox_rows(app) == 0
 
 
 async def test_brackets_inside_text_are_not_nesting(tg, hook):
     client, _ = hook
-    resp = await _post(client, json.dumps(tg.text_update(RESIDENT, "[" * 300 + "低保怎么申请")))
+    resp = await post_update(client, tg.text_update(RESIDENT, "[" * 300 + "低保怎么申请"))
     assert resp.status == 200
     assert "最低生活保障" in (await tg.wait_for(RESIDENT)).plain

@@ -4,46 +4,19 @@ malformed (4xx, nothing stored, nothing answered) and store real updates before 
 from __future__ import annotations
 
 import contextlib
-import json
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
 
-from bot.channels.telegram import build_telegram_application, running
-from bot.channels.telegram.webhook import MAX_BODY, SECRET_HEADER, create_webhook_app
-from storage.models import InboxUpdate
+from bot.channels.telegram import build_telegram_application
+from bot.channels.telegram.webhook import MAX_BODY, create_webhook_app
 from tests.e2e.conftest import RESIDENT
+from tests.e2e.webhook_client import SECRET, inbox_rows, post_update
 from tests.factories import make_app
-
-SECRET = "wh-secret_123"
-
-
-@pytest.fixture
-async def hook(tg, tg_settings, clock):  # type: ignore[no-untyped-def]
-    app = await make_app(tg_settings, clock)
-    application = build_telegram_application(app, migrate=False)
-    server = TestServer(create_webhook_app(application, secret=SECRET))
-    async with running(application, polling=False), TestClient(server) as client:
-        yield client, app
-
-
-async def _post(client, body, *, secret: str | None = SECRET, raw: bool = False):  # type: ignore[no-untyped-def]
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers[SECRET_HEADER] = secret
-    data = body if raw else json.dumps(body)
-    return await client.post("/telegram", data=data, headers=headers)
-
-
-async def _inbox_rows(app) -> int:  # type: ignore[no-untyped-def]
-    async with app.services.db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(InboxUpdate)) or 0
 
 
 async def test_update_is_answered(tg, hook):
     client, _ = hook
-    resp = await _post(client, tg.text_update(RESIDENT, "低保怎么申请"))
+    resp = await post_update(client, tg.text_update(RESIDENT, "低保怎么申请"))
     assert resp.status == 200
     card = await tg.wait_for(RESIDENT)
     assert "最低生活保障" in card.text
@@ -52,11 +25,11 @@ async def test_update_is_answered(tg, hook):
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", SECRET[:-1]])
 async def test_forged_requests_are_refused_and_change_nothing(tg, hook, secret):
     client, app = hook
-    resp = await _post(client, tg.text_update(RESIDENT, "低保怎么申请"), secret=secret)
+    resp = await post_update(client, tg.text_update(RESIDENT, "低保怎么申请"), secret=secret)
     assert resp.status == 403
     await tg.settle()
     assert tg.messages(RESIDENT) == []
-    assert await _inbox_rows(app) == 0
+    assert await inbox_rows(app) == 0
 
 
 @pytest.mark.parametrize(("body", "status"), [
@@ -69,25 +42,25 @@ async def test_forged_requests_are_refused_and_change_nothing(tg, hook, secret):
 ])
 async def test_malformed_bodies_are_refused(hook, body, status):
     client, app = hook
-    resp = await _post(client, body, raw=True)
+    resp = await post_update(client, body, raw=True)
     assert resp.status == status
-    assert await _inbox_rows(app) == 0
+    assert await inbox_rows(app) == 0
 
 
 async def test_huge_body_is_refused(hook):
     client, app = hook
-    resp = await _post(client, b'{"update_id": 1, "x": "' + b"a" * (MAX_BODY + 10) + b'"}', raw=True)
+    resp = await post_update(client, b'{"update_id": 1, "x": "' + b"a" * (MAX_BODY + 10) + b'"}', raw=True)
     assert resp.status == 413
-    assert await _inbox_rows(app) == 0
+    assert await inbox_rows(app) == 0
 
 
 async def test_repeated_update_is_handled_once_and_stored_before_acknowledged(tg, hook):
     client, app = hook
     update = tg.text_update(RESIDENT, "身份证丢了怎么补")
-    assert (await _post(client, update)).status == 200
-    assert await _inbox_rows(app) == 1  # stored by the time Telegram got its 200
+    assert (await post_update(client, update)).status == 200
+    assert await inbox_rows(app) == 1  # stored by the time Telegram got its 200
     await tg.wait_for(RESIDENT)
-    assert (await _post(client, update)).status == 200  # Telegram retrying
+    assert (await post_update(client, update)).status == 200  # Telegram retrying
     await tg.settle()
     assert len(tg.messages(RESIDENT)) == 1
 

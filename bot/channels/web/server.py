@@ -23,12 +23,12 @@ from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.app import App
+from bot.channels.files import file_gone, file_response
 from bot.channels.web.channel import CHANNEL, MAX_TEXT, WebChannel
 from bot.channels.web.security import (
     COOKIE,
@@ -132,19 +132,8 @@ async def linked_file(request: web.Request) -> web.Response:
     found = await channel.file(user_id, token) if user_id and len(token) <= 64 else None
     if found is None:
         app = request.app[WEB_APP]
-        return web.Response(status=404, text=_label(app, app.services.settings.default_language,
-                                                    "web.file_gone"),
-                            headers={"Cache-Control": "no-store"})
-    return web.Response(body=found.data, headers={
-        "Content-Type": found.content_type,
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(found.filename)}",
-        "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        # our documents need no script and load nothing from elsewhere
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                   "img-src data:; sandbox",
-    })
+        return file_gone(_label(app, app.services.settings.default_language, "web.file_gone"))
+    return file_response(found)
 
 
 async def socket(request: web.Request) -> web.StreamResponse:

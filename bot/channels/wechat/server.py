@@ -20,12 +20,12 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
 
 from bot.app import App
+from bot.channels.files import file_gone, file_response
 from bot.channels.wechat.api import WeChatApi, WeChatSender
 from bot.channels.wechat.channel import REPLY_BUDGET, WeChatChannel
 from bot.channels.wechat.crypto import MessageCrypt
@@ -179,17 +179,8 @@ async def linked_file(request: web.Request) -> web.Response:
         renderer = channel.services.renderer
         text = plain_text(renderer.label(channel.services.settings.default_language,
                                          "wx.link_expired"))
-        return web.Response(status=404, text=text, headers={"Cache-Control": "no-store"})
-    return web.Response(body=found.data, headers={
-        "Content-Type": found.content_type,
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(found.filename)}",
-        "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        # our documents need no script and load nothing from elsewhere
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                   "img-src data:; sandbox",
-    })
+        return file_gone(text)
+    return file_response(found)
 
 
 def _not_stored() -> web.Response:
