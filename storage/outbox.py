@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, null, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -188,23 +188,42 @@ async def record_owed(session: AsyncSession, *, channel: str, user_id: str,
     arriving after the one showing two). Then the replies are queued unleased instead, for
     the delivery worker, which keeps each person's order, and None is returned: the caller
     sends nothing. `mine`: the caller's own unsettled replies, already sent in order."""
-    waiting = await session.scalar(select(
-        select(Outbox.id).where(
-            Outbox.channel == channel, Outbox.user_id == user_id, Outbox.status == "pending",
-            Outbox.kind == REPLY_KIND, *([Outbox.id.not_in(list(mine))] if mine else []))
-        .exists()))
-    owed_id = await session.scalar(_RECORD_OWED, dict(
-        channel=channel, user_id=user_id, kind=REPLY_KIND, payload={"replies": list(replies)},
-        status="pending", not_before=now, attempts=0 if waiting else 1,
-        lease_until=None if waiting else now + lease, created_at=now))
-    if waiting:
+    # one round trip (this runs for every update): the row is written leased unless an
+    # earlier reply waits, and says which it became
+    owed_id, lease_until = (await session.execute(_RECORD_OWED, dict(
+        channel=channel, user_id=user_id, payload={"replies": list(replies)}, now=now,
+        lease_until=now + lease, mine=list(mine) or [-1]))).one()
+    if lease_until is None:
         session.info["outbox_queued"] = True  # wake the delivery worker after the commit
         return None
     return owed_id
 
 
-# Built once on the table (runs for every update; the ORM unit of work would re-plan it).
-_RECORD_OWED = insert(Outbox.__table__).returning(Outbox.__table__.c.id)
+def _record_owed() -> Any:
+    """INSERT … SELECT writing the owed row, unleased (attempts 0) when an earlier reply to
+    the person is pending and not the caller's own; RETURNING its id and lease.
+    Built once on the table (runs for every update; the ORM unit of work would re-plan it)."""
+    table = Outbox.__table__
+    c = table.c
+    earlier = (select(c.id).where(c.channel == bindparam("channel"),
+                                  c.user_id == bindparam("user_id"), c.status == "pending",
+                                  c.kind == REPLY_KIND,
+                                  c.id.not_in(bindparam("mine", expanding=True)))
+               .exists())
+    now = bindparam("now", type_=c.not_before.type)
+    values = select(
+        bindparam("channel", type_=c.channel.type), bindparam("user_id", type_=c.user_id.type),
+        literal(REPLY_KIND, c.kind.type), bindparam("payload", type_=c.payload.type),
+        literal("pending", c.status.type), now, case((earlier, 0), else_=1),
+        case((earlier, null()), else_=bindparam("lease_until", type_=c.lease_until.type)),
+        now)
+    columns = ["channel", "user_id", "kind", "payload", "status", "not_before", "attempts",
+               "lease_until", "created_at"]
+    return (insert(table).from_select(columns, values)
+            .returning(c.id, c.lease_until))
+
+
+_RECORD_OWED = _record_owed()
 
 
 async def settle_owed(session: AsyncSession, *, sent: Sequence[int], now: datetime) -> None:
