@@ -156,7 +156,8 @@ class Dispatcher:
     async def _owe(self, session, event: Event, replies: list[Reply]) -> int | None:  # type: ignore[no-untyped-def]
         return await outbox.record_owed(session, channel=event.channel, user_id=event.user_id,
                                         replies=[r.to_dict() for r in replies],
-                                        now=self.services.now(), mine=self.unsettled())
+                                        now=self.services.now(), mine=self.unsettled(),
+                                        after_others=session.info.get("waited_for_person", False))
 
     async def _mark_processed(self, event: Event, update_key: str, answer: Answer, *,
                               owe: bool) -> None:
@@ -179,7 +180,9 @@ class Dispatcher:
 
     async def _context(self, session, event: Event) -> Context:  # type: ignore[no-untyped-def]
         services = self.services
-        await hold_person(session, event.person_key)  # the same person on another worker waits
+        # the same person on another worker waits; if we waited, our replies must not overtake
+        # that worker's (storage.outbox.record_owed)
+        session.info["waited_for_person"] = await hold_person(session, event.person_key)
         person, conv = await get_or_create_resident(
             session, channel=event.channel, user_id=event.user_id,
             display_name=event.display_name, language=locale_for(event.language_code),

@@ -13,8 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-async def hold_person(session: AsyncSession, person_key: str) -> None:
-    """Until this transaction ends, no other transaction holds `person_key`."""
+async def hold_person(session: AsyncSession, person_key: str) -> bool:
+    """Until this transaction ends, no other transaction holds `person_key`. True if it had
+    to wait for one: the person's previous update was being handled at the same moment (a
+    double tap reaching two workers), and its replies may not have gone out yet."""
     if session.bind is None or session.bind.dialect.name != "postgresql":
-        return
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(person_key, 0))))
+        return False
+    key = func.hashtextextended(person_key, 0)
+    if await session.scalar(select(func.pg_try_advisory_xact_lock(key))):
+        return False
+    await session.execute(select(func.pg_advisory_xact_lock(key)))
+    return True

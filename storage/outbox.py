@@ -177,22 +177,29 @@ async def failed_count(session: AsyncSession, *, matter_id: int) -> int:
 
 async def record_owed(session: AsyncSession, *, channel: str, user_id: str,
                       replies: Sequence[dict[str, Any]], now: datetime,
-                      lease: timedelta = REPLY_LEASE,
-                      mine: Collection[int] = ()) -> int | None:
+                      lease: timedelta = REPLY_LEASE, mine: Collection[int] = (),
+                      after_others: bool = False) -> int | None:
     """Record the replies an update answers with, in that update's transaction, leased to the
     caller who sends them on the fast path; returns the row id to `settle_owed` once sent.
 
-    If an earlier reply to the same person is still unsent — another worker's reply to the
-    person's previous update (a double tap that reached two workers), or one handed over to
-    the delivery worker — sending this one now could overtake it (an edit showing one tick
-    arriving after the one showing two). Then the replies are queued unleased instead, for
-    the delivery worker, which keeps each person's order, and None is returned: the caller
-    sends nothing. `mine`: the caller's own unsettled replies, already sent in order."""
-    # one round trip (this runs for every update): the row is written leased unless an
-    # earlier reply waits, and says which it became
+    With `after_others` — the caller had to wait for another worker handling the same
+    person (a double tap that reached two workers) — an earlier reply to the person that is
+    still unsent (that worker's, or one handed over to the delivery worker) could be
+    overtaken by this one (an edit showing one tick arriving after the one showing two).
+    Then the replies are queued unleased instead, for the delivery worker, which keeps each
+    person's order, and None is returned: the caller sends nothing. `mine`: the caller's own
+    unsettled replies, already sent in order. Without `after_others` the person's earlier
+    replies are out: they sent this update after reading them (a check would also catch
+    replies sent but not yet recorded as sent, and hold up every next step)."""
+    values = dict(channel=channel, user_id=user_id, payload={"replies": list(replies)})
+    if not after_others:
+        return await session.scalar(_RECORD_LEASED, dict(
+            values, kind=REPLY_KIND, status="pending", not_before=now, attempts=1,
+            lease_until=now + lease, created_at=now))
+    # one round trip: the row is written leased unless an earlier reply waits, and says which
+    # it became
     owed_id, lease_until = (await session.execute(_RECORD_OWED, dict(
-        channel=channel, user_id=user_id, payload={"replies": list(replies)}, now=now,
-        lease_until=now + lease, mine=list(mine) or [-1]))).one()
+        values, now=now, lease_until=now + lease, mine=list(mine) or [-1]))).one()
     if lease_until is None:
         session.info["outbox_queued"] = True  # wake the delivery worker after the commit
         return None
@@ -224,6 +231,7 @@ def _record_owed() -> Any:
 
 
 _RECORD_OWED = _record_owed()
+_RECORD_LEASED = insert(Outbox.__table__).returning(Outbox.__table__.c.id)
 
 
 async def settle_owed(session: AsyncSession, *, sent: Sequence[int], now: datetime) -> None:

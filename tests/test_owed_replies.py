@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.core import Event
 from storage import inbox, outbox
+from storage.db import Database
+from storage.locks import hold_person
 from storage.models import Conversation, InboxUpdate, Matter, Outbox
-from tests.factories import make_app, make_settings
+from tests.conftest import PG_SKIP
+from tests.factories import drop_pg_schema, fresh_pg_url, make_app, make_settings, pg_reachable
 from tests.test_outbox import FlakyApi
 
 
@@ -237,29 +241,41 @@ async def test_two_workers_handling_one_update_at_once_answer_it_once(db_url, tm
         await two.close()
 
 
-async def test_a_reply_never_overtakes_another_workers_unsent_reply(db_url, tmp_path, clock):
-    """A double tap reaching two workers: the second worker's answer must not reach the
-    person before the first worker's (an edit showing one tick would land last). It goes to
-    the delivery worker, which sends it once the first is sent; replies of one worker to one
-    person keep going out at once, in order."""
-    settings = make_settings(tmp_path, db_url)
+@pytest.mark.skipif(not pg_reachable(), reason=PG_SKIP)
+async def test_a_reply_never_overtakes_another_workers_unsent_reply(tmp_path, clock):
+    """A double tap reaching two workers at once: the second waits for the first's commit,
+    and its answer must not reach the person before the first's (an edit showing one tick
+    would land last). It goes to the delivery worker, which sends it once the first is sent.
+    A person's next step after reading the answer (no waiting) goes out at once as usual."""
+    url, schema = await fresh_pg_url()
+    db = Database(url)
+    await db.upgrade()
+    await db.dispose()
+    settings = make_settings(tmp_path, url)
     one, two = await make_app(settings, clock), await make_app(settings, clock)
     try:
-        first = await one.handle(_text("低保怎么申请"), owe=True)
-        again = await one.handle(_text("低保怎么申请"), owe=True)
-        assert not first.queued and not again.queued  # this worker sends its own in order
-        second = await two.handle(_text("低保怎么申请"), owe=True)
+        async with one.services.db.transaction() as s:  # the first worker, mid-update
+            await hold_person(s, "console:r1")
+            second_task = asyncio.create_task(two.handle(_text("低保怎么申请"), owe=True))
+            await asyncio.sleep(0.3)
+            assert not second_task.done()  # waits for the person
+            first_id = await outbox.record_owed(s, channel="console", user_id="r1",
+                                                replies=[{"text": "第一次"}], now=clock())
+        second = await second_task
         assert second.queued and second.owed_id is None and len(second) > 0
         api = FlakyApi()
         worker = two.attach_sender("console", api)
         await worker.drain()
-        assert api.delivered == []  # the first worker has not sent its replies yet
-        one.owed.settle(first.owed_id)
-        one.owed.settle(again.owed_id)
+        assert api.delivered == []  # the first worker has not sent its reply yet
+        one.owed.settle(first_id)
         await one.owed.flush()
         await worker.drain()
         assert [u for u, _ in api.delivered] == ["r1"]
         assert "最低生活保障" in api.delivered[0][1]
+        # the next step, sent after reading: on the fast path again
+        third = await one.handle(_text("低保怎么申请"), owe=True)
+        assert not third.queued and third.owed_id is not None
     finally:
         await one.close()
         await two.close()
+        await drop_pg_schema(schema)
