@@ -53,6 +53,7 @@ async def push(session: AsyncSession, services: Services, notice: Notice, *,
         channel, _, user_id = key.partition(":")
         replies = render_replies(services, lang, notice.template, buttons=notice.buttons,
                                  document=notice.document, channel=channel, **notice.params)
+        replies += notice.attachments
         # one outbox row per message: a row is one Bot API call, so a failure after the text
         # went out (the document was refused) never makes the retry send the text twice
         for part, reply in enumerate(replies):

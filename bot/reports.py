@@ -14,19 +14,21 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import robots
-from bot.notices import language_of
+from bot.notices import language_of, push
 from bot.report_files import chart_png, workbook_xlsx
 from bot.services import Services
 from bot.settings import Settings
 from domain.messages import Attachment, Reply
 from domain.reports import Period, Report, parse_period, week_before
-from storage import jobs, outbox, situation
+from services.notices import notice
+from storage import jobs, situation
 from storage.people import staff_members
 
 
 @dataclass(frozen=True)
 class ReportFiles:
     report: Report
+    title: str
     text: str
     png: bytes
     xlsx: bytes
@@ -34,8 +36,10 @@ class ReportFiles:
     xlsx_name: str
 
     def replies(self, caption: str) -> list[Reply]:
-        return [Reply(self.text),
-                Reply(photo=Attachment(self.png_name, self.png, caption)),
+        return [Reply(self.text), *self.files(caption)]
+
+    def files(self, caption: str) -> list[Reply]:
+        return [Reply(photo=Attachment(self.png_name, self.png, caption)),
                 Reply(document=Attachment(self.xlsx_name, self.xlsx, caption))]
 
 
@@ -59,7 +63,7 @@ async def build(session: AsyncSession, services: Services, *, period: Period, la
     rows = situation.matter_rows(session, period=period, tz=services.tz, department=department)
     xlsx = await workbook_xlsx(report, label, batches=rows, tz=services.tz)
     name = label("rpt.filename", period=period.name)
-    return ReportFiles(report, text, png, xlsx, f"{name}.png", f"{name}.xlsx")
+    return ReportFiles(report, title, text, png, xlsx, f"{name}.png", f"{name}.xlsx")
 
 
 async def push_weekly(session: AsyncSession, services: Services, now: datetime) -> int:
@@ -74,14 +78,13 @@ async def push_weekly(session: AsyncSession, services: Services, now: datetime) 
         lang = await language_of(session, services, key)
         if lang not in built:
             built[lang] = await build(session, services, period=period, lang=lang)
+        files = built[lang]
         caption = services.renderer.label(lang, "rpt.caption", period=period.name)
-        channel, _, user_id = key.partition(":")
-        # one outbox row per message: the text, the chart and the workbook are separate calls
-        for part, reply in enumerate(built[lang].replies(caption)):
-            await outbox.enqueue(session, channel=channel, user_id=user_id, replies=[reply],
-                                 kind="weekly_report", now=now,
-                                 dedupe_key=f"weekly:{period.name}:{key}:{part}")
-        queued += 1
+        # the text, then the chart and the workbook drawn once for this language
+        queued += await push(session, services, notice(
+            [key], "reports/summary", kind="weekly_report",
+            dedupe_key=f"weekly:{period.name}:{key}", attachments=files.files(caption),
+            report=files.report, title=files.title), now=now)
     if services.settings.work_robots:  # and to the supervisors' work groups (text only)
         lang = services.settings.default_language
         if lang not in built:

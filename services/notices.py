@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.messages import Reply
+
 ButtonRows = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label key, callback data)
 
 
@@ -28,7 +30,8 @@ class Notice:
 
     `dedupe_prefix` makes it once per recipient (`<prefix>:<recipient>`); `dedupe_key` is the
     whole key, for a notice to one recipient. `booking_id` ties it to a booking (a cancel
-    drops it); `not_before` holds it back (office hours, a reminder's time)."""
+    drops it); `not_before` holds it back (office hours, a reminder's time). `attachments`
+    follow the message as built (a report's chart and workbook, drawn once per language)."""
 
     recipients: tuple[str, ...]
     template: str
@@ -41,6 +44,7 @@ class Notice:
     matter_id: int | None = None
     booking_id: int | None = None
     not_before: datetime | None = None
+    attachments: tuple[Reply, ...] = ()
 
     def __post_init__(self) -> None:
         if self.dedupe_key is not None and len(self.recipients) > 1:
@@ -51,11 +55,12 @@ def notice(recipients: Iterable[str], template: str, *, kind: str,
            buttons: Sequence[Sequence[tuple[str, str]]] = (), document: Document | None = None,
            dedupe_prefix: str | None = None, dedupe_key: str | None = None,
            matter_id: int | None = None, booking_id: int | None = None,
-           not_before: datetime | None = None, **params: Any) -> Notice:
+           not_before: datetime | None = None, attachments: Sequence[Reply] = (),
+           **params: Any) -> Notice:
     """A `Notice`, its template parameters as keywords (as templates are rendered)."""
     return Notice(tuple(recipients), template, kind, params,
                   tuple(tuple(row) for row in buttons), document, dedupe_prefix, dedupe_key,
-                  matter_id, booking_id, not_before)
+                  matter_id, booking_id, not_before, tuple(attachments))
 
 
 @dataclass(frozen=True, eq=False)
