@@ -48,6 +48,18 @@ def missing(item: Item, situations: Iterable[str], have: Iterable[int]) -> list[
     return [line for line in checklist(item, situations, have) if not line.have]
 
 
+def tick(item: Item, chosen: Iterable[int], have: Iterable[int], raw: str) -> list[int] | str:
+    """The materials ticked after pressing the material button `raw` — or why it cannot be
+    pressed: "stale_button" (not one of the item's materials: an old or forged button) or
+    "not_applicable" (a material the chosen situations do not ask for)."""
+    index = button_index(raw, len(item.materials))
+    if index is None:
+        return "stale_button"
+    if index not in applicable_indexes(item, chosen):
+        return "not_applicable"
+    return toggle(have, index)
+
+
 def toggle(have: Iterable[int], index: int) -> list[int]:
     owned = set(have)
     owned.symmetric_difference_update({index})

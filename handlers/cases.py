@@ -240,12 +240,10 @@ async def _situation(ctx: Context, item: Item, data: dict, raw: str) -> list[Rep
 
 @_ticking
 async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
-    index = rules.button_index(raw, len(item.materials))
-    if index is None:
-        return [ctx.say("err.stale_button")]
-    if index not in rules.applicable_indexes(item, data["sit"]):
-        return [ctx.say("err.stale_case")]
-    ctx.update_data(have=rules.toggle(data["have"], index))
+    have = rules.tick(item, data["sit"], data["have"], raw)
+    if isinstance(have, str):
+        return [ctx.say("err.stale_button" if have == "stale_button" else "err.stale_case")]
+    ctx.update_data(have=have)
     return [await _tick_reply(ctx, item, ctx.data, edit=True)]
 
 

@@ -123,13 +123,11 @@ async def _to_list(ctx: Context, item: Item, data: dict) -> list[Reply]:
 
 @_in_checklist
 async def _tick(ctx: Context, item: Item, data: dict, raw: str) -> list[Reply]:
-    index = rules.button_index(raw, len(item.materials))
-    if index is None:
-        return [ctx.say("err.stale_button")]
-    if index not in rules.applicable_indexes(item, data["sit"]):
-        return _stale(ctx, item)
-    data["have"] = rules.toggle(data["have"], index)
-    ctx.update_data(have=data["have"])
+    have = rules.tick(item, data["sit"], data["have"], raw)
+    if isinstance(have, str):
+        return [ctx.say("err.stale_button")] if have == "stale_button" else _stale(ctx, item)
+    data["have"] = have
+    ctx.update_data(have=have)
     await _keep(ctx, item, data["sit"], data["have"])
     return [_list_reply(ctx, item, data, edit=True)]
 

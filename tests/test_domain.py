@@ -75,3 +75,20 @@ def test_log_filter_masks_arguments():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "phone %s", ("13912345678",), None)
     MaskingFilter().filter(record)
     assert record.getMessage() == "phone 139****5678"
+
+
+def test_a_material_button_ticks_untick_or_is_refused_with_the_reason():
+    from domain import checklist as rules
+    from tests.factories import shipped_kb
+
+    item = next(it for it in shipped_kb().items if it.situations
+                and any(m.when for m in it.materials) and any(not m.when for m in it.materials))
+    everyone = next(i for i, m in enumerate(item.materials) if not m.when)
+    special = next(i for i, m in enumerate(item.materials) if m.when)
+    situation = item.situations.index(item.materials[special].when)
+    assert rules.tick(item, [], [], str(everyone)) == [everyone]
+    assert rules.tick(item, [], [everyone], str(everyone)) == []  # pressed again: unticked
+    assert rules.tick(item, [], [], str(special)) == "not_applicable"
+    assert rules.tick(item, [situation], [everyone], str(special)) == sorted([everyone, special])
+    for forged in ("", "-1", "x", "9999", str(len(item.materials))):
+        assert rules.tick(item, [], [], forged) == "stale_button"
