@@ -26,14 +26,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
 from domain.slots import Schedule, nearest
 from storage import outbox
+from storage.db import upsert
 from storage.models import Booking, Resident, Slot
 
 # no 0/O, 1/I/L: a code read out over the phone or copied from paper stays unambiguous
@@ -70,10 +69,6 @@ def normalise_code(raw: str) -> str | None:
     if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
         return None
     return text
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -162,7 +157,7 @@ async def of_day(session: AsyncSession, *, start: datetime,
 async def _slot_id(session: AsyncSession, place: Place) -> int:
     """The slot row of a place, created idempotently (concurrent creators meet at the unique key)."""
     starts_at = place.starts_at
-    stmt = _insert(session)(Slot).values(
+    stmt = upsert(session)(Slot).values(
         resource=place.resource, starts_at=starts_at, ends_at=place.schedule.ends_at(starts_at),
         capacity=place.schedule.rule.capacity, booked=0,
     ).on_conflict_do_nothing(index_elements=["resource", "starts_at"])

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import upsert
 from storage.models import ChecklistTicks
 
 _TICKS = ChecklistTicks.__table__
@@ -19,8 +18,7 @@ KEPT = timedelta(days=30)  # older ticks are not trusted: papers get lost, rules
 async def save_ticks(session: AsyncSession, *, resident_id: int, item_id: str,
                      situations: list[int], have: list[int], now: datetime) -> None:
     # one statement: this runs at every tick, and a read-then-write was two round trips
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = upsert(session)
     values = dict(situations=list(situations), have=list(have), updated_at=now)
     statement = insert(_TICKS).values(resident_id=resident_id, item_id=item_id, **values)
     await session.execute(statement.on_conflict_do_update(

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -41,6 +43,15 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def on_postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def upsert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    """The session's dialect's INSERT, which has `on_conflict_do_nothing/_update`."""
+    return pg_insert if on_postgres(session) else sqlite_insert
 
 
 def url_password(url: str) -> str | None:

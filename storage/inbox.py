@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import upsert
 from storage.models import InboxUpdate
 
 
@@ -31,8 +30,7 @@ async def store_many(session: AsyncSession, *, channel: str,
         return set()
     rows = [dict(channel=channel, update_key=key, payload=payload, received_at=now)
             for key, payload in updates]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    ins = upsert(session)
     inserted = await session.scalars(
         ins(InboxUpdate).values(rows).on_conflict_do_nothing(
             index_elements=["channel", "update_key"]).returning(InboxUpdate.update_key)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import upsert
 from storage.models import JobRun
 
 
@@ -20,8 +19,7 @@ async def claim_run(session: AsyncSession, *, name: str, period: str, now: datet
     transaction and then skips; SQLite serialises writers (BEGIN IMMEDIATE). If the caller's
     transaction rolls back, so does the claim, and the job runs again at the next tick.
     """
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    ins = upsert(session)
     result = await session.execute(
         ins(JobRun).values(name=name, period=period, ran_at=now)
         .on_conflict_do_nothing(index_elements=["name", "period"])

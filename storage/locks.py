@@ -12,15 +12,23 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import on_postgres
 
-async def hold_person(session: AsyncSession, person_key: str) -> bool:
-    """Until this transaction ends, no other transaction holds `person_key`. True if it had
-    to wait for one: the person's previous update was being handled at the same moment (a
-    double tap reaching two workers), and its replies may not have gone out yet."""
-    if session.bind is None or session.bind.dialect.name != "postgresql":
+
+async def hold(session: AsyncSession, name: str) -> bool:
+    """Until this transaction ends, no other transaction holds `name`. True if it had to wait
+    for one. SQLite: nothing to do (one writer at a time), never waits."""
+    if not on_postgres(session):
         return False
-    key = func.hashtextextended(person_key, 0)
+    key = func.hashtextextended(name, 0)
     if await session.scalar(select(func.pg_try_advisory_xact_lock(key))):
         return False
     await session.execute(select(func.pg_advisory_xact_lock(key)))
     return True
+
+
+async def hold_person(session: AsyncSession, person_key: str) -> bool:
+    """`hold` a person. True if it had to wait: the person's previous update was being
+    handled at the same moment (a double tap reaching two workers), and its replies may not
+    have gone out yet."""
+    return await hold(session, person_key)

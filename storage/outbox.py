@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, null, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.messages import Reply
+from storage.db import on_postgres, upsert
 from storage.models import Outbox
 
 LEASE = timedelta(seconds=60)
@@ -42,8 +41,7 @@ async def enqueue(session: AsyncSession, *, channel: str, user_id: str,
     if dedupe_key is None:
         session.add(Outbox(**values))
         return True
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    ins = upsert(session)
     stmt = ins(Outbox).values(**values).on_conflict_do_nothing(
         index_elements=["dedupe_key"]
     )
@@ -87,7 +85,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int = 50,
         .order_by(Outbox.not_before, Outbox.id)
         .limit(limit)
     )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if on_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(await session.scalars(candidates))
     if not ids:

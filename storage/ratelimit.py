@@ -24,10 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, case, delete, func, literal_column, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import locks
+from storage.db import on_postgres, upsert
 from storage.models import RateSlot
 
 SLOTS = RateSlot.__table__
@@ -45,23 +45,15 @@ class Slot:
     at: float
 
 
-def _is_pg(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"
-
-
 def _now(session: AsyncSession) -> ColumnElement[float]:
-    if _is_pg(session):
+    if on_postgres(session):
         return func.extract("epoch", func.clock_timestamp())
     return literal_column("((julianday('now') - 2440587.5) * 86400.0)")
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return pg_insert if _is_pg(session) else sqlite_insert
-
-
 async def _lock(session: AsyncSession, key: str) -> tuple[float, float]:
     """Lock (creating) a limit's row: its `next_at` and the database's clock now."""
-    ins = _insert(session)(SLOTS).values(key=key, next_at=0.0)
+    ins = upsert(session)(SLOTS).values(key=key, next_at=0.0)
     stmt = ins.on_conflict_do_update(index_elements=["key"],
                                      set_={"next_at": SLOTS.c.next_at})
     row = (await session.execute(stmt.returning(SLOTS.c.next_at, _now(session)))).one()
@@ -73,7 +65,7 @@ async def take_slot(session: AsyncSession, *, key: str | None, interval: float,
     """Take the next send slot under an overall limit (`key`, one send per `interval`
     seconds) and a recipient's limit (`recipient_key`, one per `recipient_interval`).
     Commit the session before waiting: the rows stay locked until then."""
-    if _is_pg(session):  # the same steps in one call (migration 0009)
+    if on_postgres(session):  # the same steps in one call (migration 0009)
         delay, at = (await session.execute(_TAKE_SLOT, {
             "g": key if interval > 0 else None, "gi": interval, "c": recipient_key,
             "ci": recipient_interval})).scalar_one()
@@ -86,7 +78,7 @@ async def take_slot(session: AsyncSession, *, key: str | None, interval: float,
         now = float((await session.execute(_sql_now(session))).scalar_one())
     slot = now
     if key is not None and interval > 0:
-        ins = _insert(session)(SLOTS).values(key=key, next_at=now + interval)
+        ins = upsert(session)(SLOTS).values(key=key, next_at=now + interval)
         moved = ins.on_conflict_do_update(
             index_elements=["key"],
             set_={"next_at": _max(SLOTS.c.next_at, now) + interval})
@@ -116,9 +108,8 @@ async def take_turn(session: AsyncSession, *, key: str, per_window: int, window:
     the caller's clock (epoch seconds). Two workers never take the same place: PostgreSQL
     serialises takers of one key with an advisory lock, SQLite with its single writer."""
     keys = [f"{key}:{n}" for n in range(per_window)]
-    if _is_pg(session):
-        await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
-    await session.execute(_insert(session)(SLOTS).values([{"key": k, "next_at": 0.0} for k in keys])
+    await locks.hold(session, key)
+    await session.execute(upsert(session)(SLOTS).values([{"key": k, "next_at": 0.0} for k in keys])
                           .on_conflict_do_nothing(index_elements=["key"]))
     place, free_at = (await session.execute(
         select(SLOTS.c.key, SLOTS.c.next_at).where(SLOTS.c.key.in_(keys))
@@ -133,7 +124,7 @@ async def hold(session: AsyncSession, *, key: str, seconds: float) -> None:
     """Nothing under `key` before `seconds` from now (Telegram answered 429 retry_after)."""
     now = float((await session.execute(_sql_now(session))).scalar_one())
     until = now + seconds
-    ins = _insert(session)(SLOTS).values(key=key, next_at=until)
+    ins = upsert(session)(SLOTS).values(key=key, next_at=until)
     await session.execute(ins.on_conflict_do_update(
         index_elements=["key"], set_={"next_at": _max(SLOTS.c.next_at, until)}))
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import on_postgres, upsert
 from storage.models import ApiToken
 
 
@@ -38,12 +37,11 @@ async def read(session: AsyncSession, *, name: str) -> StoredToken | None:
 async def lock(session: AsyncSession, *, name: str, now: datetime) -> StoredToken | None:
     """Lock the token's row for this transaction (creating it empty) and return what it holds:
     whoever holds the lock is the one worker that may fetch a new token."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    ins = upsert(session)
     await session.execute(ins(ApiToken).values(name=name, token="", expires_at=now, fetched_at=now)
                           .on_conflict_do_nothing(index_elements=["name"]))
     stmt = select(ApiToken).where(ApiToken.name == name).execution_options(populate_existing=True)
-    if dialect == "postgresql":
+    if on_postgres(session):
         stmt = stmt.with_for_update()
     row = (await session.scalars(stmt)).one()
     return StoredToken(row.token, row.expires_at) if row.token else None

@@ -11,23 +11,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import upsert
 from storage.models import FileLink, InboxUpdate, LastMessage, NumberedOptions, WeChatNonce
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def admit(session: AsyncSession, *, channel: str, update_key: str,
                 payload: dict[str, Any], now: datetime) -> bool:
     """Store an incoming message before handling it; False if it was stored before (a
     retry or a replay: processed, or being handled by whoever stored it first)."""
-    stmt = (_insert(session)(InboxUpdate)
+    stmt = (upsert(session)(InboxUpdate)
             .values(channel=channel, update_key=update_key, payload=payload, received_at=now)
             .on_conflict_do_nothing(index_elements=["channel", "update_key"])
             .returning(InboxUpdate.id))
@@ -43,7 +37,7 @@ async def options_of(session: AsyncSession, *, channel: str, user_id: str) -> di
 async def save_options(session: AsyncSession, *, channel: str, user_id: str,
                        options: dict[str, str], now: datetime) -> None:
     """Replace the options shown to a person (an empty mapping: numbers mean nothing now)."""
-    stmt = _insert(session)(NumberedOptions).values(
+    stmt = upsert(session)(NumberedOptions).values(
         channel=channel, user_id=user_id, options=options, updated_at=now)
     await session.execute(stmt.on_conflict_do_update(
         index_elements=["channel", "user_id"],
@@ -72,7 +66,7 @@ async def prune_files(session: AsyncSession, *, now: datetime) -> int:
 async def note_message(session: AsyncSession, *, channel: str, user_id: str,
                        now: datetime) -> None:
     """The person wrote (or followed, scanned, clicked): the 48-hour window opens anew."""
-    stmt = _insert(session)(LastMessage).values(channel=channel, user_id=user_id, at=now)
+    stmt = upsert(session)(LastMessage).values(channel=channel, user_id=user_id, at=now)
     await session.execute(stmt.on_conflict_do_update(
         index_elements=["channel", "user_id"], set_={"at": stmt.excluded.at}))
 
@@ -86,7 +80,7 @@ async def admit_nonce(session: AsyncSession, *, timestamp: str, nonce: str,
                       expires_at: datetime) -> bool:
     """Remember a callback's (timestamp, nonce) pair; False if it was used before (a replay).
     The primary key decides, so two workers racing with one pair cannot both win."""
-    stmt = (_insert(session)(WeChatNonce)
+    stmt = (upsert(session)(WeChatNonce)
             .values(timestamp=timestamp, nonce=nonce, expires_at=expires_at)
             .on_conflict_do_nothing(index_elements=["timestamp", "nonce"])
             .returning(WeChatNonce.nonce))
