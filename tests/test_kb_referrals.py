@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.cli import main
-from knowledge.loader import KBError, KBIssue, load_kb
+from knowledge.loader import load_kb
 from knowledge.localize import Localizer
 from knowledge.matcher import Matcher
 from tests.factories import shipped_kb
+from tests.test_kb_loader import issues_of
+from tests.test_kb_loader import write as write_file
 
 ITEM = """\
 items:
@@ -47,15 +49,7 @@ referrals:
 
 
 def write(tmp_path: Path, text: str, name: str = "kb.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def issues_of(path: Path) -> list[KBIssue]:
-    with pytest.raises(KBError) as caught:
-        load_kb(path)
-    return caught.value.issues
+    return write_file(tmp_path, name, text)
 
 
 # -- the shipped knowledge base -------------------------------------------------------------
